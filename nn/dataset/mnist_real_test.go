@@ -1,0 +1,65 @@
+//go:build !js
+
+package dataset
+
+import (
+	"os"
+	"testing"
+)
+
+func TestRealMNIST(t *testing.T) {
+	dir, err := MNISTDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, test, err := LoadMNIST(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.N != 60000 || test.N != 10000 || train.H != 28 || train.W != 28 || test.H != 28 || test.W != 28 {
+		t.Fatalf("train %d×%d×%d, test %d×%d×%d", train.N, train.H, train.W, test.N, test.H, test.W)
+	}
+	checkSane(t, train)
+	checkSane(t, test)
+	// The fixtures are exact extracts of the real files.
+	ftrain, ftest := loadFixtures(t)
+	for i, v := range ftrain.Images {
+		if v != train.Images[i] {
+			t.Fatalf("fixture train pixel %d differs", i)
+		}
+	}
+	for i, v := range ftest.Images {
+		if v != test.Images[i] {
+			t.Fatalf("fixture test pixel %d differs", i)
+		}
+	}
+}
+
+func TestRealFashion(t *testing.T) {
+	if _, err := os.Stat(FashionDir); err != nil {
+		t.Skipf("Fashion-MNIST not installed (%v)", err)
+	}
+	train, test, err := LoadFashion(FashionDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.N != 60000 || test.N != 10000 || train.H != 28 || train.W != 28 {
+		t.Fatalf("train %d×%d×%d, test %d", train.N, train.H, train.W, test.N)
+	}
+	var hist [10]int
+	for _, l := range test.Labels {
+		hist[l]++
+	}
+	for c, n := range hist {
+		if n != 1000 { // Fashion-MNIST's test set is balanced.
+			t.Errorf("class %s has %d test images", FashionClasses[c], n)
+		}
+	}
+}
+
+func TestMNISTDirEnv(t *testing.T) {
+	t.Setenv(MNISTEnv, "/some/where")
+	if d, err := MNISTDir(); err != nil || d != "/some/where" {
+		t.Errorf("MNISTDir() = %q, %v", d, err)
+	}
+}
