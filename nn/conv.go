@@ -1,0 +1,213 @@
+package nn
+
+// Conv2D is a 2-D convolution with zero padding and stride, HWC in and out,
+// weights HWIO ([kh][kw][in][out]) and one bias per filter.
+//
+// The fast path lowers each example to a patch matrix (im2col: one row of
+// kh*kw*in values per output position, contiguous because the input is HWC)
+// and multiplies it by the weight matrix, so the work is one GEMM per example
+// and per pass. convForwardRef and convBackwardRef are the direct loops the
+// tests compare against.
+type Conv2D struct {
+	name      string
+	in, out   Shape
+	k, stride int
+	pad       int
+	w, b      *Param
+	patches   []float32 // im2col buffer for one example: OH*OW × k*k*in.C
+	dpatches  []float32
+	mm        gemmScratch
+}
+
+func newConv2D(name string, in Shape, filters, k, stride, pad int) *Conv2D {
+	oh := (in.H+2*pad-k)/stride + 1
+	ow := (in.W+2*pad-k)/stride + 1
+	return &Conv2D{
+		name: name, in: in, out: Shape{oh, ow, filters},
+		k: k, stride: stride, pad: pad,
+		w: newParam(name+".w", true, k, k, in.C, filters),
+		b: newParam(name+".b", false, filters),
+	}
+}
+
+func (l *Conv2D) Name() string     { return l.name }
+func (l *Conv2D) InShape() Shape   { return l.in }
+func (l *Conv2D) OutShape() Shape  { return l.out }
+func (l *Conv2D) Params() []*Param { return []*Param{l.w, l.b} }
+func (l *Conv2D) FLOPs() int       { return 2 * l.out.Size() * l.k * l.k * l.in.C }
+
+// Forward: in n×H×W×C, out n×OH×OW×F.
+func (l *Conv2D) Forward(out, in []float32, n int, _ Pass) {
+	checkLen(l.name+" input", len(in), n*l.in.Size())
+	checkLen(l.name+" output", len(out), n*l.out.Size())
+	m, kk, f := l.out.H*l.out.W, l.k*l.k*l.in.C, l.out.C
+	l.patches = grow(l.patches, m*kk)
+	for e := 0; e < n; e++ {
+		o := out[e*m*f : (e+1)*m*f]
+		l.im2col(l.patches, in[e*l.in.Size():(e+1)*l.in.Size()])
+		l.mm.gemm(m, f, kk, l.patches, kk, 1, l.w.W, f, 1, o, f, false)
+		addBias(o, l.b.W)
+	}
+}
+
+// Backward: dout n×OH×OW×F → din n×H×W×C, dW += patchesᵀ·dout, db += Σ dout.
+func (l *Conv2D) Backward(din, dout, in, _ []float32, n int) {
+	m, kk, f := l.out.H*l.out.W, l.k*l.k*l.in.C, l.out.C
+	l.patches = grow(l.patches, m*kk)
+	l.dpatches = grow(l.dpatches, m*kk)
+	for e := 0; e < n; e++ {
+		d := dout[e*m*f : (e+1)*m*f]
+		l.im2col(l.patches, in[e*l.in.Size():(e+1)*l.in.Size()])
+		l.mm.gemm(kk, f, m, l.patches, 1, kk, d, f, 1, l.w.G, f, true)
+		sumRows(l.b.G, d)
+		if din != nil {
+			l.mm.gemm(m, kk, f, d, f, 1, l.w.W, 1, f, l.dpatches, kk, false)
+			x := din[e*l.in.Size() : (e+1)*l.in.Size()]
+			clear(x)
+			l.col2im(x, l.dpatches)
+		}
+	}
+}
+
+// im2col writes one example's patch matrix: row (oy*OW+ox) holds the k×k×C
+// window at that output position, zeros where it hangs over the padding.
+func (l *Conv2D) im2col(dst, src []float32) {
+	c, k, run := l.in.C, l.k, l.k*l.in.C
+	row := 0
+	for oy := 0; oy < l.out.H; oy++ {
+		for ox := 0; ox < l.out.W; ox++ {
+			x0 := ox*l.stride - l.pad
+			for ky := 0; ky < k; ky++ {
+				d := dst[row+ky*run : row+(ky+1)*run]
+				iy := oy*l.stride - l.pad + ky
+				if iy < 0 || iy >= l.in.H {
+					clear(d)
+					continue
+				}
+				base := iy * l.in.W
+				if x0 >= 0 && x0+k <= l.in.W {
+					copy(d, src[(base+x0)*c:(base+x0+k)*c])
+					continue
+				}
+				for kx := 0; kx < k; kx++ {
+					ix := x0 + kx
+					if ix < 0 || ix >= l.in.W {
+						clear(d[kx*c : (kx+1)*c])
+					} else {
+						copy(d[kx*c:(kx+1)*c], src[(base+ix)*c:(base+ix+1)*c])
+					}
+				}
+			}
+			row += k * run
+		}
+	}
+}
+
+// col2im adds the rows of a patch-gradient matrix back onto the input
+// positions they were copied from; the inverse scatter of im2col.
+func (l *Conv2D) col2im(dst, src []float32) {
+	c, k, run := l.in.C, l.k, l.k*l.in.C
+	row := 0
+	for oy := 0; oy < l.out.H; oy++ {
+		for ox := 0; ox < l.out.W; ox++ {
+			x0 := ox*l.stride - l.pad
+			for ky := 0; ky < k; ky++ {
+				iy := oy*l.stride - l.pad + ky
+				if iy < 0 || iy >= l.in.H {
+					continue
+				}
+				s := src[row+ky*run : row+(ky+1)*run]
+				base := iy * l.in.W
+				for kx := 0; kx < k; kx++ {
+					ix := x0 + kx
+					if ix < 0 || ix >= l.in.W {
+						continue
+					}
+					axpy1(dst[(base+ix)*c:(base+ix+1)*c], s[kx*c:(kx+1)*c])
+				}
+			}
+			row += k * run
+		}
+	}
+}
+
+// addBias adds b to every row of x (rows of len(b) values).
+func addBias(x, b []float32) {
+	f := len(b)
+	for i := 0; i+f <= len(x); i += f {
+		r := x[i : i+f : i+f]
+		for j, v := range b {
+			r[j] += v
+		}
+	}
+}
+
+// sumRows adds every row of x (rows of len(dst) values) to dst.
+func sumRows(dst, x []float32) {
+	f := len(dst)
+	for i := 0; i+f <= len(x); i += f {
+		axpy1(dst, x[i:i+f])
+	}
+}
+
+// axpy1 computes dst += x.
+func axpy1(dst, x []float32) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] += v
+	}
+}
+
+// convForwardRef is the direct convolution loop Forward is tested against.
+func convForwardRef(out, in, w, b []float32, n int, is, os Shape, k, stride, pad int) {
+	for e := 0; e < n; e++ {
+		for oy := 0; oy < os.H; oy++ {
+			for ox := 0; ox < os.W; ox++ {
+				for f := 0; f < os.C; f++ {
+					s := b[f]
+					for ky := 0; ky < k; ky++ {
+						for kx := 0; kx < k; kx++ {
+							iy, ix := oy*stride-pad+ky, ox*stride-pad+kx
+							if iy < 0 || iy >= is.H || ix < 0 || ix >= is.W {
+								continue
+							}
+							for c := 0; c < is.C; c++ {
+								s += in[e*is.Size()+(iy*is.W+ix)*is.C+c] * w[((ky*k+kx)*is.C+c)*os.C+f]
+							}
+						}
+					}
+					out[e*os.Size()+(oy*os.W+ox)*os.C+f] = s
+				}
+			}
+		}
+	}
+}
+
+// convBackwardRef is the direct loop for the three convolution gradients.
+func convBackwardRef(din, dw, db, dout, in, w []float32, n int, is, os Shape, k, stride, pad int) {
+	clear(din)
+	for e := 0; e < n; e++ {
+		for oy := 0; oy < os.H; oy++ {
+			for ox := 0; ox < os.W; ox++ {
+				for f := 0; f < os.C; f++ {
+					g := dout[e*os.Size()+(oy*os.W+ox)*os.C+f]
+					db[f] += g
+					for ky := 0; ky < k; ky++ {
+						for kx := 0; kx < k; kx++ {
+							iy, ix := oy*stride-pad+ky, ox*stride-pad+kx
+							if iy < 0 || iy >= is.H || ix < 0 || ix >= is.W {
+								continue
+							}
+							for c := 0; c < is.C; c++ {
+								wi := ((ky*k+kx)*is.C+c)*os.C + f
+								ii := e*is.Size() + (iy*is.W+ix)*is.C + c
+								dw[wi] += g * in[ii]
+								din[ii] += g * w[wi]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

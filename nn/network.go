@@ -1,0 +1,217 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Network is a built stack of layers with the activation and gradient
+// buffers for the largest batch it has seen. It is not safe for concurrent
+// use: give each goroutine (or Web Worker) its own copy.
+type Network struct {
+	Spec   Spec
+	Layers []Layer
+	acts   [][]float32 // acts[i]: output of layer i for the current batch
+	grads  [][]float32 // grads[i]: gradient of the loss with respect to acts[i]
+	input  []float32   // the input of the last Forward
+}
+
+// InShape is the shape of one input example.
+func (net *Network) InShape() Shape { return net.Spec.Input }
+
+// Classes is the number of classes the network tells apart.
+func (net *Network) Classes() int { return net.Layers[len(net.Layers)-1].OutShape().Size() }
+
+// Params returns every learnable tensor in layer order, the order model files
+// store them in.
+func (net *Network) Params() []*Param {
+	var ps []*Param
+	for _, l := range net.Layers {
+		ps = append(ps, l.Params()...)
+	}
+	return ps
+}
+
+// ParamCount is the number of learnable values.
+func (net *Network) ParamCount() int {
+	n := 0
+	for _, p := range net.Params() {
+		n += len(p.W)
+	}
+	return n
+}
+
+// FLOPs is the cost of one example's forward pass; a training step costs
+// about three times as much.
+func (net *Network) FLOPs() int {
+	n := 0
+	for _, l := range net.Layers {
+		n += l.FLOPs()
+	}
+	return n
+}
+
+// MemoryBytes estimates what training with the given batch size holds:
+// weights, gradients and two optimizer moments, plus activations and their
+// gradients for the batch. The UI refuses networks whose estimate would not
+// fit a browser tab.
+func (net *Network) MemoryBytes(batch int) int64 {
+	acts := 0
+	for _, l := range net.Layers {
+		acts += l.OutShape().Size()
+	}
+	return 4 * (4*int64(net.ParamCount()) + 2*int64(acts)*int64(batch))
+}
+
+func (net *Network) ensure(n int) {
+	if len(net.acts) == len(net.Layers) && len(net.acts[0]) == n*net.Layers[0].OutShape().Size() {
+		return
+	}
+	net.acts = make([][]float32, len(net.Layers))
+	net.grads = make([][]float32, len(net.Layers))
+	for i, l := range net.Layers {
+		net.acts[i] = make([]float32, n*l.OutShape().Size())
+		net.grads[i] = make([]float32, n*l.OutShape().Size())
+	}
+}
+
+// Forward runs a batch of n examples (prepared as Prepare does) and returns
+// the class probabilities, n×classes. The result is reused by the next call.
+func (net *Network) Forward(x []float32, n int, p Pass) []float32 {
+	checkLen("network input", len(x), n*net.Spec.Input.Size())
+	net.ensure(n)
+	net.input = x
+	in := x
+	for i, l := range net.Layers {
+		l.Forward(net.acts[i], in, n, p)
+		in = net.acts[i]
+	}
+	return in
+}
+
+// Output returns layer i's output for the last Forward, n×OutShape.
+func (net *Network) Output(i int) []float32 { return net.acts[i] }
+
+// Gradient runs a training forward pass on n examples, computes the mean
+// cross-entropy against labels, and adds its gradient to every Param.G
+// (call ZeroGrad first). It returns the mean loss and the number of examples
+// whose highest-probability class was the label.
+func (net *Network) Gradient(x []float32, labels []uint8, n int, p Pass) (loss float64, correct int) {
+	return net.gradient(nil, x, labels, n, p)
+}
+
+// InputGradient is Gradient that also writes the gradient of the loss with
+// respect to x into dx (what saliency maps show).
+func (net *Network) InputGradient(dx, x []float32, labels []uint8, n int, p Pass) (loss float64, correct int) {
+	checkLen("input gradient", len(dx), len(x))
+	return net.gradient(dx, x, labels, n, p)
+}
+
+func (net *Network) gradient(dx, x []float32, labels []uint8, n int, p Pass) (loss float64, correct int) {
+	prob := net.Forward(x, n, p)
+	k := net.Classes()
+	last := len(net.Layers) - 1
+	dlogits := net.grads[last-1]
+	inv := float32(1) / float32(n)
+	for e := 0; e < n; e++ {
+		row, d := prob[e*k:(e+1)*k], dlogits[e*k:(e+1)*k]
+		y := int(labels[e])
+		loss -= math.Log(max(float64(row[y]), 1e-30))
+		if Argmax(row) == y {
+			correct++
+		}
+		for j, v := range row {
+			d[j] = v * inv
+		}
+		d[y] -= inv
+	}
+	net.backward(last-1, n, dx)
+	return loss / float64(n), correct
+}
+
+// backward propagates grads[from] down to the input, accumulating parameter
+// gradients; the input gradient goes to dx unless it is nil.
+func (net *Network) backward(from, n int, dx []float32) {
+	for i := from; i >= 0; i-- {
+		in, din := net.input, dx
+		if i > 0 {
+			in, din = net.acts[i-1], net.grads[i-1]
+		}
+		net.Layers[i].Backward(din, net.grads[i], in, net.acts[i], n)
+	}
+}
+
+// ZeroGrad clears every parameter gradient.
+func (net *Network) ZeroGrad() {
+	for _, p := range net.Params() {
+		clear(p.G)
+	}
+}
+
+// Weights returns a copy of all learnable values, in Params order.
+func (net *Network) Weights() []float32 {
+	w := make([]float32, 0, net.ParamCount())
+	for _, p := range net.Params() {
+		w = append(w, p.W...)
+	}
+	return w
+}
+
+// SetWeights loads values produced by Weights (or read from a model file).
+func (net *Network) SetWeights(w []float32) error {
+	if len(w) != net.ParamCount() {
+		return fmt.Errorf("weights: got %d values, the network has %d", len(w), net.ParamCount())
+	}
+	for _, p := range net.Params() {
+		copy(p.W, w[:len(p.W)])
+		w = w[len(p.W):]
+	}
+	return nil
+}
+
+// Prepare turns one single-channel h×w image with pixels in [0,1] into the
+// network's input: it crops to the input size (centred when rng is nil, at a
+// random offset otherwise, which is how ConvNetJS trains its 24x24 net on
+// 28x28 MNIST) and normalises. It panics when the image is smaller than the
+// input or the network takes more than one channel.
+func (net *Network) Prepare(dst, src []float32, h, w int, rng *rand.Rand) {
+	in := net.Spec.Input
+	if in.C != 1 || h < in.H || w < in.W {
+		panic(fmt.Sprintf("nn: Prepare: a %dx%d image does not fill a %s input", h, w, in))
+	}
+	checkLen("Prepare source", len(src), h*w)
+	checkLen("Prepare destination", len(dst), in.Size())
+	y0, x0 := (h-in.H)/2, (w-in.W)/2
+	if rng != nil {
+		y0, x0 = rng.IntN(h-in.H+1), rng.IntN(w-in.W+1)
+	}
+	mean, scale := net.Spec.Mean, float32(1)
+	if net.Spec.Std > 0 {
+		scale = 1 / net.Spec.Std
+	}
+	for y := 0; y < in.H; y++ {
+		row := src[(y0+y)*w+x0 : (y0+y)*w+x0+in.W]
+		d := dst[y*in.W : (y+1)*in.W]
+		for x, v := range row {
+			d[x] = (v - mean) * scale
+		}
+	}
+}
+
+// Predict returns the class probabilities for one prepared example. The
+// slice is reused by the next call.
+func (net *Network) Predict(x []float32) []float32 {
+	return net.Forward(x, 1, Pass{})
+}
+
+// Argmax returns the index of the largest value (the first on ties).
+func Argmax(x []float32) int {
+	best := 0
+	for i, v := range x {
+		if v > x[best] {
+			best = i
+		}
+	}
+	return best
+}

@@ -1,0 +1,93 @@
+package nn
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestBuildErrorsNameTheLayer(t *testing.T) {
+	in := Shape{28, 28, 1}
+	for _, c := range []struct {
+		layers []LayerSpec
+		want   string
+	}{
+		{[]LayerSpec{{Type: "conv", Filters: 16, Size: 5}, {Type: "maxpool", Size: 6}, {Type: "conv", Filters: 16, Size: 5},
+			{Type: "flatten"}, {Type: "dense", Units: 10}, {Type: "softmax"}}, "conv2: 5x5 kernel does not fit a 4x4x16 input"},
+		{[]LayerSpec{{Type: "conv", Filters: 0, Size: 3}, {Type: "softmax"}}, "conv1: filters must be between 1 and 1024, got 0"},
+		{[]LayerSpec{{Type: "conv", Filters: 4, Size: 3, Pad: 3}, {Type: "softmax"}}, "conv1: padding must be between 0 and 2"},
+		{[]LayerSpec{{Type: "maxpool", Size: 30}, {Type: "softmax"}}, "maxpool1: 30x30 window does not fit a 28x28x1 input"},
+		{[]LayerSpec{{Type: "dense", Units: 10}, {Type: "dropout", Rate: 1}, {Type: "softmax"}}, "dropout1: rate must be at least 0 and below 1, got 1"},
+		{[]LayerSpec{{Type: "dense", Units: 10}}, "the last layer must be softmax"},
+		{[]LayerSpec{{Type: "dense", Units: 10}, {Type: "softmax"}, {Type: "softmax"}}, "softmax1: softmax may only be the last layer"},
+		{[]LayerSpec{{Type: "conv", Filters: 4, Size: 3}, {Type: "softmax"}}, "softmax1: needs a vector of class scores, got a 26x26x4 volume"},
+		{[]LayerSpec{{Type: "dense", Units: 1}, {Type: "softmax"}}, "softmax: 1 classes"},
+		{[]LayerSpec{{Type: "pool"}, {Type: "softmax"}}, `pool1: unknown layer type "pool"`},
+		{[]LayerSpec{{Type: "dense", Units: 60000}, {Type: "dense", Units: 60000}, {Type: "softmax"}}, "dense2: 60000 inputs × 60000 units is over 50 million weights"},
+	} {
+		_, err := Build(Spec{Input: in, Layers: c.layers}, rand.New(rand.NewPCG(1, 1)))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got error %v, want one containing %q", err, c.want)
+		}
+	}
+}
+
+func TestPresetsBuild(t *testing.T) {
+	want := map[string]int{ // parameter counts, as Keras and ConvNetJS report them
+		"mlp":       669706,
+		"keras":     1199882,
+		"convnetjs": 8*(25+1) + 16*(8*25+1) + 10*(4*4*16+1),
+		"lenet5":    61706,
+	}
+	if !slices.Equal(PresetNames(), []string{"convnetjs", "keras", "lenet5", "mlp"}) {
+		t.Errorf("presets %v", PresetNames())
+	}
+	for name, params := range want {
+		spec, err := Preset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, err := Build(spec, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if net.ParamCount() != params {
+			t.Errorf("%s: %d parameters, want %d", name, net.ParamCount(), params)
+		}
+	}
+	if _, err := Preset("resnet"); err == nil {
+		t.Error("unknown preset accepted")
+	}
+}
+
+// TestSameSeedSameModel trains a few steps twice from one seed and demands
+// bit-identical weights; a different seed must differ.
+func TestSameSeedSameModel(t *testing.T) {
+	run := func(seed uint64) []float32 {
+		spec, _ := Preset("lenet5")
+		rng := rand.New(rand.NewPCG(seed, 0))
+		net, err := Build(spec, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt, err := NewOptimizer(OptimizerSpec{Kind: "adam"}, net.Params())
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := randSlice(rand.New(rand.NewPCG(4, 4)), 8*28*28)
+		labels := []uint8{0, 1, 2, 3, 4, 5, 6, 7}
+		for step := 0; step < 3; step++ {
+			net.Gradient(data, labels, 8, Pass{Train: true, Rand: rng})
+			opt.Step()
+		}
+		return net.Weights()
+	}
+	a, b, c := run(1), run(1), run(2)
+	if !slices.Equal(a, b) {
+		t.Error("the same seed gave different weights")
+	}
+	if slices.Equal(a, c) {
+		t.Error("different seeds gave the same weights")
+	}
+}
