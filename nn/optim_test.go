@@ -14,10 +14,10 @@ func TestOptimizerSteps(t *testing.T) {
 		want [2]float64 // weight after step 1 and step 2, from w=1, g=0.5 (+L2)
 	}{
 		{OptimizerSpec{Kind: "sgd", LR: 0.1}, [2]float64{0.95, 0.90}},
-		{OptimizerSpec{Kind: "sgd", LR: 0.1, Momentum: 0.9}, [2]float64{0.95, 0.855}},                         // v=-.05, then -.095
-		{OptimizerSpec{Kind: "sgd", LR: 0.1, Momentum: 0.9, Nesterov: true}, [2]float64{0.905, 0.7695}},       // w += μv - lr·g
+		{OptimizerSpec{Kind: "sgd", LR: 0.1, Momentum: 0.9}, [2]float64{0.95, 0.855}},                      // v=-.05, then -.095
+		{OptimizerSpec{Kind: "sgd", LR: 0.1, Momentum: 0.9, Nesterov: true}, [2]float64{0.905, 0.7695}},    // w += μv - lr·g
 		{OptimizerSpec{Kind: "sgd", LR: 0.1, L2: 0.2}, [2]float64{1 - 0.1*0.7, 0.93 - 0.1*(0.5+0.2*0.93)}}, // g += λw
-		{OptimizerSpec{Kind: "adam", LR: 0.01}, [2]float64{0.99, 0.98}},                                      // bias-corrected: step ≈ lr
+		{OptimizerSpec{Kind: "adam", LR: 0.01}, [2]float64{0.99, 0.98}},                                    // bias-corrected: step ≈ lr
 		{OptimizerSpec{Kind: "adadelta"}, [2]float64{1 - math.Sqrt(1e-6)/math.Sqrt(0.05*0.25+1e-6)*0.5, math.NaN()}},
 	} {
 		p := newParam("w", true, 1)
