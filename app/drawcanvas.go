@@ -1,0 +1,402 @@
+package app
+
+import (
+	"math"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// Geometry and behaviour of the drawing canvas.
+const (
+	// canvasSize is the canvas's pixel size on both axes. CSS scales the
+	// element; pointer positions are mapped back to these pixels.
+	canvasSize = 280
+	// strokeWidth is the pen's width in canvas pixels: at 280 px it gives
+	// digits about as thick, relative to their size, as MNIST's.
+	strokeWidth = 18
+	// strokeColor is the ink. The background stays transparent, so the alpha
+	// channel of the pixels is the ink coverage.
+	strokeColor = "#111"
+	// changeInterval is the shortest time between two OnChange calls while
+	// a stroke is being drawn.
+	changeInterval = 50 * time.Millisecond
+	// minPointDistance drops pointer samples closer than this to the last
+	// kept point (canvas pixels), which keeps strokes smooth and short.
+	minPointDistance = 1.0
+)
+
+// Element ids of the drawing canvas, stable for tests and CSS.
+const (
+	drawCanvasID  = "draw-canvas"
+	clearButtonID = "clear"
+	undoButtonID  = "undo"
+)
+
+// DOM events the canvas listens to.
+const (
+	eventPointerDown = "pointerdown"
+	eventPointerMove = "pointermove"
+	eventPointerUp   = "pointerup"
+	eventPointerCanc = "pointercancel"
+	eventLostCapture = "lostpointercapture"
+)
+
+// point is a pen position in canvas pixels.
+type point struct{ x, y float64 }
+
+func mid(a, b point) point { return point{(a.x + b.x) / 2, (a.y + b.y) / 2} }
+
+// drawCanvas is a 280x280 canvas the user draws on with a mouse, a finger or
+// a pen, with Clear and Undo buttons. Strokes are thick, round-capped and
+// smoothed with quadratic curves through the midpoints of the samples.
+//
+// After every change the canvas calls OnChange with its RGBA pixels: at most
+// every changeInterval while a stroke is drawn, and once when it ends, is
+// undone or is cleared.
+type drawCanvas struct {
+	app.Compo
+
+	// OnChange receives the canvas pixels: w*h*4 bytes of RGBA, row-major,
+	// transparent background, ink opaque (alpha is the ink coverage). The
+	// slice is reused: it is only valid during the call.
+	OnChange func(ctx app.Context, rgba []byte, w, h int)
+
+	strokes [][]point // finished strokes, oldest first
+	cur     []point   // the stroke being drawn
+	drawing bool
+	pointer int // id of the pointer that draws
+
+	// originX, originY and scale map client coordinates to canvas pixels;
+	// they are measured when a stroke starts.
+	originX, originY, scale float64
+
+	ctx2d    app.Value // the canvas's 2D context, set on mount
+	pixels   []byte
+	lastSent time.Time
+	pending  bool // a delayed OnChange is scheduled
+	gen      int  // incremented on every OnChange; stale timers check it
+}
+
+// newDrawCanvas returns an empty drawing canvas.
+func newDrawCanvas() *drawCanvas {
+	return &drawCanvas{}
+}
+
+// OnChanged sets the OnChange callback and returns the canvas.
+func (c *drawCanvas) OnChanged(f func(ctx app.Context, rgba []byte, w, h int)) *drawCanvas {
+	c.OnChange = f
+	return c
+}
+
+// Render returns the canvas and its buttons.
+func (c *drawCanvas) Render() app.UI {
+	empty := len(c.strokes) == 0 && !c.drawing
+	return app.Div().
+		Class("draw").
+		Body(
+			app.Canvas().
+				ID(drawCanvasID).
+				Class("draw-canvas").
+				Width(canvasSize).
+				Height(canvasSize).
+				Aria("label", "Drawing area: draw a digit with the mouse, a finger or a pen").
+				Attr("role", "img").
+				On(eventPointerDown, c.onPointerDown).
+				On(eventPointerMove, c.onPointerMove).
+				On(eventPointerUp, c.onPointerUp).
+				On(eventPointerCanc, c.onPointerUp).
+				On(eventLostCapture, c.onPointerUp),
+			app.Div().
+				Class("draw-buttons").
+				Body(
+					app.Button().
+						ID(undoButtonID).
+						Type("button").
+						Class("button").
+						Title("Undo the last stroke").
+						Aria("label", "Undo the last stroke").
+						Disabled(empty).
+						Text("Undo").
+						OnClick(c.onUndo),
+					app.Button().
+						ID(clearButtonID).
+						Type("button").
+						Class("button").
+						Title("Clear the drawing").
+						Aria("label", "Clear the drawing").
+						Disabled(empty).
+						Text("Clear").
+						OnClick(c.onClear),
+				),
+		)
+}
+
+// OnMount takes the canvas's 2D context and paints the strokes kept from an
+// earlier mount.
+func (c *drawCanvas) OnMount(ctx app.Context) {
+	canvas := c.canvas()
+	c.ctx2d = canvas.Call("getContext", "2d", map[string]any{"willReadFrequently": true})
+	c.redraw()
+}
+
+// OnDismount forgets the 2D context and any pending callback.
+func (c *drawCanvas) OnDismount() {
+	c.ctx2d = nil
+	c.pending = false
+	c.drawing = false
+}
+
+func (c *drawCanvas) canvas() app.Value {
+	return c.JSValue().Call("querySelector", "canvas")
+}
+
+func (c *drawCanvas) onPointerDown(ctx app.Context, e app.Event) {
+	if c.drawing || c.ctx2d == nil {
+		ctx.PreventUpdate()
+		return
+	}
+	// A mouse draws with the main button only; touch and pens report 0 too.
+	if e.Get("button").Int() != 0 {
+		ctx.PreventUpdate()
+		return
+	}
+	e.PreventDefault()
+	src := ctx.JSSrc()
+	c.pointer = e.Get("pointerId").Int()
+	src.Call("setPointerCapture", c.pointer)
+
+	rect := src.Call("getBoundingClientRect")
+	c.originX = rect.Get("left").Float()
+	c.originY = rect.Get("top").Float()
+	c.scale = 1
+	if w := rect.Get("width").Float(); w > 0 {
+		c.scale = canvasSize / w
+	}
+
+	c.drawing = true
+	p := c.toCanvas(e.Value)
+	c.cur = append(c.cur[:0:0], p)
+	c.drawDot(p)
+	c.changed(ctx, false)
+}
+
+func (c *drawCanvas) onPointerMove(ctx app.Context, e app.Event) {
+	if !c.drawing || e.Get("pointerId").Int() != c.pointer {
+		ctx.PreventUpdate()
+		return
+	}
+	e.PreventDefault()
+
+	// Coalesced events carry the samples the browser merged into this one
+	// (up to the device's rate); they make fast strokes smooth.
+	samples := e.Value
+	if e.Get("getCoalescedEvents").Truthy() {
+		if list := e.Call("getCoalescedEvents"); list.Length() > 0 {
+			samples = list
+		}
+	}
+	list := samples.Get("length").Truthy()
+	n := 1
+	if list {
+		n = samples.Length()
+	}
+	for i := 0; i < n; i++ {
+		s := samples
+		if list {
+			s = samples.Index(i)
+		}
+		p := c.toCanvas(s)
+		last := c.cur[len(c.cur)-1]
+		if math.Hypot(p.x-last.x, p.y-last.y) < minPointDistance {
+			continue
+		}
+		c.cur = append(c.cur, p)
+		c.drawTail(c.cur)
+	}
+	if !c.changed(ctx, false) {
+		ctx.PreventUpdate()
+	}
+}
+
+func (c *drawCanvas) onPointerUp(ctx app.Context, e app.Event) {
+	if !c.drawing || e.Get("pointerId").Int() != c.pointer {
+		ctx.PreventUpdate()
+		return
+	}
+	c.drawing = false
+	c.drawEnd(c.cur)
+	c.strokes = append(c.strokes, c.cur)
+	c.cur = nil
+	c.changed(ctx, true)
+}
+
+func (c *drawCanvas) onUndo(ctx app.Context, e app.Event) {
+	if len(c.strokes) == 0 || c.drawing {
+		return
+	}
+	c.strokes = c.strokes[:len(c.strokes)-1]
+	c.redraw()
+	c.changed(ctx, true)
+}
+
+func (c *drawCanvas) onClear(ctx app.Context, e app.Event) {
+	if c.drawing {
+		return
+	}
+	c.strokes = nil
+	c.redraw()
+	c.changed(ctx, true)
+}
+
+// toCanvas maps a pointer event's client position to canvas pixels.
+func (c *drawCanvas) toCanvas(e app.Value) point {
+	return point{
+		x: (e.Get("clientX").Float() - c.originX) * c.scale,
+		y: (e.Get("clientY").Float() - c.originY) * c.scale,
+	}
+}
+
+// changed calls OnChange now when now is true or when the last call is at
+// least changeInterval old; otherwise it schedules one call for when the
+// interval is over. It reports whether OnChange was called.
+func (c *drawCanvas) changed(ctx app.Context, now bool) bool {
+	if c.OnChange == nil {
+		return false
+	}
+	wait := changeInterval - time.Since(c.lastSent)
+	if now || wait <= 0 {
+		c.sendChange(ctx)
+		return true
+	}
+	if c.pending {
+		return false
+	}
+	c.pending = true
+	gen := c.gen
+	ctx.After(wait, func(ctx app.Context) {
+		if !c.pending || c.gen != gen || !c.Mounted() {
+			return
+		}
+		// Emit rather than call directly so that the parents that
+		// OnChange updates re-render too.
+		ctx.Emit(func() { c.sendChange(ctx) })
+	})
+	return false
+}
+
+// sendChange reads the canvas pixels and passes them to OnChange.
+func (c *drawCanvas) sendChange(ctx app.Context) {
+	c.pending = false
+	c.gen++
+	c.lastSent = time.Now()
+	if c.ctx2d == nil || c.OnChange == nil {
+		return
+	}
+	if n := canvasSize * canvasSize * 4; len(c.pixels) != n {
+		c.pixels = make([]byte, n)
+	}
+	img := c.ctx2d.Call("getImageData", 0, 0, canvasSize, canvasSize)
+	app.CopyBytesToGo(c.pixels, img.Get("data"))
+	c.OnChange(ctx, c.pixels, canvasSize, canvasSize)
+}
+
+// setPen sets the stroke style. The canvas keeps it between calls, but
+// setting it before each path keeps the drawing right even if something
+// else touched the context.
+func (c *drawCanvas) setPen() {
+	g := c.ctx2d
+	g.Set("lineWidth", strokeWidth)
+	g.Set("lineCap", "round")
+	g.Set("lineJoin", "round")
+	g.Set("strokeStyle", strokeColor)
+	g.Set("fillStyle", strokeColor)
+}
+
+// drawDot paints a round dot: a stroke of one point.
+func (c *drawCanvas) drawDot(p point) {
+	if c.ctx2d == nil {
+		return
+	}
+	g := c.ctx2d
+	c.setPen()
+	g.Call("beginPath")
+	g.Call("arc", p.x, p.y, strokeWidth/2.0, 0, 2*math.Pi)
+	g.Call("fill")
+}
+
+// drawTail paints the newest piece of a stroke while it is drawn: the
+// quadratic curve from the midpoint before the second-last point, through
+// that point, to the midpoint of the last two. Drawn one after the other,
+// the pieces make the same path as drawStroke.
+func (c *drawCanvas) drawTail(s []point) {
+	if c.ctx2d == nil || len(s) < 2 {
+		return
+	}
+	g := c.ctx2d
+	c.setPen()
+	g.Call("beginPath")
+	n := len(s)
+	if n == 2 {
+		m := mid(s[0], s[1])
+		g.Call("moveTo", s[0].x, s[0].y)
+		g.Call("lineTo", m.x, m.y)
+	} else {
+		a := mid(s[n-3], s[n-2])
+		b := mid(s[n-2], s[n-1])
+		g.Call("moveTo", a.x, a.y)
+		g.Call("quadraticCurveTo", s[n-2].x, s[n-2].y, b.x, b.y)
+	}
+	g.Call("stroke")
+}
+
+// drawEnd paints the last straight piece of a finished stroke, from the
+// midpoint of its last two points to its last point.
+func (c *drawCanvas) drawEnd(s []point) {
+	if c.ctx2d == nil || len(s) < 2 {
+		return
+	}
+	g := c.ctx2d
+	c.setPen()
+	a := mid(s[len(s)-2], s[len(s)-1])
+	b := s[len(s)-1]
+	g.Call("beginPath")
+	g.Call("moveTo", a.x, a.y)
+	g.Call("lineTo", b.x, b.y)
+	g.Call("stroke")
+}
+
+// drawStroke paints a whole stroke as one path.
+func (c *drawCanvas) drawStroke(s []point) {
+	switch {
+	case c.ctx2d == nil || len(s) == 0:
+		return
+	case len(s) == 1:
+		c.drawDot(s[0])
+		return
+	}
+	g := c.ctx2d
+	c.setPen()
+	g.Call("beginPath")
+	g.Call("moveTo", s[0].x, s[0].y)
+	m := mid(s[0], s[1])
+	g.Call("lineTo", m.x, m.y)
+	for i := 1; i < len(s)-1; i++ {
+		m = mid(s[i], s[i+1])
+		g.Call("quadraticCurveTo", s[i].x, s[i].y, m.x, m.y)
+	}
+	last := s[len(s)-1]
+	g.Call("lineTo", last.x, last.y)
+	g.Call("stroke")
+}
+
+// redraw clears the canvas and paints every finished stroke.
+func (c *drawCanvas) redraw() {
+	if c.ctx2d == nil {
+		return
+	}
+	c.ctx2d.Call("clearRect", 0, 0, canvasSize, canvasSize)
+	for _, s := range c.strokes {
+		c.drawStroke(s)
+	}
+}

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"net/http"
+	"strings"
+	"sync"
+
+	ui "github.com/cnnplay/cnnplay/app"
+	"github.com/cnnplay/cnnplay/web"
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// options configure the handler.
+type options struct {
+	// Assets holds the web directory: web.Assets() or, in dev mode, the
+	// directory on disk.
+	Assets fs.FS
+	// Dev rebuilds the go-app handler when the versioned assets change on
+	// disk, so a rebuilt app.wasm is picked up without a restart.
+	Dev bool
+}
+
+// versionedAssets are the files whose content makes up the app's Version.
+var versionedAssets = []string{web.AppWasm, web.WorkerWasm, web.WasmExecJS, "style.css"}
+
+// server routes the requests: /web/... and wasm_exec.js to the asset store,
+// the pages to go-app.
+type server struct {
+	assets *assetStore
+	dev    bool
+
+	mu      sync.Mutex
+	version string
+	goapp   *app.Handler
+}
+
+// newHandler returns cnnplay's HTTP handler: the go-app pages (see
+// ui.Routes), the assets of opts.Assets under /web/, and 404 for anything
+// else, including any path with dot segments or encoded separators.
+func newHandler(opts options) http.Handler {
+	ui.Routes()
+	s := &server{assets: newAssetStore(opts.Assets), dev: opts.Dev}
+	s.refresh()
+	return s
+}
+
+// Version returns the app version the pages currently announce.
+func (s *server) Version() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.version
+}
+
+// refresh recomputes the version and, when it changed, builds a new go-app
+// handler (go-app fixes its version when first used).
+func (s *server) refresh() *app.Handler {
+	h := sha256.New()
+	for _, name := range versionedAssets {
+		h.Write([]byte(name + "=" + s.assets.hashOf(name) + "\n"))
+	}
+	version := hex.EncodeToString(h.Sum(nil))[:20]
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.goapp != nil && version == s.version {
+		return s.goapp
+	}
+	s.version = version
+	s.goapp = s.newGoApp(version)
+	return s.goapp
+}
+
+// versioned returns the URL of a /web/ asset with its hash as the v query
+// parameter, which the asset store answers as immutable.
+func (s *server) versioned(name string) string {
+	u := "/web/" + name
+	if h := s.assets.hashOf(name); h != "" {
+		u += "?v=" + h
+	}
+	return u
+}
+
+func (s *server) newGoApp(version string) *app.Handler {
+	return &app.Handler{
+		Name:        "cnnplay",
+		ShortName:   "cnnplay",
+		Title:       "cnnplay — a CNN playground in your browser",
+		Description: "Draw digits and train a small convolutional neural network on MNIST, in the browser, in Go and WebAssembly.",
+		Keywords:    []string{"CNN", "MNIST", "neural network", "WebAssembly", "Go"},
+		Icon: app.Icon{
+			Default:    "/web/icon-192.png",
+			Large:      "/web/icon-512.png",
+			SVG:        "/web/icon.svg",
+			AppleTouch: "/web/icon-192.png",
+		},
+		BackgroundColor:         "#f5f6f8",
+		ThemeColor:              "#1f2937",
+		LoadingLabel:            "Loading cnnplay… {progress}%",
+		Styles:                  []string{s.versioned("style.css")},
+		Resources:               resources{appWasm: s.versioned(web.AppWasm)},
+		Version:                 version,
+		WasmContentLengthHeader: wasmLengthHeader,
+	}
+}
+
+// resources is the go-app resource provider for assets this server serves
+// itself: everything lives under /web/ at the site root, and app.wasm is
+// addressed with its hash so browsers may cache it for good. It is not an
+// http.Handler, so go-app leaves /web/ to us.
+type resources struct{ appWasm string }
+
+func (resources) Package() string   { return "" }
+func (resources) Static() string    { return "" }
+func (r resources) AppWASM() string { return r.appWasm }
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if !cleanPath(r) {
+		http.NotFound(w, r)
+		return
+	}
+	p := r.URL.Path
+	switch {
+	case strings.HasPrefix(p, "/web/"):
+		s.assets.serve(w, r, strings.TrimPrefix(p, "/web/"))
+		return
+	case p == "/app.wasm" || p == "/goapp.wasm":
+		s.assets.serve(w, r, web.AppWasm)
+		return
+	case p == "/wasm_exec.js":
+		// The copy from this Go toolchain, which matches app.wasm; go-app's
+		// own copy only when none was built.
+		if _, err := s.assets.get(web.WasmExecJS); err == nil {
+			s.assets.serve(w, r, web.WasmExecJS)
+			return
+		}
+	case p == "/robots.txt" || p == "/sitemap.xml" || p == "/ads.txt":
+		// go-app would fetch these from this very server over HTTP.
+		s.assets.serve(w, r, strings.TrimPrefix(p, "/"))
+		return
+	}
+
+	var h *app.Handler
+	if s.dev {
+		h = s.refresh()
+	} else {
+		s.mu.Lock()
+		h = s.goapp
+		s.mu.Unlock()
+	}
+	h.ServeHTTP(w, r)
+}
+
+// cleanPath reports whether the request path is in canonical form: no
+// percent-encoding that decoding would change (such as %2F or %2e), no
+// empty, "." or ".." segments, no backslashes or NULs.
+func cleanPath(r *http.Request) bool {
+	if r.URL.RawPath != "" && r.URL.RawPath != r.URL.Path {
+		return false
+	}
+	p := r.URL.Path
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\\\x00") {
+		return false
+	}
+	if p == "/" {
+		return true
+	}
+	for _, seg := range strings.Split(p[1:], "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	// Also look at the raw request line: http.Server passes it as it came.
+	raw := strings.ToLower(r.RequestURI)
+	if i := strings.IndexByte(raw, '?'); i >= 0 {
+		raw = raw[:i]
+	}
+	for _, bad := range []string{"%2e", "%2f", "%5c", "%00"} {
+		if strings.Contains(raw, bad) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,123 @@
+// Command serve serves cnnplay: the go-app page, app.wasm, the worker, the
+// datasets and the models, all embedded in the binary.
+//
+// Usage:
+//
+//	serve                        # http://127.0.0.1:8080
+//	serve -addr 127.0.0.1:9000   # another port
+//	serve -addr :8080            # every interface (the network can reach it)
+//	serve -dev web               # serve ./web from disk while developing
+//
+// Build the wasm programs first (make build); the server logs a warning
+// when app.wasm is missing.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/cnnplay/cnnplay/web"
+)
+
+// shutdownTimeout bounds how long a graceful shutdown waits for requests
+// in flight.
+const shutdownTimeout = 10 * time.Second
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("serve: ")
+
+	addr := flag.String("addr", "127.0.0.1:8080",
+		"listen `address`, host:port; for example 127.0.0.1:9000, or :8080 for every interface")
+	dev := flag.String("dev", "",
+		"serve the web assets from `dir` on disk instead of the embedded copy, for example -dev web;\n"+
+			"a rebuilt app.wasm is then picked up on the next page load")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: serve [-addr host:port] [-dev dir]\n\n"+
+			"serve runs cnnplay's web server. Examples:\n"+
+			"\tserve\n\tserve -addr 127.0.0.1:9000\n\tserve -dev web\n\nflags:\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+
+	opts, err := assetOptions(*dev)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := fs.Stat(opts.Assets, web.AppWasm); err != nil {
+		log.Printf("warning: %s is missing: run `make build` first", web.AppWasm)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	start := time.Now()
+	h := newHandler(opts)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("cnnplay on http://%s (version %s, ready in %v)",
+		ln.Addr(), h.(*server).Version(), time.Since(start).Round(time.Millisecond))
+	if err := serve(ctx, &http.Server{Handler: h}, ln); err != nil {
+		log.Fatal(err)
+	}
+	log.Print("stopped")
+}
+
+// assetOptions returns the handler options for the embedded assets, or for
+// the directory dir when it is not empty. The directory is opened as an
+// os.Root, so no symbolic link inside it can reach a file outside.
+func assetOptions(dir string) (options, error) {
+	if dir == "" {
+		return options{Assets: web.Assets()}, nil
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return options{}, fmt.Errorf("-dev: %w", err)
+	}
+	return options{Assets: web.Filter(root.FS()), Dev: true}, nil
+}
+
+// serve runs srv on ln until ctx is done, then shuts it down gracefully:
+// it stops accepting connections and waits up to shutdownTimeout for the
+// requests in flight. It returns nil after a clean shutdown.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener) error {
+	if srv.ReadHeaderTimeout == 0 {
+		srv.ReadHeaderTimeout = 10 * time.Second
+	}
+	if srv.IdleTimeout == 0 {
+		srv.IdleTimeout = 2 * time.Minute
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
