@@ -1,0 +1,287 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset"
+)
+
+// Step reports one mini-batch.
+type Step struct {
+	Epoch int     // 1-based epoch the batch belongs to
+	Seen  int     // training examples seen so far, this batch included
+	Loss  float64 // mean cross-entropy of the batch
+	Acc   float64 // fraction of the batch classified right (with dropout on)
+	// EpochEnd is set on the last batch of an epoch, after validation.
+	EpochEnd *Epoch
+}
+
+// Epoch summarises one pass over the training set.
+type Epoch struct {
+	Epoch            int
+	Seen             int
+	TrainLoss        float64
+	TrainAcc         float64
+	ValLoss, ValAcc  float64
+	ExamplesPerSec   float64
+	Best             bool // this epoch's weights are the best so far
+	StoppedEarly     bool // patience ran out; training is done
+	ValidationMissed bool // there was no validation set; Best follows training accuracy
+}
+
+// ErrDiverged is wrapped by the error Step returns when the loss stops being
+// a finite number.
+var ErrDiverged = errors.New("training diverged")
+
+// Trainer trains a network one mini-batch at a time.
+type Trainer struct {
+	Net        *nn.Network
+	cfg        Config
+	train, val *dataset.Set
+	opt        nn.Optimizer
+	rng        *rand.Rand
+	order      []int
+	pos, epoch int
+	seen       int
+	done       bool
+	best       []float32
+	bestAcc    float64
+	sinceBest  int
+	epochLoss  float64
+	epochRight int
+	epochStart time.Time
+	workers    []*worker
+}
+
+// worker computes the gradient of one slice of every batch on its own copy
+// of the network (worker 0 uses the Trainer's network).
+type worker struct {
+	net    *nn.Network
+	rng    *rand.Rand
+	x      []float32
+	img    []float32
+	labels []uint8
+	n      int     // examples in the worker's part of the last batch
+	loss   float64 // their mean loss
+	right  int
+}
+
+// New validates cfg and prepares to train net on train, validating on val
+// (which may be nil). The images must be at least as large as the network's
+// input; larger ones are cropped, at random while training.
+func New(net *nn.Network, trainSet, val *dataset.Set, cfg Config) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	in := net.InShape()
+	for _, s := range []*dataset.Set{trainSet, val} {
+		if s == nil {
+			continue
+		}
+		if s.H < in.H || s.W < in.W || in.C != 1 {
+			return nil, fmt.Errorf("%s has %dx%d images; the network takes %s", s.Name, s.H, s.W, in)
+		}
+		if len(s.Classes) > net.Classes() {
+			return nil, fmt.Errorf("%s has %d classes; the network tells %d apart", s.Name, len(s.Classes), net.Classes())
+		}
+	}
+	if trainSet.N == 0 {
+		return nil, errors.New("the training set is empty")
+	}
+	opt, err := nn.NewOptimizer(cfg.Optimizer, net.Params())
+	if err != nil {
+		return nil, err
+	}
+	t := &Trainer{Net: net, cfg: cfg, train: trainSet, val: val, opt: opt,
+		rng: rand.New(rand.NewPCG(cfg.Seed, 0x636e6e)), bestAcc: -1, epochStart: time.Now()}
+	t.best = net.Weights()
+	nw := max(cfg.Workers, 1)
+	for i := 0; i < nw; i++ {
+		w := &worker{net: net, rng: rand.New(rand.NewPCG(cfg.Seed, uint64(i)+1))}
+		if i > 0 {
+			w.net, err = nn.Build(net.Spec, w.rng)
+			if err != nil {
+				return nil, err
+			}
+		}
+		t.workers = append(t.workers, w)
+	}
+	t.shuffle()
+	return t, nil
+}
+
+func (t *Trainer) shuffle() {
+	t.order = t.rng.Perm(t.train.N)
+	t.pos = 0
+	t.epoch++
+}
+
+// Done reports whether the configured epochs have run or training stopped.
+func (t *Trainer) Done() bool { return t.done }
+
+// Step trains on the next mini-batch. It returns an error wrapping
+// ErrDiverged when the loss becomes NaN or infinite; the network then holds
+// the best weights so far, and training is done.
+func (t *Trainer) Step() (Step, error) {
+	if t.done {
+		return Step{}, errors.New("training is already done")
+	}
+	n := min(t.cfg.BatchSize, t.train.N-t.pos)
+	idx := t.order[t.pos : t.pos+n]
+	t.pos += n
+	loss, right := t.gradient(idx)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) || !finite(t.Net.Params()) {
+		t.done = true
+		t.Net.SetWeights(t.best)
+		return Step{}, fmt.Errorf("%w at epoch %d after %d examples: the loss became %v, so the learning rate (%v) is probably too high; the best weights so far were kept",
+			ErrDiverged, t.epoch, t.seen, loss, t.cfg.Optimizer.LR)
+	}
+	t.opt.Step()
+	t.seen += n
+	t.epochLoss += loss * float64(n)
+	t.epochRight += right
+	st := Step{Epoch: t.epoch, Seen: t.seen, Loss: loss, Acc: float64(right) / float64(n)}
+	if t.pos == t.train.N {
+		st.EpochEnd = t.endEpoch()
+	}
+	return st, nil
+}
+
+func finite(ps []*nn.Param) bool {
+	for _, p := range ps {
+		for _, v := range p.W {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// gradient fills the Trainer's network's gradients with the mean over the
+// batch idx, spreading the batch over the workers.
+func (t *Trainer) gradient(idx []int) (loss float64, right int) {
+	share := (len(idx) + len(t.workers) - 1) / len(t.workers)
+	var wg sync.WaitGroup
+	var used []*worker
+	for i, w := range t.workers {
+		part := idx[min(i*share, len(idx)):min((i+1)*share, len(idx))]
+		if len(part) == 0 {
+			break
+		}
+		if i > 0 {
+			for j, p := range w.net.Params() {
+				copy(p.W, t.Net.Params()[j].W)
+			}
+		}
+		used = append(used, w)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.batch(t, part)
+		}()
+	}
+	wg.Wait()
+	// Each worker's gradient is the mean over its part; the batch's is their
+	// weighted sum, collected into worker 0, the Trainer's own network.
+	main := t.Net.Params()
+	for i, w := range used {
+		loss += w.loss * float64(w.n)
+		right += w.right
+		scale := float32(w.n) / float32(len(idx))
+		if i == 0 {
+			if scale != 1 {
+				for _, p := range main {
+					for k := range p.G {
+						p.G[k] *= scale
+					}
+				}
+			}
+			continue
+		}
+		for j, p := range w.net.Params() {
+			g := main[j].G
+			for k, v := range p.G {
+				g[k] += scale * v
+			}
+		}
+	}
+	return loss / float64(len(idx)), right
+}
+
+// batch prepares the examples idx (augmented, cropped, normalised) and
+// computes their mean gradient on the worker's network.
+func (w *worker) batch(t *Trainer, idx []int) {
+	in := w.net.InShape().Size()
+	s := t.train
+	w.n = len(idx)
+	w.x = grow(w.x, w.n*in)
+	w.img = grow(w.img, s.H*s.W)
+	if cap(w.labels) < w.n {
+		w.labels = make([]uint8, w.n)
+	}
+	w.labels = w.labels[:w.n]
+	for k, i := range idx {
+		t.cfg.Augment.Apply(w.img, s.Image(i), s.H, s.W, w.rng)
+		w.net.Prepare(w.x[k*in:(k+1)*in], w.img, s.H, s.W, w.rng)
+		w.labels[k] = s.Labels[i]
+	}
+	w.net.ZeroGrad()
+	w.loss, w.right = w.net.Gradient(w.x, w.labels, w.n, nn.Pass{Train: true, Rand: w.rng})
+}
+
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	return buf[:n]
+}
+
+// endEpoch validates, keeps the best weights, applies early stopping and
+// starts the next epoch (or finishes).
+func (t *Trainer) endEpoch() *Epoch {
+	e := &Epoch{Epoch: t.epoch, Seen: t.seen,
+		TrainLoss: t.epochLoss / float64(t.train.N), TrainAcc: float64(t.epochRight) / float64(t.train.N),
+		ExamplesPerSec: float64(t.train.N) / time.Since(t.epochStart).Seconds()}
+	score := e.TrainAcc
+	if t.val != nil && t.val.N > 0 {
+		r := Evaluate(t.Net, t.val, 256)
+		e.ValLoss, e.ValAcc = r.Loss, r.Acc
+		score = r.Acc
+	} else {
+		e.ValidationMissed = true
+	}
+	if score > t.bestAcc {
+		t.bestAcc, t.sinceBest, e.Best = score, 0, true
+		t.best = t.Net.Weights()
+	} else {
+		t.sinceBest++
+	}
+	if t.cfg.Patience > 0 && t.sinceBest >= t.cfg.Patience {
+		e.StoppedEarly = true
+		t.done = true
+	}
+	if t.epoch >= t.cfg.Epochs {
+		t.done = true
+	}
+	t.epochLoss, t.epochRight, t.epochStart = 0, 0, time.Now()
+	if !t.done {
+		t.shuffle()
+	}
+	return e
+}
+
+// Best returns the best weights by validation accuracy so far (a copy).
+func (t *Trainer) Best() []float32 { return append([]float32(nil), t.best...) }
+
+// RestoreBest puts the best weights so far back into the network.
+func (t *Trainer) RestoreBest() { t.Net.SetWeights(t.best) }
+
+// Seen is the number of training examples seen so far.
+func (t *Trainer) Seen() int { return t.seen }
