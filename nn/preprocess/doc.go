@@ -1,0 +1,18 @@
+// Package preprocess turns a free drawing (canvas pixels) or a photo of a
+// handwritten digit into the 28×28 image an MNIST network expects.
+//
+// MNIST's convention, which Digit reproduces: white ink (1) on black (0);
+// the digit scaled, keeping its aspect ratio and with anti-aliasing, to fit
+// a 20×20 box; then placed in the 28×28 field so that its centre of mass is
+// at pixel (14, 14) counting from 0.
+//
+// The steps are: Gray or GrayRGBA reduce the picture to luminance in [0,1];
+// Digit then inverts dark-on-light pictures (judged from the border),
+// removes a smoothly varying background level (a robust plane fit, so that
+// paper photos with uneven light still work), keeps the pixels clearly
+// brighter than the background as ink with a soft threshold above the noise,
+// crops to the ink, and resamples by area averaging into the 28×28 field.
+//
+// Inputs are never modified. Wrong slice sizes are user input here (pixels
+// from a browser) and give errors, never panics.
+package preprocess
