@@ -1,0 +1,188 @@
+// Package model reads and writes cnnplay model files and classifies images
+// with them.
+//
+// A model file is one versioned binary holding everything needed to use and
+// to trust a trained network:
+//
+//	magic    "CNNPLAY\x00"            8 bytes
+//	version  uint32 little-endian     currently 1
+//	hlen     uint32                   length of the header
+//	header   JSON                     architecture (nn.Spec), class names,
+//	                                  parameter names and shapes, training record
+//	count    uint32                   number of float32 weights
+//	weights  count × float32 LE       in nn.Network.Params order
+//	crc      uint32                   CRC-32 (IEEE) of every byte before it
+//
+// Decode checks the checksum before anything else and then every size and
+// shape against the architecture, so a corrupt, truncated or foreign file is
+// an error that says which, never a panic.
+package model
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/cnnplay/cnnplay/nn"
+)
+
+const (
+	magic   = "CNNPLAY\x00"
+	version = 1
+	// MaxFileBytes bounds what Decode reads, far above any network the
+	// playground builds (nn limits networks to 50M parameters).
+	MaxFileBytes  = 256 << 20
+	maxHeaderSize = 1 << 20
+)
+
+// Model is a trained classifier with its class names and training record.
+type Model struct {
+	Net     *nn.Network
+	Classes []string
+	Record  Record
+}
+
+// Record says how a model was trained, so its file documents itself.
+type Record struct {
+	Dataset   string           `json:"dataset,omitempty"` // "mnist" or "fashion"
+	Epochs    int              `json:"epochs,omitempty"`
+	Examples  int              `json:"examples,omitempty"` // training examples seen
+	Seed      uint64           `json:"seed,omitempty"`
+	Optimizer nn.OptimizerSpec `json:"optimizer,omitzero"`
+	Batch     int              `json:"batch,omitempty"`
+	Augment   string           `json:"augment,omitempty"`
+	ValAcc    float64          `json:"valAcc,omitempty"`
+	TestAcc   float64          `json:"testAcc,omitempty"`
+	Command   string           `json:"command,omitempty"` // the command that made it
+}
+
+type header struct {
+	Spec    nn.Spec     `json:"spec"`
+	Classes []string    `json:"classes"`
+	Params  []paramInfo `json:"params"`
+	Record  Record      `json:"record"`
+}
+
+type paramInfo struct {
+	Name string `json:"name"`
+	Dims []int  `json:"dims"`
+}
+
+// ErrNotModel is wrapped by Decode's error for a file that is not a cnnplay
+// model at all (another file dropped by mistake).
+var ErrNotModel = errors.New("not a cnnplay model file")
+
+// Encode writes m in the model file format.
+func (m *Model) Encode(w io.Writer) error {
+	if len(m.Classes) != m.Net.Classes() {
+		return fmt.Errorf("model: %d class names for a network with %d classes", len(m.Classes), m.Net.Classes())
+	}
+	h := header{Spec: m.Net.Spec, Classes: m.Classes, Record: m.Record}
+	for _, p := range m.Net.Params() {
+		h.Params = append(h.Params, paramInfo{p.Name, p.Dims})
+	}
+	hj, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	weights := m.Net.Weights()
+	var buf bytes.Buffer
+	buf.Grow(len(magic) + 16 + len(hj) + 4*len(weights))
+	buf.WriteString(magic)
+	binary.Write(&buf, binary.LittleEndian, uint32(version))
+	binary.Write(&buf, binary.LittleEndian, uint32(len(hj)))
+	buf.Write(hj)
+	binary.Write(&buf, binary.LittleEndian, uint32(len(weights)))
+	binary.Write(&buf, binary.LittleEndian, weights)
+	binary.Write(&buf, binary.LittleEndian, crc32.ChecksumIEEE(buf.Bytes()))
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// Decode reads a model file. Any problem with the file is an error saying
+// what is wrong; nothing the caller had is touched.
+func Decode(r io.Reader) (*Model, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("model: reading: %w", err)
+	}
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("model: file is larger than %d MiB", MaxFileBytes>>20)
+	}
+	if len(data) < len(magic) || string(data[:len(magic)]) != magic {
+		return nil, fmt.Errorf("model: %w (it does not start with %q)", ErrNotModel, "CNNPLAY")
+	}
+	if len(data) < len(magic)+16 { // version, header length, count, checksum
+		return nil, errors.New("model: file is truncated")
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if v := binary.LittleEndian.Uint32(data[8:]); v != version {
+		return nil, fmt.Errorf("model: file format version %d; this cnnplay reads version %d", v, version)
+	}
+	if crc32.ChecksumIEEE(body) != sum {
+		return nil, errors.New("model: checksum mismatch: the file is corrupt or truncated")
+	}
+	hlen := int(binary.LittleEndian.Uint32(body[12:]))
+	rest := body[16:]
+	if hlen > maxHeaderSize || hlen+4 > len(rest) {
+		return nil, fmt.Errorf("model: header length %d does not fit the file", hlen)
+	}
+	var h header
+	if err := json.Unmarshal(rest[:hlen], &h); err != nil {
+		return nil, fmt.Errorf("model: header: %w", err)
+	}
+	rest = rest[hlen:]
+	count := int(binary.LittleEndian.Uint32(rest))
+	rest = rest[4:]
+	if count*4 != len(rest) {
+		return nil, fmt.Errorf("model: header says %d weights but the file holds %d bytes of them", count, len(rest))
+	}
+	net, err := nn.Build(h.Spec, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		return nil, fmt.Errorf("model: architecture: %w", err)
+	}
+	if len(h.Classes) != net.Classes() {
+		return nil, fmt.Errorf("model: %d class names for a network with %d classes", len(h.Classes), net.Classes())
+	}
+	params := net.Params()
+	if len(h.Params) != len(params) {
+		return nil, fmt.Errorf("model: %d parameter tensors listed, the architecture has %d", len(h.Params), len(params))
+	}
+	for i, p := range params {
+		if h.Params[i].Name != p.Name || !slices.Equal(h.Params[i].Dims, p.Dims) {
+			return nil, fmt.Errorf("model: parameter %d is %s %v in the file but %s %v in the architecture", i, h.Params[i].Name, h.Params[i].Dims, p.Name, p.Dims)
+		}
+	}
+	weights := make([]float32, count)
+	for i := range weights {
+		v := math.Float32frombits(binary.LittleEndian.Uint32(rest[4*i:]))
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, fmt.Errorf("model: weight %d is %v", i, v)
+		}
+		weights[i] = v
+	}
+	if err := net.SetWeights(weights); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	return &Model{Net: net, Classes: h.Classes, Record: h.Record}, nil
+}
+
+// Predict returns the class probabilities for one h×w image with pixels in
+// [0,1], white ink on black as MNIST has it (see package preprocess). The
+// slice is reused by the next call.
+func (m *Model) Predict(img []float32, h, w int) ([]float32, error) {
+	in := m.Net.InShape()
+	if len(img) != h*w || h < in.H || w < in.W || in.C != 1 {
+		return nil, fmt.Errorf("model: a %dx%d image (%d values) does not fit the %s input", h, w, len(img), in)
+	}
+	x := make([]float32, in.Size())
+	m.Net.Prepare(x, img, h, w, nil)
+	return m.Net.Predict(x), nil
+}
