@@ -2,6 +2,7 @@ package app
 
 import (
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -28,7 +29,10 @@ const (
 
 // Element ids of the drawing canvas, stable for tests and CSS.
 const (
-	drawCanvasID  = "draw-canvas"
+	drawCanvasID = "draw-canvas"
+	// mountedAttr is set on the canvas when the component is mounted in
+	// the browser, to the page's time then (performance.now(), in ms).
+	mountedAttr   = "data-mounted"
 	clearButtonID = "clear"
 	undoButtonID  = "undo"
 )
@@ -138,6 +142,8 @@ func (c *drawCanvas) OnMount(ctx app.Context) {
 	canvas := c.canvas()
 	c.ctx2d = canvas.Call("getContext", "2d", map[string]any{"willReadFrequently": true})
 	c.redraw()
+	now := app.Window().Get("performance").Call("now").Float()
+	canvas.Call("setAttribute", mountedAttr, strconv.FormatFloat(now, 'f', 1, 64))
 }
 
 // OnDismount forgets the 2D context and any pending callback.

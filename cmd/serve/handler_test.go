@@ -1,0 +1,433 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/cnnplay/cnnplay/web"
+)
+
+// testAssets is a small web directory: compressible and incompressible
+// files of every kind the server handles.
+func testAssets(wasm string) fstest.MapFS {
+	return fstest.MapFS{
+		"app.wasm":                        {Data: []byte(wasm)},
+		"worker.wasm":                     {Data: bytes.Repeat([]byte("\x00asm worker "), 500)},
+		"wasm_exec.js":                    {Data: []byte(strings.Repeat("// the Go toolchain's wasm_exec.js\n", 50))},
+		"style.css":                       {Data: []byte(strings.Repeat("body { margin: 0; }\n", 50))},
+		"icon.svg":                        {Data: []byte(strings.Repeat("<svg></svg>", 50))},
+		"icon-192.png":                    {Data: []byte("\x89PNG fake")},
+		"tiny.js":                         {Data: []byte("1")},
+		"models/m.json":                   {Data: []byte(strings.Repeat(`{"layer":"conv"},`, 100))},
+		"data/train-images-idx3-ubyte.gz": {Data: gzipped(bytes.Repeat([]byte{0, 0, 8, 3}, 1000))},
+		"secret.go":                       {Data: []byte("package secret")},
+		".hidden":                         {Data: []byte("hidden")},
+	}
+}
+
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+func wasmBytes(seed string) string {
+	return "\x00asm\x01\x00\x00\x00" + strings.Repeat(seed, 2000)
+}
+
+func newTestHandler(t *testing.T, fsys fs.FS) *server {
+	t.Helper()
+	return newHandler(options{Assets: web.Filter(fsys)}).(*server)
+}
+
+func get(t *testing.T, h http.Handler, target string, header ...string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func body(t *testing.T, res *http.Response) []byte {
+	t.Helper()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("gzip body: %v", err)
+		}
+		if b, err = io.ReadAll(zr); err != nil {
+			t.Fatalf("gzip body: %v", err)
+		}
+	}
+	return b
+}
+
+func TestAssets(t *testing.T) {
+	assets := testAssets(wasmBytes("code "))
+	h := newTestHandler(t, assets)
+	tests := []struct {
+		path, accept string
+		ctype, enc   string
+		cache        string
+		vary         bool
+	}{
+		{"/web/app.wasm", "gzip, deflate, br", "application/wasm", "gzip", cacheRevalidate, true},
+		{"/web/app.wasm", "", "application/wasm", "", cacheRevalidate, true},
+		{"/web/app.wasm", "gzip;q=0, br", "application/wasm", "", cacheRevalidate, true},
+		{"/web/app.wasm", "*", "application/wasm", "gzip", cacheRevalidate, true},
+		{"/app.wasm", "gzip", "application/wasm", "gzip", cacheRevalidate, true},
+		{"/web/worker.wasm", "gzip", "application/wasm", "gzip", cacheRevalidate, true},
+		{"/wasm_exec.js", "gzip", "text/javascript; charset=utf-8", "gzip", cacheRevalidate, true},
+		{"/web/style.css", "gzip", "text/css; charset=utf-8", "gzip", cacheRevalidate, true},
+		{"/web/icon.svg", "gzip", "image/svg+xml", "gzip", cacheRevalidate, true},
+		{"/web/models/m.json", "gzip", "application/json", "gzip", cacheRevalidate, true},
+		// Too small to be worth compressing.
+		{"/web/tiny.js", "gzip", "text/javascript; charset=utf-8", "", cacheRevalidate, true},
+		{"/web/icon-192.png", "gzip", "image/png", "", cacheRevalidate, false},
+		// Datasets are gzipped files: served as they are, never again.
+		{"/web/data/train-images-idx3-ubyte.gz", "gzip", "application/gzip", "", cacheDatasets, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path+" "+tt.accept, func(t *testing.T) {
+			res := get(t, h, tt.path, "Accept-Encoding", tt.accept)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			if got := res.Header.Get("Content-Type"); got != tt.ctype {
+				t.Errorf("Content-Type %q, want %q", got, tt.ctype)
+			}
+			if got := res.Header.Get("Content-Encoding"); got != tt.enc {
+				t.Errorf("Content-Encoding %q, want %q", got, tt.enc)
+			}
+			if got := res.Header.Get("Cache-Control"); got != tt.cache {
+				t.Errorf("Cache-Control %q, want %q", got, tt.cache)
+			}
+			if got := res.Header.Get("Vary") == "Accept-Encoding"; got != tt.vary {
+				t.Errorf("Vary %q, want Accept-Encoding: %v", res.Header.Get("Vary"), tt.vary)
+			}
+			if res.Header.Get("ETag") == "" {
+				t.Error("no ETag")
+			}
+			raw, _ := io.ReadAll(res.Body)
+			if cl := res.Header.Get("Content-Length"); cl != strconv.Itoa(len(raw)) {
+				t.Errorf("Content-Length %q, body %d bytes", cl, len(raw))
+			}
+			res.Body = io.NopCloser(bytes.NewReader(raw))
+			name := strings.TrimPrefix(strings.TrimPrefix(tt.path, "/web/"), "/")
+			if got, want := body(t, res), assets[name].Data; !bytes.Equal(got, want) {
+				t.Errorf("body: %d bytes, want the %d bytes of %s", len(got), len(want), name)
+			}
+			if strings.HasSuffix(tt.path, ".wasm") {
+				if got := res.Header.Get(wasmLengthHeader); got != strconv.Itoa(len(assets[name].Data)) {
+					t.Errorf("%s %q, want %d", wasmLengthHeader, got, len(assets[name].Data))
+				}
+			}
+		})
+	}
+}
+
+func TestAssetConditionalAndVersioned(t *testing.T) {
+	h := newTestHandler(t, testAssets(wasmBytes("code ")))
+	res := get(t, h, "/web/app.wasm", "Accept-Encoding", "gzip")
+	etag := res.Header.Get("ETag")
+	res = get(t, h, "/web/app.wasm", "Accept-Encoding", "gzip", "If-None-Match", etag)
+	if res.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match: status %d, want 304", res.StatusCode)
+	}
+	// A range of the plain file works; the gzipped form is sent whole.
+	res = get(t, h, "/web/app.wasm", "Range", "bytes=0-3")
+	if res.StatusCode != http.StatusPartialContent || string(body(t, res)) != "\x00asm" {
+		t.Errorf("Range: status %d", res.StatusCode)
+	}
+
+	hash := h.assets.hashOf("app.wasm")
+	res = get(t, h, "/web/app.wasm?v="+hash)
+	if got := res.Header.Get("Cache-Control"); got != cacheImmutable {
+		t.Errorf("versioned URL: Cache-Control %q, want %q", got, cacheImmutable)
+	}
+	res = get(t, h, "/web/app.wasm?v=stale")
+	if got := res.Header.Get("Cache-Control"); got != cacheRevalidate {
+		t.Errorf("stale version: Cache-Control %q, want %q", got, cacheRevalidate)
+	}
+}
+
+func TestPage(t *testing.T) {
+	h := newTestHandler(t, testAssets(wasmBytes("code ")))
+	res := get(t, h, "/")
+	b := string(body(t, res))
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("status %d, type %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if got := res.Header.Get("Cache-Control"); got != "no-cache" {
+		t.Errorf("page Cache-Control %q, want no-cache", got)
+	}
+	for _, want := range []string{
+		`id="draw-canvas"`, `id="clear"`, `id="undo"`, "<h1>cnnplay</h1>",
+		"/web/style.css?v=" + h.assets.hashOf("style.css"),
+		`href="/web/icon.svg"`,
+	} {
+		if !strings.Contains(b, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if strings.Contains(b, "githubusercontent") {
+		t.Error("page links an external icon")
+	}
+
+	appJS := string(body(t, get(t, h, "/app.js")))
+	for _, want := range []string{
+		"/web/app.wasm?v=" + h.assets.hashOf("app.wasm"),
+		`goappWasmContentLengthHeader = "` + wasmLengthHeader + `"`,
+		h.Version(),
+	} {
+		if !strings.Contains(appJS, want) {
+			t.Errorf("app.js lacks %s", want)
+		}
+	}
+	if got := string(body(t, get(t, h, "/wasm_exec.js"))); !strings.Contains(got, "the Go toolchain's wasm_exec.js") {
+		t.Error("/wasm_exec.js is not the copy from web/")
+	}
+}
+
+func TestVersionFollowsWasm(t *testing.T) {
+	a := newTestHandler(t, testAssets(wasmBytes("one ")))
+	b := newTestHandler(t, testAssets(wasmBytes("two ")))
+	c := newTestHandler(t, testAssets(wasmBytes("one ")))
+	if a.Version() == b.Version() {
+		t.Errorf("same version %s for different app.wasm", a.Version())
+	}
+	if a.Version() != c.Version() {
+		t.Errorf("versions %s and %s for the same app.wasm", a.Version(), c.Version())
+	}
+	if res := get(t, a, "/"); res.Header.Get("ETag") != `"`+a.Version()+`"` {
+		t.Errorf("page ETag %q, want the version %q", res.Header.Get("ETag"), a.Version())
+	}
+}
+
+func TestDevModeReloadsWasm(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("app.wasm", wasmBytes("one "))
+	write("style.css", "body{}")
+	opts, err := assetOptions(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHandler(opts).(*server)
+	v1 := h.Version()
+	get(t, h, "/")
+
+	write("app.wasm", wasmBytes("two, longer "))
+	res := get(t, h, "/")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if h.Version() == v1 {
+		t.Error("dev mode kept the version after app.wasm changed")
+	}
+	if got := string(body(t, get(t, h, "/web/app.wasm"))); got != wasmBytes("two, longer ") {
+		t.Error("dev mode served the old app.wasm")
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	// A real directory with a file beside the web root, to show that no
+	// trick reaches it.
+	dir := t.TempDir()
+	webDir := filepath.Join(dir, "web")
+	os.MkdirAll(filepath.Join(webDir, "data"), 0o755)
+	os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("secret"), 0o644)
+	os.WriteFile(filepath.Join(webDir, "style.css"), []byte("body{}"), 0o644)
+	os.WriteFile(filepath.Join(webDir, "app.wasm"), []byte(wasmBytes("x")), 0o644)
+	os.Symlink(filepath.Join(dir, "secret.txt"), filepath.Join(webDir, "link.txt"))
+	dev, err := assetOptions(webDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handlers := map[string]http.Handler{
+		"embedded": newHandler(options{Assets: web.Assets()}),
+		"mapfs":    newTestHandler(t, testAssets(wasmBytes("x"))),
+		"dev":      newHandler(dev),
+	}
+	paths := []string{
+		"/nope",
+		"/web/",
+		"/web/nope.css",
+		"/web/data",
+		"/web/data/",
+		"/web/../secret.txt",
+		"/web/data/../../secret.txt",
+		"/web/%2e%2e/secret.txt",
+		"/web/%2E%2E/secret.txt",
+		"/web/.%2e/secret.txt",
+		"/web/..%2fsecret.txt",
+		"/web%2fstyle.css",
+		"/web/%2fstyle.css",
+		"/web//style.css",
+		"/web/./style.css",
+		"/web/..\\secret.txt",
+		"/web/%5c..%5csecret.txt",
+		"/web/style.css%00",
+		"/web/link.txt",
+		"/web/embed.go",
+		"/web/secret.go",
+		"/web/.hidden",
+		"/robots.txt",
+		"/sitemap.xml",
+		"/../secret.txt",
+		"//web/style.css",
+	}
+	for name, h := range handlers {
+		for _, p := range paths {
+			req := httptest.NewRequest(http.MethodGet, "http://example.com/", nil)
+			// Keep the request line exactly as a client could send it.
+			req.RequestURI = p
+			u, err := url.ParseRequestURI(p)
+			if err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+			req.URL = u
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusNotFound {
+				t.Errorf("%s %s: status %d, want 404", name, p, rec.Code)
+			}
+			if strings.Contains(rec.Body.String(), "secret") {
+				t.Errorf("%s %s: body has the secret", name, p)
+			}
+		}
+	}
+	// The same file the right way is there.
+	if res := get(t, handlers["dev"], "/web/style.css"); res.StatusCode != http.StatusOK {
+		t.Errorf("dev /web/style.css: status %d", res.StatusCode)
+	}
+}
+
+func TestMethodNotAllowed(t *testing.T) {
+	h := newTestHandler(t, testAssets(wasmBytes("x")))
+	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(m, "/web/style.css", nil))
+		if rec.Code != http.StatusMethodNotAllowed {
+			t.Errorf("%s: status %d, want 405", m, rec.Code)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, "/web/style.css", nil))
+	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
+		t.Errorf("HEAD: status %d, %d body bytes", rec.Code, rec.Body.Len())
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for header, want := range map[string]bool{
+		"":                     false,
+		"gzip":                 true,
+		"GZIP":                 true,
+		"br, gzip;q=0.5":       true,
+		"gzip;q=0":             false,
+		"gzip; q=0.0, *":       false,
+		"*":                    true,
+		"*;q=0":                false,
+		"deflate, br":          false,
+		"x-gzip":               true,
+		"identity, gzip;q=1.0": true,
+	} {
+		if got := acceptsGzip(header); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
+		}
+	}
+}
+
+func TestEmbeddedAssets(t *testing.T) {
+	fsys := web.Assets()
+	for _, name := range []string{"style.css", "icon.svg", "icon-192.png", "icon-512.png", "models", "data"} {
+		if _, err := fs.Stat(fsys, name); err != nil {
+			t.Errorf("embedded %s: %v", name, err)
+		}
+	}
+	if _, err := fs.Stat(fsys, "embed.go"); err == nil {
+		t.Error("embed.go is served as an asset")
+	}
+	if !web.HasAppWasm() {
+		t.Log("web/app.wasm was not built before this test binary: run `make build`")
+	}
+}
+
+// TestServeShutdown checks that serve returns nil on cancel, after the
+// request in flight has been answered, and that the port is closed then.
+func TestServeShutdown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		io.WriteString(w, "done")
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- serve(ctx, &http.Server{Handler: slow}, ln) }()
+
+	addr := "http://" + ln.Addr().String() + "/"
+	got := make(chan string, 1)
+	go func() {
+		res, err := http.Get(addr)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	cancel()
+	if b := <-got; b != "done" {
+		t.Errorf("request in flight: %q, want done", b)
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve did not return after cancel")
+	}
+	if _, err := http.Get(addr); err == nil {
+		t.Error("the server still answers after shutdown")
+	}
+	if err := serve(context.Background(), &http.Server{}, ln); err == nil || errors.Is(err, http.ErrServerClosed) {
+		t.Errorf("serve on a closed listener: %v, want an error", err)
+	}
+}
