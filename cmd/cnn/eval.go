@@ -1,0 +1,56 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/cnnplay/cnnplay/nn/train"
+)
+
+func evalCmd(args []string) error {
+	fs := flag.NewFlagSet("eval", flag.ExitOnError)
+	path := fs.String("model", "", "model file (default: the shipped digits model)")
+	data := fs.String("dataset", "", "mnist or fashion (default: the model's own)")
+	fs.Parse(args)
+	m, err := loadModel(*path)
+	if err != nil {
+		return err
+	}
+	name := *data
+	if name == "" {
+		name = m.Record.Dataset
+	}
+	if name == "" {
+		name = "mnist"
+	}
+	_, test, err := loadDataset(name)
+	if err != nil {
+		return err
+	}
+	r := train.Evaluate(m.Net, test, 500)
+	fmt.Printf("%s test set: accuracy %.2f%% (%d of %d), loss %.4f\n\n", name, 100*r.Acc,
+		int(r.Acc*float64(test.N)+0.5), test.N, r.Loss)
+	fmt.Print("true \\ predicted")
+	for _, c := range m.Classes {
+		fmt.Printf(" %6s", short(c))
+	}
+	fmt.Println()
+	for y, row := range r.Confusion {
+		fmt.Printf("%16s", short(m.Classes[y]))
+		for _, v := range row {
+			fmt.Printf(" %6d", v)
+		}
+		fmt.Println()
+	}
+	return nil
+}
+
+// short keeps confusion-matrix columns narrow for Fashion-MNIST's names.
+func short(s string) string {
+	s = strings.ReplaceAll(s, "T-shirt/top", "Tshirt")
+	if len(s) > 6 {
+		return s[:6]
+	}
+	return s
+}

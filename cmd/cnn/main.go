@@ -1,0 +1,50 @@
+// Command cnn trains, evaluates and uses cnnplay networks natively, with the
+// same engine the browser runs.
+//
+//	cnn train -preset keras -epochs 12 -o keras.cnn
+//	cnn train -spec my-net.json -dataset fashion -epochs 5 -o fashion.cnn
+//	cnn eval -model keras.cnn
+//	cnn predict photo-of-a-7.jpg drawing.png
+//	cnn predict -json -model fashion.cnn shoe.png
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+const usage = `usage: cnn <command> [flags]
+
+commands:
+  train    train a network on MNIST or Fashion-MNIST and write a model file
+  eval     print a model's test accuracy and confusion matrix
+  predict  classify PNG or JPEG images of a handwritten digit (or garment)
+
+Run 'cnn <command> -h' for the flags of a command.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "train":
+		err = trainCmd(os.Args[2:])
+	case "eval":
+		err = evalCmd(os.Args[2:])
+	case "predict":
+		err = predictCmd(os.Args[2:], os.Stdout)
+	case "-h", "-help", "--help", "help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "cnn: unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cnn:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/cnnplay/cnnplay/nn/train"
+)
+
+func trainCmd(args []string) error {
+	fs := flag.NewFlagSet("train", flag.ExitOnError)
+	preset := fs.String("preset", "lenet5", "architecture preset: "+strings.Join(nn.PresetNames(), ", "))
+	specFile := fs.String("spec", "", "architecture as a JSON file (overrides -preset), e.g. {\"input\":{\"h\":28,\"w\":28,\"c\":1},\"layers\":[{\"type\":\"dense\",\"units\":10},{\"type\":\"softmax\"}]}")
+	data := fs.String("dataset", "mnist", "mnist or fashion")
+	epochs := fs.Int("epochs", 10, "passes over the training set")
+	batch := fs.Int("batch", 64, "mini-batch size")
+	opt := fs.String("opt", "adam", "optimizer: sgd, adam or adadelta")
+	lr := fs.Float64("lr", 0, "learning rate (0: the optimizer's default)")
+	momentum := fs.Float64("momentum", 0, "SGD momentum, e.g. 0.9")
+	nesterov := fs.Bool("nesterov", false, "Nesterov momentum for SGD")
+	l2 := fs.Float64("l2", 0, "L2 weight decay, e.g. 0.0005")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same model")
+	val := fs.Int("val", 5000, "training images held out for validation")
+	shift := fs.Float64("shift", 0, "augmentation: random shift up to this many pixels, e.g. 2")
+	rotate := fs.Float64("rotate", 0, "augmentation: random rotation up to this many degrees, e.g. 10")
+	scale := fs.Float64("scale", 0, "augmentation: random scale change up to this fraction, e.g. 0.1")
+	patience := fs.Int("patience", 0, "stop after this many epochs without a better validation accuracy (0: never)")
+	workers := fs.Int("workers", runtime.NumCPU(), "goroutines that share each batch")
+	limit := fs.Int("limit", 0, "train on only the first N training images (0: all), for quick trials")
+	out := fs.String("o", "model.cnn", "model file to write")
+	fs.Parse(args)
+
+	spec, err := nn.Preset(*preset)
+	if *specFile != "" {
+		spec, err = readSpec(*specFile)
+	}
+	if err != nil {
+		return err
+	}
+	trainAll, test, err := loadDataset(*data)
+	if err != nil {
+		return err
+	}
+	if *limit > 0 {
+		trainAll = trainAll.Head(*limit)
+	}
+	if *val < 0 || *val >= trainAll.N {
+		return fmt.Errorf("-val must be between 0 and %d, got %d", trainAll.N-1, *val)
+	}
+	rng := rand.New(rand.NewPCG(*seed, 0))
+	trainSet, valSet := trainAll.Split(*val, rng)
+	net, err := nn.Build(spec, rng)
+	if err != nil {
+		return err
+	}
+	cfg := train.Config{
+		Optimizer: nn.OptimizerSpec{Kind: *opt, LR: *lr, Momentum: *momentum, Nesterov: *nesterov, L2: *l2},
+		BatchSize: *batch, Epochs: *epochs, Seed: *seed, Patience: *patience, Workers: *workers,
+		Augment: dataset.Augment{MaxShift: *shift, MaxRotate: *rotate, MaxScale: *scale},
+	}
+	tr, err := train.New(net, trainSet, valSet, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "training %d parameters on %d %s images (%d held out), %d epochs\n",
+		net.ParamCount(), trainSet.N, *data, valSet.N, *epochs)
+	start := time.Now()
+	bestVal, bestEpoch := 0.0, 0
+	for !tr.Done() {
+		st, err := tr.Step()
+		if err != nil {
+			return err
+		}
+		if st.EpochEnd == nil {
+			if st.Seen%(20*cfg.BatchSize) < cfg.BatchSize {
+				progress(st, trainSet.N, *epochs, start)
+			}
+			continue
+		}
+		e := st.EpochEnd
+		if e.Best {
+			bestVal, bestEpoch = e.ValAcc, e.Epoch
+		}
+		fmt.Fprintf(os.Stderr, "\r\033[Kepoch %2d  loss %.4f  train %.2f%%  validation loss %.4f  accuracy %.2f%%  %6.0f examples/s%s\n",
+			e.Epoch, e.TrainLoss, 100*e.TrainAcc, e.ValLoss, 100*e.ValAcc, e.ExamplesPerSec, mark(e))
+	}
+	tr.RestoreBest()
+	res := train.Evaluate(net, test, 500)
+	classes := dataset.MNISTClasses
+	if *data == "fashion" {
+		classes = dataset.FashionClasses
+	}
+	m := &model.Model{Net: net, Classes: classes, Record: model.Record{
+		Dataset: *data, Epochs: bestEpoch, Examples: tr.Seen(), Seed: *seed, Optimizer: cfg.Optimizer,
+		Batch: *batch, Augment: augmentString(cfg.Augment), ValAcc: bestVal, TestAcc: res.Acc,
+		Command: "cnn " + strings.Join(os.Args[1:], " "),
+	}}
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if err := m.Encode(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Printf("test accuracy %.2f%% (best validation %.2f%% at epoch %d), %s in %s, wrote %s\n",
+		100*res.Acc, 100*bestVal, bestEpoch, *preset, time.Since(start).Round(time.Second), *out)
+	return nil
+}
+
+func readSpec(path string) (nn.Spec, error) {
+	var s nn.Spec
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+func mark(e *train.Epoch) string {
+	switch {
+	case e.StoppedEarly:
+		return "  (stopping: no better validation accuracy)"
+	case e.Best:
+		return "  *"
+	}
+	return ""
+}
+
+func augmentString(a dataset.Augment) string {
+	if a.IsIdentity() {
+		return ""
+	}
+	return fmt.Sprintf("shift %gpx, rotate %g°, scale %g", a.MaxShift, a.MaxRotate, a.MaxScale)
+}
+
+// progress draws a one-line bar for the current epoch on stderr.
+func progress(st train.Step, n, epochs int, start time.Time) {
+	done := st.Seen - (st.Epoch-1)*n
+	const width = 30
+	filled := width * done / n
+	rate := float64(st.Seen) / time.Since(start).Seconds()
+	fmt.Fprintf(os.Stderr, "\repoch %2d/%d [%s%s] %3d%%  loss %.4f  %5.0f examples/s ",
+		st.Epoch, epochs, strings.Repeat("=", filled), strings.Repeat(" ", width-filled), 100*done/n, st.Loss, rate)
+}
