@@ -1,0 +1,30 @@
+// Package wire defines the typed messages between cnnplay's UI program
+// (app.wasm, on the page's main thread) and its training worker (worker.wasm,
+// in a Web Worker), and how they are encoded to cross postMessage.
+//
+// A Message is one Kind plus the payload that kind carries. On the way out
+// it becomes two parts (see Encode):
+//
+//	head  a small JSON object, the Message without its weights
+//	body  the weights, if any, as little-endian float32 bytes
+//
+// In JavaScript the pair travels as {head: string, body: Uint8Array} with the
+// body's buffer transferred, not copied; package jswire does that on either
+// side. Weights go as bytes because a JS Uint8Array is what
+// js.CopyBytesToJS and js.CopyBytesToGo take, and because a float array in
+// JSON would be ten times larger and slow to parse.
+//
+// The conversation, UI → worker and worker → UI:
+//
+//	worker: ready                     the program is up; send start
+//	UI:     start{dataset, spec, …}   fetch the data and build a session
+//	worker: data… started             download progress, then sizes and estimates
+//	worker: status{running}           training until the epochs run out
+//	worker: progress… epoch… snapshot…
+//	UI:     pause / resume / step / stop / restoreBest / evaluate / reset
+//	worker: snapshot, done{test}      at the end: best weights, test results
+//	worker: error{message}            at any time; Diverged says training stopped
+//
+// The package is pure Go and platform-free so both programs, and native
+// tests, share it.
+package wire

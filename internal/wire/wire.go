@@ -1,0 +1,330 @@
+package wire
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/train"
+)
+
+// Kind names a message.
+type Kind string
+
+// Messages from the UI to the worker.
+const (
+	// KindStart fetches a dataset, builds a network and starts training it
+	// (payload Start; optional Weights to continue from).
+	KindStart Kind = "start"
+	// KindPause stops training after the current chunk; the worker answers
+	// with progress, a snapshot and status{paused}.
+	KindPause Kind = "pause"
+	// KindResume continues a paused session.
+	KindResume Kind = "resume"
+	// KindStep trains exactly one mini-batch and leaves the session paused.
+	KindStep Kind = "step"
+	// KindReset puts fresh weights (same spec and seed) into the network,
+	// forgets progress and leaves the session paused.
+	KindReset Kind = "reset"
+	// KindStop ends training now, keeps the current weights, evaluates the
+	// test set and answers with snapshot and done.
+	KindStop Kind = "stop"
+	// KindRestoreBest puts back the weights of the best epoch by validation
+	// accuracy (if an epoch has ended) and answers with a snapshot.
+	KindRestoreBest Kind = "restoreBest"
+	// KindEvaluate evaluates the current weights on the test set and answers
+	// with evaluation; training then continues as before.
+	KindEvaluate Kind = "evaluate"
+)
+
+// Messages from the worker to the UI.
+const (
+	// KindReady says the worker program is running and listening.
+	KindReady Kind = "ready"
+	// KindData reports the dataset download (payload Data).
+	KindData Kind = "data"
+	// KindStarted says a session is built (payload Started).
+	KindStarted Kind = "started"
+	// KindStatus reports a change of the session's state (payload Status).
+	KindStatus Kind = "status"
+	// KindProgress reports training, a few times a second (payload Progress).
+	KindProgress Kind = "progress"
+	// KindEpoch summarises a finished epoch (payload Epoch).
+	KindEpoch Kind = "epoch"
+	// KindSnapshot carries the network's weights (payload Snapshot, Weights).
+	KindSnapshot Kind = "snapshot"
+	// KindEvaluation answers evaluate (payload Test).
+	KindEvaluation Kind = "evaluation"
+	// KindDone says training is over, with the test results (payload Done).
+	KindDone Kind = "done"
+	// KindError reports a refused request or a failed run (payload Error).
+	KindError Kind = "error"
+)
+
+// Start configures a session.
+type Start struct {
+	// Dataset is "mnist" or "fashion".
+	Dataset string       `json:"dataset"`
+	Spec    nn.Spec      `json:"spec"`
+	Config  train.Config `json:"config"`
+	// Validation is how many training images are held out to validate each
+	// epoch; 0 means DefaultValidation, -1 none.
+	Validation int `json:"validation,omitempty"`
+	// Limit trains on only the first Limit training images (before the
+	// validation split); 0 means all of them.
+	Limit int `json:"limit,omitempty"`
+	// SnapshotEvery posts the weights every that many mini-batches; 0 means
+	// about twice a second.
+	SnapshotEvery int `json:"snapshotEvery,omitempty"`
+	// Paused builds the session without starting to train.
+	Paused bool `json:"paused,omitempty"`
+}
+
+// DefaultValidation is the default number of validation images: 5000 of
+// MNIST's 60000, as in most MNIST tutorials.
+const DefaultValidation = 5000
+
+// Data reports the dataset download: bytes received so far of all files,
+// and their total (0 while unknown).
+type Data struct {
+	Loaded int64 `json:"loaded"`
+	Total  int64 `json:"total"`
+	// Parsing is set once the bytes are in and the files are being decoded.
+	Parsing bool `json:"parsing,omitempty"`
+}
+
+// Started describes a new session.
+type Started struct {
+	Dataset string   `json:"dataset"`
+	Classes []string `json:"classes"`
+	// Train, Val and Test are the sizes of the three sets.
+	Train int `json:"train"`
+	Val   int `json:"val"`
+	Test  int `json:"test"`
+	// EpochBatches is the number of mini-batches in one epoch.
+	EpochBatches int `json:"epochBatches"`
+	Params       int `json:"params"`
+	// MemoryBytes estimates what training holds (nn.Network.MemoryBytes).
+	MemoryBytes int64 `json:"memoryBytes"`
+	// FLOPs is the cost of one example's forward pass.
+	FLOPs int64 `json:"flops"`
+	// EpochSeconds is a rough estimate of one epoch, from FLOPs.
+	EpochSeconds float64 `json:"epochSeconds"`
+}
+
+// State is what a session is doing.
+type State string
+
+// The states of a session.
+const (
+	StateRunning    State = "running"
+	StatePaused     State = "paused"
+	StateEvaluating State = "evaluating" // evaluating the test set
+	StateDone       State = "done"
+)
+
+// Status reports the session's state and how far training is.
+type Status struct {
+	State State `json:"state"`
+	Epoch int   `json:"epoch"`
+	Seen  int   `json:"seen"`
+	Steps int   `json:"steps"`
+}
+
+// Progress reports training since the previous progress message.
+type Progress struct {
+	Epoch int `json:"epoch"` // 1-based
+	Seen  int `json:"seen"`  // training examples seen so far
+	Steps int `json:"steps"` // mini-batches so far
+	// Loss and Acc are the means over the batches since the last progress
+	// message (Acc with dropout on, if any).
+	Loss           float64 `json:"loss"`
+	Acc            float64 `json:"acc"`
+	ExamplesPerSec float64 `json:"examplesPerSec"`
+}
+
+// Epoch summarises one pass over the training set (see train.Epoch).
+type Epoch struct {
+	Epoch          int     `json:"epoch"`
+	Seen           int     `json:"seen"`
+	TrainLoss      float64 `json:"trainLoss"`
+	TrainAcc       float64 `json:"trainAcc"`
+	ValLoss        float64 `json:"valLoss"`
+	ValAcc         float64 `json:"valAcc"`
+	ExamplesPerSec float64 `json:"examplesPerSec"`
+	Best           bool    `json:"best,omitempty"`
+	StoppedEarly   bool    `json:"stoppedEarly,omitempty"`
+	NoValidation   bool    `json:"noValidation,omitempty"`
+}
+
+// Snapshot describes the weights in Message.Weights, in
+// nn.Network.Params order (what nn.Network.SetWeights takes).
+type Snapshot struct {
+	Epoch int `json:"epoch"`
+	Seen  int `json:"seen"`
+	Steps int `json:"steps"`
+	// Best says these are the best weights by validation accuracy, restored
+	// at the end, after divergence or by restoreBest.
+	Best bool `json:"best,omitempty"`
+}
+
+// Test is a network's result on the test set.
+type Test struct {
+	N    int     `json:"n"`
+	Loss float64 `json:"loss"`
+	Acc  float64 `json:"acc"`
+	// Confusion[true][predicted] counts test images.
+	Confusion [][]int `json:"confusion"`
+	// Mistakes are the first misclassified test images, for a gallery.
+	Mistakes []Mistake `json:"mistakes,omitempty"`
+	// H and W are the size of the mistakes' images.
+	H int `json:"h"`
+	W int `json:"w"`
+	// Seen is the number of training examples seen by the weights tested.
+	Seen int `json:"seen"`
+}
+
+// Mistake is one misclassified test image.
+type Mistake struct {
+	Index int `json:"index"` // in the test set
+	Label int `json:"label"` // the true class
+	Pred  int `json:"pred"`  // the predicted class
+	// Prob is the predicted class's probability.
+	Prob float32 `json:"prob"`
+	// Pixels holds H×W bytes, 0 background to 255 ink.
+	Pixels []byte `json:"pixels"`
+}
+
+// Done ends a session.
+type Done struct {
+	// Reason is "finished" (the epochs ran out), "early" (patience ran out)
+	// or "stopped" (the UI said stop).
+	Reason string `json:"reason"`
+	Epochs int    `json:"epochs"` // epochs completed
+	Seen   int    `json:"seen"`
+	// BestValAcc is the best validation accuracy of any epoch.
+	BestValAcc float64 `json:"bestValAcc"`
+	Test       Test    `json:"test"`
+}
+
+// Error reports a refused request or a failed run, in words for the user.
+type Error struct {
+	Message string `json:"message"`
+	// Diverged says the loss stopped being finite; training is over and the
+	// best weights were posted as the last snapshot.
+	Diverged bool `json:"diverged,omitempty"`
+}
+
+// Message is one message in either direction: a Kind and the payload that
+// kind needs (the other pointers nil).
+type Message struct {
+	Kind     Kind      `json:"kind"`
+	Start    *Start    `json:"start,omitempty"`
+	Data     *Data     `json:"data,omitempty"`
+	Started  *Started  `json:"started,omitempty"`
+	Status   *Status   `json:"status,omitempty"`
+	Progress *Progress `json:"progress,omitempty"`
+	Epoch    *Epoch    `json:"epoch,omitempty"`
+	Snapshot *Snapshot `json:"snapshot,omitempty"`
+	Test     *Test     `json:"test,omitempty"`
+	Done     *Done     `json:"done,omitempty"`
+	Error    *Error    `json:"error,omitempty"`
+	// Weights travels outside the JSON head, as the body: the snapshot's
+	// weights, or for start optional weights to continue training from.
+	Weights []float32 `json:"-"`
+}
+
+// Command returns a message of a kind without payload (pause, resume, step,
+// reset, stop, restoreBest, evaluate, ready).
+func Command(k Kind) Message { return Message{Kind: k} }
+
+// StartMessage returns a start message; weights may be nil.
+func StartMessage(s Start, weights []float32) Message {
+	return Message{Kind: KindStart, Start: &s, Weights: weights}
+}
+
+// ErrorMessage returns an error message with the text of err.
+func ErrorMessage(err error) Message {
+	return Message{Kind: KindError, Error: &Error{Message: err.Error()}}
+}
+
+// payload says which payload each kind needs; kinds not listed carry none.
+func (m *Message) payload() (name string, present bool, ok bool) {
+	switch m.Kind {
+	case KindStart:
+		return "start", m.Start != nil, true
+	case KindData:
+		return "data", m.Data != nil, true
+	case KindStarted:
+		return "started", m.Started != nil, true
+	case KindStatus:
+		return "status", m.Status != nil, true
+	case KindProgress:
+		return "progress", m.Progress != nil, true
+	case KindEpoch:
+		return "epoch", m.Epoch != nil, true
+	case KindSnapshot:
+		return "snapshot", m.Snapshot != nil, true
+	case KindEvaluation:
+		return "test", m.Test != nil, true
+	case KindDone:
+		return "done", m.Done != nil, true
+	case KindError:
+		return "error", m.Error != nil, true
+	case KindPause, KindResume, KindStep, KindReset, KindStop, KindRestoreBest, KindEvaluate, KindReady:
+		return "", true, true
+	}
+	return "", false, false
+}
+
+// Check reports whether m is a known kind with the payload it needs.
+func (m *Message) Check() error {
+	name, present, ok := m.payload()
+	switch {
+	case !ok:
+		return fmt.Errorf("wire: unknown message kind %q", m.Kind)
+	case !present:
+		return fmt.Errorf("wire: %s message without its %q payload", m.Kind, name)
+	case m.Kind == KindSnapshot && len(m.Weights) == 0:
+		return fmt.Errorf("wire: snapshot message without weights")
+	}
+	return nil
+}
+
+// Encode returns m's JSON head and its body, the weights as little-endian
+// float32 bytes (nil without weights). It returns an error for a message
+// that Check refuses.
+func Encode(m Message) (head, body []byte, err error) {
+	if err := m.Check(); err != nil {
+		return nil, nil, err
+	}
+	head, err = json.Marshal(m)
+	if err != nil {
+		return nil, nil, fmt.Errorf("wire: %s message: %w", m.Kind, err)
+	}
+	if len(m.Weights) > 0 {
+		body = EncodeFloats(nil, m.Weights)
+	}
+	return head, body, nil
+}
+
+// Decode is the inverse of Encode. It returns an error for a head that is
+// not a message object, an unknown kind, a missing payload or a body whose
+// length is not a multiple of 4.
+func Decode(head, body []byte) (Message, error) {
+	var m Message
+	if err := json.Unmarshal(head, &m); err != nil {
+		return Message{}, fmt.Errorf("wire: bad message head: %w", err)
+	}
+	if len(body) > 0 {
+		w, err := DecodeFloats(body)
+		if err != nil {
+			return Message{}, fmt.Errorf("wire: %s message: %w", m.Kind, err)
+		}
+		m.Weights = w
+	}
+	if err := m.Check(); err != nil {
+		return Message{}, err
+	}
+	return m, nil
+}
