@@ -8,15 +8,24 @@ package nn
 // b[p*brs+j*bcs]. Transposes are just swapped strides, so one routine serves
 // A·B, Aᵀ·B and A·Bᵀ.
 //
-// The fast path packs blocks of A into column-panels of 4 rows and blocks of B
-// into row-panels of 4 columns, so the 4x4 micro-kernel reads both operands
+// The fast path packs blocks of A into panels of mr rows and blocks of B into
+// panels of nr columns, so the mr×nr micro-kernel reads both operands
 // contiguously; k is blocked so the packed panels stay in cache.
 
-const (
-	gemmMR = 4   // rows of C per micro-tile
-	gemmNR = 4   // columns of C per micro-tile
-	gemmKC = 256 // depth of one packed block
-)
+// gemmKC is the depth of one packed block: panels of A and B this deep stay
+// in cache while the micro-kernel sweeps them.
+const gemmKC = 256
+
+// microKernel adds the product of a packed mr×kc panel of A and a packed
+// kc×nr panel of B to the mr×nr tile of C at c (leading dimension ldc).
+type microKernel struct {
+	mr, nr int
+	run    func(c []float32, ldc int, pa, pb []float32, kc int)
+}
+
+// kernel is the micro-kernel gemm uses: the portable 4x4 one, or a SIMD one
+// chosen at start where the processor has it (see gemm_amd64.go).
+var kernel = microKernel{4, 4, kernel4x4}
 
 // gemmScratch holds packing buffers so steady-state products allocate nothing.
 type gemmScratch struct {
@@ -40,29 +49,32 @@ func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, 
 			clear(c[i*ldc : i*ldc+n])
 		}
 	}
-	mp := (m + gemmMR - 1) / gemmMR
-	np := (n + gemmNR - 1) / gemmNR
+	mr, nr := kernel.mr, kernel.nr
+	mp := (m + mr - 1) / mr
+	np := (n + nr - 1) / nr
+	var tile [16 * 16]float32
 	for p0 := 0; p0 < k; p0 += gemmKC {
 		kc := min(gemmKC, k-p0)
-		s.pa = grow(s.pa, mp*gemmMR*kc)
-		s.pb = grow(s.pb, np*gemmNR*kc)
-		packA(s.pa, m, kc, a[p0*acs:], ars, acs)
-		packB(s.pb, n, kc, b[p0*brs:], brs, bcs)
+		s.pa = grow(s.pa, mp*mr*kc)
+		s.pb = grow(s.pb, np*nr*kc)
+		packA(s.pa, m, kc, mr, a[p0*acs:], ars, acs)
+		packB(s.pb, n, kc, nr, b[p0*brs:], brs, bcs)
 		for jp := 0; jp < np; jp++ {
-			pb := s.pb[jp*gemmNR*kc : (jp+1)*gemmNR*kc]
-			j := jp * gemmNR
+			pb := s.pb[jp*nr*kc : (jp+1)*nr*kc]
+			j := jp * nr
 			for ip := 0; ip < mp; ip++ {
-				pa := s.pa[ip*gemmMR*kc : (ip+1)*gemmMR*kc]
-				i := ip * gemmMR
-				if i+gemmMR <= m && j+gemmNR <= n {
-					kernel4x4(c[i*ldc+j:], ldc, pa, pb, kc)
-				} else {
-					var t [gemmMR * gemmNR]float32
-					kernel4x4(t[:], gemmNR, pa, pb, kc)
-					for r := 0; r < gemmMR && i+r < m; r++ {
-						for q := 0; q < gemmNR && j+q < n; q++ {
-							c[(i+r)*ldc+j+q] += t[r*gemmNR+q]
-						}
+				pa := s.pa[ip*mr*kc : (ip+1)*mr*kc]
+				i := ip * mr
+				if i+mr <= m && j+nr <= n {
+					kernel.run(c[i*ldc+j:], ldc, pa, pb, kc)
+					continue
+				}
+				t := tile[:mr*nr]
+				clear(t)
+				kernel.run(t, nr, pa, pb, kc)
+				for r := 0; r < mr && i+r < m; r++ {
+					for q := 0; q < nr && j+q < n; q++ {
+						c[(i+r)*ldc+j+q] += t[r*nr+q]
 					}
 				}
 			}
@@ -70,55 +82,43 @@ func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, 
 	}
 }
 
-// packA copies an m×kc block of A into panels of 4 rows: panel i holds, for
-// each p, the 4 values A(4i..4i+3, p). Rows past m are zero.
-func packA(dst []float32, m, kc int, a []float32, ars, acs int) {
-	for i0 := 0; i0 < m; i0 += gemmMR {
-		d := dst[i0*kc : (i0+gemmMR)*kc]
-		if i0+gemmMR <= m {
-			r0, r1, r2, r3 := i0*ars, (i0+1)*ars, (i0+2)*ars, (i0+3)*ars
-			for p := 0; p < kc; p++ {
-				o := p * acs
-				q := d[p*4 : p*4+4 : p*4+4]
-				q[0], q[1], q[2], q[3] = a[r0+o], a[r1+o], a[r2+o], a[r3+o]
-			}
-			continue
+// packA copies an m×kc block of A into panels of mr rows: panel i holds, for
+// each p, the mr values A(mr·i+r, p). Rows past m are zero.
+func packA(dst []float32, m, kc, mr int, a []float32, ars, acs int) {
+	for i0 := 0; i0 < m; i0 += mr {
+		d := dst[i0*kc : (i0+mr)*kc]
+		rows := min(mr, m-i0)
+		if rows < mr {
+			clear(d)
 		}
-		clear(d)
-		for r := 0; i0+r < m; r++ {
+		for r := 0; r < rows; r++ {
+			src := a[(i0+r)*ars:]
 			for p := 0; p < kc; p++ {
-				d[p*4+r] = a[(i0+r)*ars+p*acs]
+				d[p*mr+r] = src[p*acs]
 			}
 		}
 	}
 }
 
-// packB copies a kc×n block of B into panels of 4 columns: panel j holds, for
-// each p, the 4 values B(p, 4j..4j+3). Columns past n are zero.
-func packB(dst []float32, n, kc int, b []float32, brs, bcs int) {
-	for j0 := 0; j0 < n; j0 += gemmNR {
-		d := dst[j0*kc : (j0+gemmNR)*kc]
-		if j0+gemmNR <= n {
-			if bcs == 1 {
-				for p := 0; p < kc; p++ {
-					src := b[p*brs+j0 : p*brs+j0+4 : p*brs+j0+4]
-					q := d[p*4 : p*4+4 : p*4+4]
-					q[0], q[1], q[2], q[3] = src[0], src[1], src[2], src[3]
-				}
-				continue
-			}
-			c0, c1, c2, c3 := j0*bcs, (j0+1)*bcs, (j0+2)*bcs, (j0+3)*bcs
+// packB copies a kc×n block of B into panels of nr columns: panel j holds,
+// for each p, the nr values B(p, nr·j+q). Columns past n are zero.
+func packB(dst []float32, n, kc, nr int, b []float32, brs, bcs int) {
+	for j0 := 0; j0 < n; j0 += nr {
+		d := dst[j0*kc : (j0+nr)*kc]
+		cols := min(nr, n-j0)
+		if cols < nr {
+			clear(d)
+		}
+		if bcs == 1 {
 			for p := 0; p < kc; p++ {
-				o := p * brs
-				q := d[p*4 : p*4+4 : p*4+4]
-				q[0], q[1], q[2], q[3] = b[o+c0], b[o+c1], b[o+c2], b[o+c3]
+				copy(d[p*nr:p*nr+cols], b[p*brs+j0:p*brs+j0+cols])
 			}
 			continue
 		}
-		clear(d)
-		for q := 0; j0+q < n; q++ {
+		for q := 0; q < cols; q++ {
+			src := b[(j0+q)*bcs:]
 			for p := 0; p < kc; p++ {
-				d[p*4+q] = b[p*brs+(j0+q)*bcs]
+				d[p*nr+q] = src[p*brs]
 			}
 		}
 	}
