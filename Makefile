@@ -43,7 +43,7 @@ assets:
 
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/app.wasm ./wasm/app
-	@if [ -d wasm/worker ]; then \
+	@if ls wasm/worker/*.go >/dev/null 2>&1; then \
 		echo 'GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker'; \
 		GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker; \
 	fi

@@ -75,11 +75,13 @@ type drawCanvas struct {
 	// they are measured when a stroke starts.
 	originX, originY, scale float64
 
-	ctx2d    app.Value // the canvas's 2D context, set on mount
-	pixels   []byte
-	lastSent time.Time
-	pending  bool // a delayed OnChange is scheduled
-	gen      int  // incremented on every OnChange; stale timers check it
+	ctx2d      app.Value // the canvas's 2D context, set on mount
+	moveFn     app.Func  // the pointermove listener
+	moveCanvas app.Value // the element moveFn listens on
+	pixels     []byte
+	lastSent   time.Time
+	pending    bool // a delayed OnChange is scheduled
+	gen        int  // incremented on every OnChange; stale timers check it
 }
 
 // newDrawCanvas returns an empty drawing canvas.
@@ -107,7 +109,6 @@ func (c *drawCanvas) Render() app.UI {
 				Aria("label", "Drawing area: draw a digit with the mouse, a finger or a pen").
 				Attr("role", "img").
 				On(eventPointerDown, c.onPointerDown).
-				On(eventPointerMove, c.onPointerMove).
 				On(eventPointerUp, c.onPointerUp).
 				On(eventPointerCanc, c.onPointerUp).
 				On(eventLostCapture, c.onPointerUp),
@@ -142,12 +143,18 @@ func (c *drawCanvas) OnMount(ctx app.Context) {
 	canvas := c.canvas()
 	c.ctx2d = canvas.Call("getContext", "2d", map[string]any{"willReadFrequently": true})
 	c.redraw()
+	c.listenMoves(ctx, canvas)
 	now := app.Window().Get("performance").Call("now").Float()
 	canvas.Call("setAttribute", mountedAttr, strconv.FormatFloat(now, 'f', 1, 64))
 }
 
 // OnDismount forgets the 2D context and any pending callback.
 func (c *drawCanvas) OnDismount() {
+	if c.moveFn != nil {
+		c.moveCanvas.Call("removeEventListener", eventPointerMove, c.moveFn)
+		c.moveFn.Release()
+		c.moveFn, c.moveCanvas = nil, nil
+	}
 	c.ctx2d = nil
 	c.pending = false
 	c.drawing = false
@@ -158,13 +165,8 @@ func (c *drawCanvas) canvas() app.Value {
 }
 
 func (c *drawCanvas) onPointerDown(ctx app.Context, e app.Event) {
-	if c.drawing || c.ctx2d == nil {
-		ctx.PreventUpdate()
-		return
-	}
 	// A mouse draws with the main button only; touch and pens report 0 too.
-	if e.Get("button").Int() != 0 {
-		ctx.PreventUpdate()
+	if c.drawing || c.ctx2d == nil || e.Get("button").Int() != 0 {
 		return
 	}
 	e.PreventDefault()
@@ -187,32 +189,46 @@ func (c *drawCanvas) onPointerDown(ctx app.Context, e app.Event) {
 	c.changed(ctx, false)
 }
 
-func (c *drawCanvas) onPointerMove(ctx app.Context, e app.Event) {
-	if !c.drawing || e.Get("pointerId").Int() != c.pointer {
-		ctx.PreventUpdate()
+// listenMoves adds the pointermove listener. It is a plain DOM listener
+// rather than an On handler because go-app re-renders a component and all
+// its parents after each of its event handlers; moves come at the display's
+// rate and only repaint the canvas. (ctx.PreventUpdate is no way out: in
+// go-app v9.8.0 it sticks, and the component's later events update nothing.)
+func (c *drawCanvas) listenMoves(ctx app.Context, canvas app.Value) {
+	c.moveFn = app.FuncOf(func(this app.Value, args []app.Value) any {
+		if len(args) == 0 {
+			return nil
+		}
+		e := args[0]
+		id := e.Get("pointerId").Int()
+		// Coalesced events carry the samples the browser merged into this
+		// one (up to the device's rate); they make fast strokes smooth.
+		var samples []point
+		if e.Get("getCoalescedEvents").Truthy() {
+			list := e.Call("getCoalescedEvents")
+			for i, n := 0, list.Length(); i < n; i++ {
+				s := list.Index(i)
+				samples = append(samples, point{s.Get("clientX").Float(), s.Get("clientY").Float()})
+			}
+		}
+		if len(samples) == 0 {
+			samples = append(samples, point{e.Get("clientX").Float(), e.Get("clientY").Float()})
+		}
+		ctx.Dispatch(func(ctx app.Context) { c.onPointerMove(ctx, id, samples) })
+		return nil
+	})
+	canvas.Call("addEventListener", eventPointerMove, c.moveFn)
+	c.moveCanvas = canvas
+}
+
+// onPointerMove extends the stroke with samples given in client
+// coordinates.
+func (c *drawCanvas) onPointerMove(ctx app.Context, pointerID int, samples []point) {
+	if !c.drawing || pointerID != c.pointer {
 		return
 	}
-	e.PreventDefault()
-
-	// Coalesced events carry the samples the browser merged into this one
-	// (up to the device's rate); they make fast strokes smooth.
-	samples := e.Value
-	if e.Get("getCoalescedEvents").Truthy() {
-		if list := e.Call("getCoalescedEvents"); list.Length() > 0 {
-			samples = list
-		}
-	}
-	list := samples.Get("length").Truthy()
-	n := 1
-	if list {
-		n = samples.Length()
-	}
-	for i := 0; i < n; i++ {
-		s := samples
-		if list {
-			s = samples.Index(i)
-		}
-		p := c.toCanvas(s)
+	for _, s := range samples {
+		p := c.toCanvasXY(s.x, s.y)
 		last := c.cur[len(c.cur)-1]
 		if math.Hypot(p.x-last.x, p.y-last.y) < minPointDistance {
 			continue
@@ -220,14 +236,11 @@ func (c *drawCanvas) onPointerMove(ctx app.Context, e app.Event) {
 		c.cur = append(c.cur, p)
 		c.drawTail(c.cur)
 	}
-	if !c.changed(ctx, false) {
-		ctx.PreventUpdate()
-	}
+	c.changed(ctx, false)
 }
 
 func (c *drawCanvas) onPointerUp(ctx app.Context, e app.Event) {
 	if !c.drawing || e.Get("pointerId").Int() != c.pointer {
-		ctx.PreventUpdate()
 		return
 	}
 	c.drawing = false
@@ -257,44 +270,48 @@ func (c *drawCanvas) onClear(ctx app.Context, e app.Event) {
 
 // toCanvas maps a pointer event's client position to canvas pixels.
 func (c *drawCanvas) toCanvas(e app.Value) point {
-	return point{
-		x: (e.Get("clientX").Float() - c.originX) * c.scale,
-		y: (e.Get("clientY").Float() - c.originY) * c.scale,
-	}
+	return c.toCanvasXY(e.Get("clientX").Float(), e.Get("clientY").Float())
 }
 
-// changed calls OnChange now when now is true or when the last call is at
-// least changeInterval old; otherwise it schedules one call for when the
-// interval is over. It reports whether OnChange was called.
-func (c *drawCanvas) changed(ctx app.Context, now bool) bool {
+// toCanvasXY maps a client position to canvas pixels.
+func (c *drawCanvas) toCanvasXY(x, y float64) point {
+	return point{(x - c.originX) * c.scale, (y - c.originY) * c.scale}
+}
+
+// changed calls OnChange now when now is true, which the On handlers pass
+// (go-app re-renders the parents after them), or, during a stroke, as soon
+// as the last call is changeInterval old: right away or by a timer.
+func (c *drawCanvas) changed(ctx app.Context, now bool) {
 	if c.OnChange == nil {
-		return false
+		return
 	}
-	wait := changeInterval - time.Since(c.lastSent)
-	if now || wait <= 0 {
+	if now {
 		c.sendChange(ctx)
-		return true
+		return
 	}
 	if c.pending {
-		return false
+		return
 	}
 	c.pending = true
 	gen := c.gen
-	ctx.After(wait, func(ctx app.Context) {
+	send := func(ctx app.Context) {
 		if !c.pending || c.gen != gen || !c.Mounted() {
 			return
 		}
-		// Emit rather than call directly so that the parents that
-		// OnChange updates re-render too.
+		// Emit so that the parents, which OnChange may change, re-render.
 		ctx.Emit(func() { c.sendChange(ctx) })
-	})
-	return false
+	}
+	if wait := changeInterval - time.Since(c.lastSent); wait > 0 {
+		ctx.After(wait, send)
+	} else {
+		send(ctx)
+	}
 }
 
 // sendChange reads the canvas pixels and passes them to OnChange.
 func (c *drawCanvas) sendChange(ctx app.Context) {
 	c.pending = false
-	c.gen++
+	c.gen++ // a scheduled call is now stale
 	c.lastSent = time.Now()
 	if c.ctx2d == nil || c.OnChange == nil {
 		return
