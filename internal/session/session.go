@@ -1,0 +1,531 @@
+// Package session is the training session that cnnplay's Web Worker drives:
+// built from a start message and the dataset files' bytes, it trains in
+// chunks bounded by a time budget and returns the messages to post to the
+// UI. It is pure Go, with no syscall/js, so it is tested natively; the worker
+// program (wasm/worker) only fetches files, passes messages and yields to the
+// event loop between chunks.
+//
+// The data are split three ways: the training set, a validation set held out
+// of it (checked at every epoch end to keep the best weights and to stop
+// early), and the test set, kept apart and evaluated only when training ends
+// or when the UI asks.
+//
+// A Session is not safe for concurrent use: one goroutine calls Handle and
+// Run.
+package session
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/train"
+)
+
+// Limits and rates of a session.
+const (
+	// MaxMemoryBytes is the largest training memory estimate
+	// (nn.Network.MemoryBytes) accepted: what a browser tab can hold beside
+	// the datasets and the UI.
+	MaxMemoryBytes int64 = 1536 << 20
+	// AssumedFLOPS is the training speed, in floating-point operations per
+	// second, assumed for the time estimates: Go's WebAssembly on one
+	// thread, measured with the engine's benchmarks under node.
+	AssumedFLOPS = 1e9
+	// MaxEpochSeconds is the longest estimated epoch accepted.
+	MaxEpochSeconds = 24 * 3600
+	// ProgressInterval is the least time between progress messages.
+	ProgressInterval = 250 * time.Millisecond
+	// SnapshotInterval is the least time between weight snapshots when
+	// Start.SnapshotEvery is 0.
+	SnapshotInterval = 500 * time.Millisecond
+	// MaxMistakes is how many misclassified test images a Test carries.
+	MaxMistakes = 60
+
+	evalBatch = 200 // test images per evaluation chunk
+)
+
+// Data holds the four dataset files, gzipped IDX as served.
+type Data struct {
+	TrainImages, TrainLabels, TestImages, TestLabels []byte
+}
+
+// Files returns the names of a dataset's four files (train images, train
+// labels, test images, test labels), relative to the server's /web/data/.
+func Files(name string) ([4]string, error) {
+	if _, err := classesOf(name); err != nil {
+		return [4]string{}, err
+	}
+	prefix := ""
+	if name == "fashion" {
+		prefix = "fashion-"
+	}
+	return [4]string{
+		prefix + dataset.TrainImagesFile, prefix + dataset.TrainLabelsFile,
+		prefix + dataset.TestImagesFile, prefix + dataset.TestLabelsFile,
+	}, nil
+}
+
+func classesOf(name string) ([]string, error) {
+	switch name {
+	case "mnist":
+		return dataset.MNISTClasses, nil
+	case "fashion":
+		return dataset.FashionClasses, nil
+	}
+	return nil, fmt.Errorf("unknown dataset %q (want mnist or fashion)", name)
+}
+
+// Session is one training run.
+type Session struct {
+	start                     wire.Start
+	cfg                       train.Config
+	classes                   []string
+	trainSet, valSet, testSet *dataset.Set
+	net                       *nn.Network
+	init                      []float32 // the weights at the start, for reset
+	tr                        *train.Trainer
+	now                       func() time.Time
+
+	state  wire.State
+	after  wire.State // the state to return to after an evaluate request
+	reason string     // why training ended: "finished", "early", "stopped"
+	eval   *evaluation
+
+	steps, epochs int
+	bestVal       float64
+	hasBest       bool // an epoch has ended, so the trainer has best weights
+
+	// Progress since the last progress message.
+	pLoss, pAcc float64
+	pSteps      int
+	pSeen       int
+	pBusy       time.Duration // time spent in Trainer.Step
+	lastProg    time.Time
+	lastSnap    time.Time
+	snapSteps   int
+}
+
+// New checks start, parses data and returns a session ready to Run (or
+// paused, if start.Paused). weights, if not nil, replace the initial weights
+// (to continue training a loaded model). The error is meant for the user: a
+// network too large for a browser tab is refused with the estimated memory
+// and epoch time.
+func New(start wire.Start, data Data, weights []float32) (*Session, error) {
+	classes, err := classesOf(start.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	cfg := start.Config
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	net, err := nn.Build(start.Spec, rand.New(rand.NewPCG(cfg.Seed, 0)))
+	if err != nil {
+		return nil, err
+	}
+	if net.Classes() != len(classes) {
+		return nil, fmt.Errorf("the network tells %d classes apart but %s has %d: the last dense layer needs %d units",
+			net.Classes(), start.Dataset, len(classes), len(classes))
+	}
+	// Refuse before parsing the data, which takes a while: guess the
+	// training set's size from the usual 60000 images.
+	if err := checkSize(net, cfg.BatchSize, guessTrainSize(start)); err != nil {
+		return nil, err
+	}
+	if weights != nil {
+		if err := net.SetWeights(weights); err != nil {
+			return nil, fmt.Errorf("the weights to continue from do not fit the network: %w", err)
+		}
+	}
+	full, err := dataset.Load(bytes.NewReader(data.TrainImages), bytes.NewReader(data.TrainLabels), start.Dataset+"-train", classes)
+	if err != nil {
+		return nil, err
+	}
+	test, err := dataset.Load(bytes.NewReader(data.TestImages), bytes.NewReader(data.TestLabels), start.Dataset+"-test", classes)
+	if err != nil {
+		return nil, err
+	}
+	if start.Limit < 0 {
+		return nil, fmt.Errorf("the training image limit must not be negative, got %d", start.Limit)
+	}
+	if start.Limit > 0 && start.Limit < full.N {
+		truncate(full, start.Limit)
+	}
+	nVal, err := validationSize(start.Validation, full.N)
+	if err != nil {
+		return nil, err
+	}
+	trainSet, valSet := splitInPlace(full, nVal, rand.New(rand.NewPCG(cfg.Seed, 0x76616c)))
+	s := &Session{start: start, cfg: cfg, classes: classes, trainSet: trainSet, valSet: valSet, testSet: test,
+		net: net, init: net.Weights(), now: time.Now}
+	if err := s.newTrainer(); err != nil {
+		return nil, err
+	}
+	s.state = wire.StateRunning
+	if start.Paused {
+		s.state = wire.StatePaused
+	}
+	return s, nil
+}
+
+func guessTrainSize(start wire.Start) int {
+	n := 60000
+	if start.Limit > 0 {
+		n = min(n, start.Limit)
+	}
+	v, err := validationSize(start.Validation, n)
+	if err != nil {
+		return n
+	}
+	return n - v
+}
+
+// checkSize refuses a network whose training would not fit a browser tab
+// or would take absurdly long.
+func checkSize(net *nn.Network, batch, trainN int) error {
+	mem := net.MemoryBytes(batch)
+	secs := epochSeconds(net, trainN)
+	if mem > MaxMemoryBytes {
+		return fmt.Errorf("this network is too large to train in a browser tab: with batch size %d it needs about %s "+
+			"for weights, optimizer state and activations (at most %s fits), and one epoch of %d images would take about %s; "+
+			"use a smaller batch, fewer filters or units, or pooling earlier",
+			batch, formatBytes(mem), formatBytes(MaxMemoryBytes), trainN, formatDuration(secs))
+	}
+	if secs > MaxEpochSeconds {
+		return fmt.Errorf("this network is too slow to train in a browser tab: it costs %s operations per image, "+
+			"so one epoch of %d images would take about %s (at most %s is allowed); use fewer filters or units, or pooling earlier",
+			formatCount(3*float64(net.FLOPs())), trainN, formatDuration(secs), formatDuration(MaxEpochSeconds))
+	}
+	return nil
+}
+
+// epochSeconds estimates one epoch: a training step costs about three
+// forward passes.
+func epochSeconds(net *nn.Network, trainN int) float64 {
+	return 3 * float64(net.FLOPs()) * float64(trainN) / AssumedFLOPS
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+}
+
+func formatDuration(secs float64) string {
+	switch {
+	case secs >= 2*86400:
+		return fmt.Sprintf("%.0f days", secs/86400)
+	case secs >= 7200:
+		return fmt.Sprintf("%.0f hours", secs/3600)
+	case secs >= 120:
+		return fmt.Sprintf("%.0f minutes", secs/60)
+	}
+	return fmt.Sprintf("%.0f seconds", math.Max(secs, 1))
+}
+
+func formatCount(v float64) string {
+	switch {
+	case v >= 1e9:
+		return fmt.Sprintf("%.1f billion", v/1e9)
+	case v >= 1e6:
+		return fmt.Sprintf("%.1f million", v/1e6)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+// validationSize resolves Start.Validation for a set of n images: 0 means
+// DefaultValidation, but never more than a twelfth of the set (5000 of
+// 60000), and -1 means none.
+func validationSize(v, n int) (int, error) {
+	switch {
+	case v == 0:
+		return min(wire.DefaultValidation, n/12), nil
+	case v == -1:
+		return 0, nil
+	case v < 0:
+		return 0, fmt.Errorf("the validation size must be -1 (none), 0 (default) or positive, got %d", v)
+	case v >= n:
+		return 0, fmt.Errorf("a validation set of %d images leaves none of the %d training images to train on", v, n)
+	}
+	return v, nil
+}
+
+// truncate keeps the first n images of s, without copying.
+func truncate(s *dataset.Set, n int) {
+	s.Images = s.Images[:n*s.H*s.W]
+	s.Labels = s.Labels[:n]
+	s.N = n
+}
+
+// splitInPlace shuffles s's images with rng and returns the first N-nVal as
+// the training set and the rest as the validation set, both views of s's
+// storage: unlike dataset.Set.Split it copies nothing, which saves the
+// 190 MB that a copy of MNIST's training images costs in a tab.
+func splitInPlace(s *dataset.Set, nVal int, rng *rand.Rand) (trainSet, val *dataset.Set) {
+	px := s.H * s.W
+	tmp := make([]float32, px)
+	for i := s.N - 1; i > 0; i-- {
+		j := rng.IntN(i + 1)
+		if i == j {
+			continue
+		}
+		a, b := s.Images[i*px:(i+1)*px], s.Images[j*px:(j+1)*px]
+		copy(tmp, a)
+		copy(a, b)
+		copy(b, tmp)
+		s.Labels[i], s.Labels[j] = s.Labels[j], s.Labels[i]
+	}
+	nt := s.N - nVal
+	view := func(name string, from, to int) *dataset.Set {
+		return &dataset.Set{Name: name, Images: s.Images[from*px : to*px : to*px], Labels: s.Labels[from:to:to],
+			N: to - from, H: s.H, W: s.W, Classes: s.Classes}
+	}
+	trainSet = view(s.Name, 0, nt)
+	if nVal > 0 {
+		val = view(s.Name+"-val", nt, s.N)
+	}
+	return trainSet, val
+}
+
+func (s *Session) newTrainer() error {
+	var val *dataset.Set
+	if s.valSet != nil {
+		val = s.valSet
+	}
+	tr, err := train.New(s.net, s.trainSet, val, s.cfg)
+	if err != nil {
+		return err
+	}
+	s.tr = tr
+	s.steps, s.epochs, s.bestVal, s.hasBest, s.reason, s.eval = 0, 0, 0, false, "", nil
+	s.pLoss, s.pAcc, s.pSteps, s.pSeen, s.pBusy, s.snapSteps = 0, 0, 0, 0, 0, 0
+	s.lastProg, s.lastSnap = s.now(), s.now()
+	return nil
+}
+
+// Started describes the session for the UI's started message.
+func (s *Session) Started() wire.Message {
+	st := &wire.Started{Dataset: s.start.Dataset, Classes: s.classes,
+		Train: s.trainSet.N, Test: s.testSet.N,
+		EpochBatches: (s.trainSet.N + s.cfg.BatchSize - 1) / s.cfg.BatchSize,
+		Params:       s.net.ParamCount(), MemoryBytes: s.net.MemoryBytes(s.cfg.BatchSize),
+		FLOPs: int64(s.net.FLOPs()), EpochSeconds: epochSeconds(s.net, s.trainSet.N)}
+	if s.valSet != nil {
+		st.Val = s.valSet.N
+	}
+	return wire.Message{Kind: wire.KindStarted, Started: st}
+}
+
+// State is what the session is doing.
+func (s *Session) State() wire.State { return s.state }
+
+// Busy reports whether Run has work to do: training or evaluating.
+func (s *Session) Busy() bool {
+	return s.state == wire.StateRunning || s.state == wire.StateEvaluating
+}
+
+// Net is the session's network (its weights change as it trains).
+func (s *Session) Net() *nn.Network { return s.net }
+
+// Status returns a status message for the current state.
+func (s *Session) Status() wire.Message {
+	return wire.Message{Kind: wire.KindStatus, Status: &wire.Status{State: s.state,
+		Epoch: s.epoch(), Seen: s.tr.Seen(), Steps: s.steps}}
+}
+
+// epoch is the 1-based epoch the next batch belongs to (or the last one, when
+// done).
+func (s *Session) epoch() int {
+	return min(s.epochs+1, s.cfg.Epochs)
+}
+
+// Handle applies a command from the UI and returns the messages to post.
+// Start is not a command: the worker builds a new Session for it.
+func (s *Session) Handle(m wire.Message) []wire.Message {
+	var out []wire.Message
+	switch m.Kind {
+	case wire.KindPause:
+		switch s.state {
+		case wire.StateRunning:
+			s.state = wire.StatePaused
+			out = s.flushProgress(out)
+			out = append(out, s.snapshot(false))
+		case wire.StateEvaluating:
+			if s.after == wire.StateRunning {
+				s.after = wire.StatePaused
+			}
+		}
+	case wire.KindResume:
+		switch s.state {
+		case wire.StatePaused:
+			s.state = wire.StateRunning
+			s.lastProg = s.now()
+		case wire.StateEvaluating:
+			if s.after == wire.StatePaused {
+				s.after = wire.StateRunning
+			}
+		}
+	case wire.KindStep:
+		if s.state == wire.StateRunning || s.state == wire.StatePaused {
+			s.state = wire.StatePaused
+			out = s.step(out)
+			if s.state == wire.StatePaused {
+				out = s.flushProgress(out)
+				out = append(out, s.snapshot(false))
+			}
+		}
+	case wire.KindReset:
+		if err := s.net.SetWeights(s.init); err != nil {
+			return append(out, wire.ErrorMessage(err))
+		}
+		if err := s.newTrainer(); err != nil {
+			return append(out, wire.ErrorMessage(err))
+		}
+		s.state = wire.StatePaused
+		out = append(out, s.snapshot(false))
+	case wire.KindStop:
+		if s.state == wire.StateRunning || s.state == wire.StatePaused || (s.state == wire.StateEvaluating && !s.eval.final) {
+			out = s.flushProgress(out)
+			s.reason = "stopped"
+			s.evaluate(true)
+		}
+	case wire.KindRestoreBest:
+		if !s.hasBest {
+			return append(out, wire.ErrorMessage(errors.New("no epoch has ended yet, so there are no best weights to restore")))
+		}
+		s.tr.RestoreBest()
+		out = append(out, s.snapshot(true))
+	case wire.KindEvaluate:
+		if s.state == wire.StateRunning || s.state == wire.StatePaused {
+			out = s.flushProgress(out)
+			s.evaluate(false)
+		}
+	default:
+		return append(out, wire.ErrorMessage(fmt.Errorf("the training session cannot handle a %q message", m.Kind)))
+	}
+	return append(out, s.Status())
+}
+
+// Run trains (or evaluates) until budget has passed, at least one batch, and
+// returns the messages to post: progress a few times a second, epoch
+// summaries, snapshots, and at the end the best weights and done, or error.
+// It does nothing while paused or done.
+func (s *Session) Run(budget time.Duration) []wire.Message {
+	start := s.now()
+	var out []wire.Message
+	for s.Busy() {
+		if s.state == wire.StateRunning {
+			out = s.step(out)
+		} else {
+			out = s.evalChunk(out)
+		}
+		if s.now().Sub(start) >= budget {
+			break
+		}
+	}
+	return out
+}
+
+// step trains one batch and appends the messages it calls for.
+func (s *Session) step(out []wire.Message) []wire.Message {
+	t0 := s.now()
+	st, err := s.tr.Step()
+	s.pBusy += s.now().Sub(t0)
+	if err != nil {
+		out = s.flushProgress(out)
+		s.state = wire.StateDone
+		diverged := errors.Is(err, train.ErrDiverged)
+		msg := err.Error()
+		if diverged && !s.hasBest {
+			msg += " (no epoch had ended, so these are the initial weights)"
+		}
+		out = append(out, s.snapshot(diverged && s.hasBest),
+			wire.Message{Kind: wire.KindError, Error: &wire.Error{Message: msg, Diverged: diverged}},
+			s.Status())
+		return out
+	}
+	s.steps++
+	s.snapSteps++
+	s.pLoss += st.Loss
+	s.pAcc += st.Acc
+	s.pSteps++
+	if e := st.EpochEnd; e != nil {
+		out = s.flushProgress(out)
+		s.epochs = e.Epoch
+		if e.Best {
+			s.hasBest = true
+			s.bestVal = math.Max(s.bestVal, e.ValAcc)
+		}
+		out = append(out, wire.Message{Kind: wire.KindEpoch, Epoch: &wire.Epoch{Epoch: e.Epoch, Seen: e.Seen,
+			TrainLoss: e.TrainLoss, TrainAcc: e.TrainAcc, ValLoss: e.ValLoss, ValAcc: e.ValAcc,
+			ExamplesPerSec: e.ExamplesPerSec, Best: e.Best, StoppedEarly: e.StoppedEarly, NoValidation: e.ValidationMissed}})
+		if e.StoppedEarly {
+			s.reason = "early"
+		}
+	}
+	now := s.now()
+	if s.state == wire.StateRunning && now.Sub(s.lastProg) >= ProgressInterval {
+		out = s.flushProgress(out)
+	}
+	if s.tr.Done() {
+		if s.reason == "" {
+			s.reason = "finished"
+		}
+		out = s.flushProgress(out)
+		if s.hasBest {
+			s.tr.RestoreBest()
+		}
+		s.evaluate(true)
+		return append(out, s.Status())
+	}
+	if s.state == wire.StateRunning {
+		if n := s.start.SnapshotEvery; (n > 0 && s.snapSteps >= n) || (n <= 0 && now.Sub(s.lastSnap) >= SnapshotInterval) {
+			out = append(out, s.snapshot(false))
+		}
+	}
+	return out
+}
+
+// flushProgress appends a progress message for the batches since the last
+// one, if any.
+func (s *Session) flushProgress(out []wire.Message) []wire.Message {
+	if s.pSteps == 0 {
+		return out
+	}
+	seen := s.tr.Seen()
+	p := &wire.Progress{Epoch: s.progressEpoch(), Seen: seen, Steps: s.steps,
+		Loss: s.pLoss / float64(s.pSteps), Acc: s.pAcc / float64(s.pSteps)}
+	if s.pBusy > 0 {
+		p.ExamplesPerSec = float64(seen-s.pSeen) / s.pBusy.Seconds()
+	}
+	s.pLoss, s.pAcc, s.pSteps, s.pSeen, s.pBusy = 0, 0, 0, seen, 0
+	s.lastProg = s.now()
+	return append(out, wire.Message{Kind: wire.KindProgress, Progress: p})
+}
+
+// progressEpoch is the epoch of the last batch trained.
+func (s *Session) progressEpoch() int {
+	if s.epochs > 0 && s.tr.Seen() == s.epochs*s.trainSet.N {
+		return s.epochs
+	}
+	return s.epochs + 1
+}
+
+// snapshot returns a snapshot of the network's current weights.
+func (s *Session) snapshot(best bool) wire.Message {
+	s.snapSteps, s.lastSnap = 0, s.now()
+	return wire.Message{Kind: wire.KindSnapshot,
+		Snapshot: &wire.Snapshot{Epoch: s.progressEpoch(), Seen: s.tr.Seen(), Steps: s.steps, Best: best},
+		Weights:  s.net.Weights()}
+}
