@@ -1,0 +1,323 @@
+//go:build js && wasm
+
+// Command worker is cnnplay's training worker, compiled to web/worker.wasm
+// and run in a Web Worker by web/worker.js:
+//
+//	GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker
+//
+// It is only the JavaScript glue: it receives wire messages from the UI,
+// fetches the dataset files (posting download progress), builds an
+// internal/session.Session and runs it in chunks of a few tens of
+// milliseconds, posting what each chunk returns. Between chunks it yields
+// to the event loop through a MessageChannel (about 50 µs; time.Sleep would
+// cost at least 4 ms), so a pause from the UI is handled within one chunk.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/cnnplay/cnnplay/internal/session"
+	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/cnnplay/cnnplay/internal/wire/jswire"
+)
+
+// chunk is the time budget of one Session.Run between yields.
+const chunk = 25 * time.Millisecond
+
+// dataProgressInterval is the least time between download progress messages.
+const dataProgressInterval = 100 * time.Millisecond
+
+var self = js.Global()
+
+func main() {
+	w := &worker{inbox: newInbox(), data: map[string]session.Data{}}
+	receive := func(ev js.Value) {
+		m, err := jswire.FromEvent(ev)
+		if err != nil {
+			post(wire.ErrorMessage(err))
+			return
+		}
+		w.inbox.push(m)
+	}
+	self.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		receive(arg(args))
+		return nil
+	}))
+	// worker.js keeps what the UI posted before this program listened.
+	if early := self.Get("cnnplayEarly"); early.Type() == js.TypeObject {
+		for i := range early.Length() {
+			receive(early.Index(i))
+		}
+		self.Delete("cnnplayEarly")
+	}
+	y := newYielder()
+	post(wire.Command(wire.KindReady))
+	for {
+		for _, m := range w.inbox.take() {
+			w.handle(m)
+		}
+		if w.sess != nil && w.sess.Busy() {
+			postAll(w.sess.Run(chunk))
+			y.yield()
+			continue
+		}
+		<-w.inbox.wake
+	}
+}
+
+// worker holds the current session and the dataset files fetched so far.
+type worker struct {
+	inbox *inbox
+	sess  *session.Session
+	data  map[string]session.Data
+}
+
+func (w *worker) handle(m wire.Message) {
+	if m.Kind != wire.KindStart {
+		if w.sess == nil {
+			post(wire.ErrorMessage(fmt.Errorf("no training session yet: send start before %s", m.Kind)))
+			return
+		}
+		postAll(w.sess.Handle(m))
+		return
+	}
+	// Free the old session's network and sets before loading new ones:
+	// WebAssembly memory never shrinks, so peaks count.
+	w.sess = nil
+	runtime.GC()
+	start := *m.Start
+	// Goroutines do not run in parallel in Go's WebAssembly: data-parallel
+	// workers would only cost memory.
+	start.Config.Workers = 1
+	data, err := w.dataset(start.Dataset)
+	if err != nil {
+		post(wire.ErrorMessage(err))
+		return
+	}
+	post(wire.Message{Kind: wire.KindData, Data: &wire.Data{Parsing: true}})
+	s, err := session.New(start, data, m.Weights)
+	if err != nil {
+		post(wire.ErrorMessage(err))
+		return
+	}
+	w.sess = s
+	postAll([]wire.Message{s.Started(), s.Status()})
+}
+
+// dataset returns the files of the named dataset, fetching them the first
+// time.
+func (w *worker) dataset(name string) (session.Data, error) {
+	if d, ok := w.data[name]; ok {
+		return d, nil
+	}
+	names, err := session.Files(name)
+	if err != nil {
+		return session.Data{}, err
+	}
+	files, err := fetchAll(names)
+	if err != nil {
+		if name == "fashion" {
+			err = fmt.Errorf("%w (is Fashion-MNIST installed on the server? sudo apt-get install dataset-fashion-mnist, then make)", err)
+		}
+		return session.Data{}, err
+	}
+	d := session.Data{TrainImages: files[0], TrainLabels: files[1], TestImages: files[2], TestLabels: files[3]}
+	w.data[name] = d
+	return d, nil
+}
+
+// fetchAll fetches the files from data/ beside this worker's script,
+// posting data progress as bytes arrive. All four requests start at once so
+// that the total is known from their Content-Length headers.
+func fetchAll(names [4]string) ([4][]byte, error) {
+	var out [4][]byte
+	base := self.Get("location").Get("href")
+	var resps [4]js.Value
+	var promises [4]js.Value
+	for i, n := range names {
+		url := js.Global().Get("URL").New("data/"+n, base).Call("toString")
+		promises[i] = self.Call("fetch", url)
+	}
+	var total int64
+	known := true
+	for i, p := range promises {
+		r, err := await(p)
+		if err != nil {
+			return out, fmt.Errorf("could not download %s: %w", names[i], err)
+		}
+		if !r.Get("ok").Bool() {
+			return out, fmt.Errorf("could not download %s: HTTP %d %s", names[i], r.Get("status").Int(), r.Get("statusText").String())
+		}
+		resps[i] = r
+		n, err := strconv.ParseInt(r.Get("headers").Call("get", "Content-Length").String(), 10, 64)
+		if err != nil || r.Get("headers").Call("get", "Content-Encoding").Truthy() {
+			known = false // absent, or the size of a compressed transfer
+		}
+		total += n
+	}
+	if !known {
+		total = 0
+	}
+	var loaded int64
+	last := time.Time{}
+	report := func(force bool) {
+		if now := time.Now(); force || now.Sub(last) >= dataProgressInterval {
+			last = now
+			d := &wire.Data{Loaded: loaded, Total: total}
+			if total > 0 && loaded > total {
+				d.Total = loaded
+			}
+			post(wire.Message{Kind: wire.KindData, Data: d})
+		}
+	}
+	for i, r := range resps {
+		b, err := readBody(r, func(n int) { loaded += int64(n); report(false) })
+		if err != nil {
+			return out, fmt.Errorf("could not download %s: %w", names[i], err)
+		}
+		out[i] = b
+	}
+	report(true)
+	return out, nil
+}
+
+// readBody reads a Response's body with its stream reader, calling got with
+// the size of every piece, or all at once where streams are missing.
+func readBody(r js.Value, got func(n int)) ([]byte, error) {
+	body := r.Get("body")
+	if !body.Truthy() {
+		ab, err := await(r.Call("arrayBuffer"))
+		if err != nil {
+			return nil, err
+		}
+		u8 := js.Global().Get("Uint8Array").New(ab)
+		b := make([]byte, u8.Get("byteLength").Int())
+		js.CopyBytesToGo(b, u8)
+		got(len(b))
+		return b, nil
+	}
+	reader := body.Call("getReader")
+	var b []byte
+	for {
+		res, err := await(reader.Call("read"))
+		if err != nil {
+			return nil, err
+		}
+		if res.Get("done").Bool() {
+			return b, nil
+		}
+		v := res.Get("value")
+		n := v.Get("byteLength").Int()
+		b = append(b, make([]byte, n)...)
+		js.CopyBytesToGo(b[len(b)-n:], v)
+		got(n)
+	}
+}
+
+// await blocks until the promise p settles; while it waits, the event loop
+// runs (and the UI's messages queue up in the inbox).
+func await(p js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	ok := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ch <- result{v: arg(args)}
+		return nil
+	})
+	fail := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ch <- result{err: jsError(arg(args))}
+		return nil
+	})
+	defer ok.Release()
+	defer fail.Release()
+	p.Call("then", ok, fail)
+	r := <-ch
+	return r.v, r.err
+}
+
+func arg(args []js.Value) js.Value {
+	if len(args) == 0 {
+		return js.Undefined()
+	}
+	return args[0]
+}
+
+func jsError(v js.Value) error {
+	if v.Type() == js.TypeObject && v.Get("message").Type() == js.TypeString {
+		return errors.New(v.Get("message").String())
+	}
+	return errors.New(v.Call("toString").String())
+}
+
+func post(m wire.Message) {
+	if err := jswire.Post(self, m); err != nil {
+		// Only a message that cannot be encoded gets here (a bug): say so
+		// rather than go silent.
+		jswire.Post(self, wire.ErrorMessage(fmt.Errorf("worker: %w", err)))
+	}
+}
+
+func postAll(ms []wire.Message) {
+	for _, m := range ms {
+		post(m)
+	}
+}
+
+// inbox queues the UI's messages from the onmessage callback, which must
+// not block, for the main loop.
+type inbox struct {
+	mu   sync.Mutex
+	msgs []wire.Message
+	wake chan struct{}
+}
+
+func newInbox() *inbox { return &inbox{wake: make(chan struct{}, 1)} }
+
+func (in *inbox) push(m wire.Message) {
+	in.mu.Lock()
+	in.msgs = append(in.msgs, m)
+	in.mu.Unlock()
+	select {
+	case in.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (in *inbox) take() []wire.Message {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	ms := in.msgs
+	in.msgs = nil
+	return ms
+}
+
+// yielder gives the event loop a turn: a message posted to a MessageChannel
+// is delivered as a task after those already queued (the UI's messages
+// among them), and costs far less than a timer.
+type yielder struct {
+	port js.Value
+	ch   chan struct{}
+}
+
+func newYielder() *yielder {
+	mc := js.Global().Get("MessageChannel").New()
+	y := &yielder{port: mc.Get("port2"), ch: make(chan struct{}, 1)}
+	mc.Get("port1").Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {
+		y.ch <- struct{}{}
+		return nil
+	}))
+	return y
+}
+
+func (y *yielder) yield() {
+	y.port.Call("postMessage", nil)
+	<-y.ch
+}
