@@ -43,8 +43,13 @@ const (
 	eventPointerMove = "pointermove"
 	eventPointerUp   = "pointerup"
 	eventPointerCanc = "pointercancel"
-	eventLostCapture = "lostpointercapture"
 )
+
+// pointerEvents are the events the canvas listens to. Losing pointer
+// capture does not end a stroke: Chromium reports it spuriously when go-app
+// re-renders the page around a stroke that has just begun; pointerup and
+// pointercancel still end it.
+var pointerEvents = []string{eventPointerDown, eventPointerMove, eventPointerUp, eventPointerCanc}
 
 // point is a pen position in canvas pixels.
 type point struct{ x, y float64 }
@@ -75,13 +80,13 @@ type drawCanvas struct {
 	// they are measured when a stroke starts.
 	originX, originY, scale float64
 
-	ctx2d      app.Value // the canvas's 2D context, set on mount
-	moveFn     app.Func  // the pointermove listener
-	moveCanvas app.Value // the element moveFn listens on
-	pixels     []byte
-	lastSent   time.Time
-	pending    bool // a delayed OnChange is scheduled
-	gen        int  // incremented on every OnChange; stale timers check it
+	ctx2d     app.Value // the canvas's 2D context, set on mount
+	pointerFn app.Func  // the pointer event listener
+	listening app.Value // the element pointerFn listens on
+	pixels    []byte
+	lastSent  time.Time
+	pending   bool // a delayed OnChange is scheduled
+	gen       int  // incremented on every OnChange; stale timers check it
 }
 
 // newDrawCanvas returns an empty drawing canvas.
@@ -107,11 +112,7 @@ func (c *drawCanvas) Render() app.UI {
 				Width(canvasSize).
 				Height(canvasSize).
 				Aria("label", "Drawing area: draw a digit with the mouse, a finger or a pen").
-				Attr("role", "img").
-				On(eventPointerDown, c.onPointerDown).
-				On(eventPointerUp, c.onPointerUp).
-				On(eventPointerCanc, c.onPointerUp).
-				On(eventLostCapture, c.onPointerUp),
+				Attr("role", "img"),
 			app.Div().
 				Class("draw-buttons").
 				Body(
@@ -143,17 +144,19 @@ func (c *drawCanvas) OnMount(ctx app.Context) {
 	canvas := c.canvas()
 	c.ctx2d = canvas.Call("getContext", "2d", map[string]any{"willReadFrequently": true})
 	c.redraw()
-	c.listenMoves(ctx, canvas)
+	c.listenPointer(ctx, canvas)
 	now := app.Window().Get("performance").Call("now").Float()
 	canvas.Call("setAttribute", mountedAttr, strconv.FormatFloat(now, 'f', 1, 64))
 }
 
 // OnDismount forgets the 2D context and any pending callback.
 func (c *drawCanvas) OnDismount() {
-	if c.moveFn != nil {
-		c.moveCanvas.Call("removeEventListener", eventPointerMove, c.moveFn)
-		c.moveFn.Release()
-		c.moveFn, c.moveCanvas = nil, nil
+	if c.pointerFn != nil {
+		for _, ev := range pointerEvents {
+			c.listening.Call("removeEventListener", ev, c.pointerFn)
+		}
+		c.pointerFn.Release()
+		c.pointerFn, c.listening = nil, nil
 	}
 	c.ctx2d = nil
 	c.pending = false
@@ -164,13 +167,48 @@ func (c *drawCanvas) canvas() app.Value {
 	return c.JSValue().Call("querySelector", "canvas")
 }
 
-func (c *drawCanvas) onPointerDown(ctx app.Context, e app.Event) {
+// listenPointer adds one plain DOM listener for every pointer event. It
+// updates the stroke and paints right inside the event, in the order the
+// browser delivers events, and only then tells go-app: queued through go-app
+// instead, a pointerup could overtake the moves before it when the UI
+// goroutine is busy (classifying, training), and the stroke would lose its
+// end. Moves would also re-render the component and its parents each time.
+// (ctx.PreventUpdate is no way out: in go-app v9.8.0 it sticks, and the
+// component's later events update nothing.)
+func (c *drawCanvas) listenPointer(ctx app.Context, canvas app.Value) {
+	c.pointerFn = app.FuncOf(func(this app.Value, args []app.Value) any {
+		if len(args) == 0 {
+			return nil
+		}
+		e := args[0]
+		var handled, ended bool
+		switch e.Get("type").String() {
+		case eventPointerDown:
+			handled = c.pointerDown(e)
+		case eventPointerMove:
+			handled = c.pointerMove(e)
+		default:
+			handled, ended = c.pointerUp(e), true
+		}
+		if handled {
+			ctx.Emit(func() { c.changed(ctx, ended) })
+		}
+		return nil
+	})
+	for _, ev := range pointerEvents {
+		canvas.Call("addEventListener", ev, c.pointerFn)
+	}
+	c.listening = canvas
+}
+
+// pointerDown starts a stroke.
+func (c *drawCanvas) pointerDown(e app.Value) bool {
 	// A mouse draws with the main button only; touch and pens report 0 too.
 	if c.drawing || c.ctx2d == nil || e.Get("button").Int() != 0 {
-		return
+		return false
 	}
-	e.PreventDefault()
-	src := ctx.JSSrc()
+	e.Call("preventDefault")
+	src := e.Get("currentTarget")
 	c.pointer = e.Get("pointerId").Int()
 	src.Call("setPointerCapture", c.pointer)
 
@@ -181,54 +219,31 @@ func (c *drawCanvas) onPointerDown(ctx app.Context, e app.Event) {
 	if w := rect.Get("width").Float(); w > 0 {
 		c.scale = canvasSize / w
 	}
-
 	c.drawing = true
-	p := c.toCanvas(e.Value)
+	p := c.toCanvasXY(e.Get("clientX").Float(), e.Get("clientY").Float())
 	c.cur = append(c.cur[:0:0], p)
 	c.drawDot(p)
-	c.changed(ctx, false)
+	return true
 }
 
-// listenMoves adds the pointermove listener. It is a plain DOM listener
-// rather than an On handler because go-app re-renders a component and all
-// its parents after each of its event handlers; moves come at the display's
-// rate and only repaint the canvas. (ctx.PreventUpdate is no way out: in
-// go-app v9.8.0 it sticks, and the component's later events update nothing.)
-func (c *drawCanvas) listenMoves(ctx app.Context, canvas app.Value) {
-	c.moveFn = app.FuncOf(func(this app.Value, args []app.Value) any {
-		if len(args) == 0 {
-			return nil
-		}
-		e := args[0]
-		id := e.Get("pointerId").Int()
-		// Coalesced events carry the samples the browser merged into this
-		// one (up to the device's rate); they make fast strokes smooth.
-		var samples []point
-		if e.Get("getCoalescedEvents").Truthy() {
-			list := e.Call("getCoalescedEvents")
+// pointerMove extends the stroke with the event's samples. Coalesced events
+// carry the samples the browser merged into this one (up to the device's
+// rate); they make fast strokes smooth.
+func (c *drawCanvas) pointerMove(e app.Value) bool {
+	if !c.drawing || e.Get("pointerId").Int() != c.pointer {
+		return false
+	}
+	samples := []app.Value{e}
+	if e.Get("getCoalescedEvents").Truthy() {
+		if list := e.Call("getCoalescedEvents"); list.Length() > 0 {
+			samples = samples[:0]
 			for i, n := 0, list.Length(); i < n; i++ {
-				s := list.Index(i)
-				samples = append(samples, point{s.Get("clientX").Float(), s.Get("clientY").Float()})
+				samples = append(samples, list.Index(i))
 			}
 		}
-		if len(samples) == 0 {
-			samples = append(samples, point{e.Get("clientX").Float(), e.Get("clientY").Float()})
-		}
-		ctx.Dispatch(func(ctx app.Context) { c.onPointerMove(ctx, id, samples) })
-		return nil
-	})
-	canvas.Call("addEventListener", eventPointerMove, c.moveFn)
-	c.moveCanvas = canvas
-}
-
-// onPointerMove extends the stroke with samples given in client
-// coordinates.
-func (c *drawCanvas) onPointerMove(ctx app.Context, pointerID int, samples []point) {
-	if !c.drawing || pointerID != c.pointer {
-		return
 	}
 	for _, s := range samples {
-		p := c.toCanvasXY(s.x, s.y)
+		p := c.toCanvasXY(s.Get("clientX").Float(), s.Get("clientY").Float())
 		last := c.cur[len(c.cur)-1]
 		if math.Hypot(p.x-last.x, p.y-last.y) < minPointDistance {
 			continue
@@ -236,18 +251,19 @@ func (c *drawCanvas) onPointerMove(ctx app.Context, pointerID int, samples []poi
 		c.cur = append(c.cur, p)
 		c.drawTail(c.cur)
 	}
-	c.changed(ctx, false)
+	return true
 }
 
-func (c *drawCanvas) onPointerUp(ctx app.Context, e app.Event) {
+// pointerUp finishes the stroke (also on cancel).
+func (c *drawCanvas) pointerUp(e app.Value) bool {
 	if !c.drawing || e.Get("pointerId").Int() != c.pointer {
-		return
+		return false
 	}
 	c.drawing = false
 	c.drawEnd(c.cur)
 	c.strokes = append(c.strokes, c.cur)
 	c.cur = nil
-	c.changed(ctx, true)
+	return true
 }
 
 func (c *drawCanvas) onUndo(ctx app.Context, e app.Event) {
@@ -266,11 +282,6 @@ func (c *drawCanvas) onClear(ctx app.Context, e app.Event) {
 	c.strokes = nil
 	c.redraw()
 	c.changed(ctx, true)
-}
-
-// toCanvas maps a pointer event's client position to canvas pixels.
-func (c *drawCanvas) toCanvas(e app.Value) point {
-	return c.toCanvasXY(e.Get("clientX").Float(), e.Get("clientY").Float())
 }
 
 // toCanvasXY maps a client position to canvas pixels.

@@ -3,29 +3,65 @@ package app
 import (
 	"strconv"
 
+	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
-// Element ids of the page shell, stable for tests and CSS.
+// Element ids and attributes of the page shell, stable for tests and CSS.
 const (
 	pageID       = "page"
-	inkStatusID  = "ink-status"
 	pageHeadline = "cnnplay"
+	// inkAttr on the prediction panel is the number of inked canvas pixels
+	// of the drawing last classified; tests wait for it to match the canvas.
+	inkAttr = "data-ink"
+	// readyAttr on the prediction panel is the page time (performance.now(),
+	// ms) at which the model was loaded and prediction became possible.
+	readyAttr    = "data-ready"
+	predPanelID  = "prediction-panel"
+	statusLoad   = "Loading the digits model…"
+	statusDraw   = "Draw a digit in the box."
+	statusFailed = "The digits model could not be loaded: "
 )
 
-// page is the shell of the playground: a header and a main area holding the
-// drawing canvas.
+// page is the playground: the drawing canvas and the live prediction.
 type page struct {
 	app.Compo
 
-	// inked is how many canvas pixels carry ink, as last reported by the
-	// canvas. It is a placeholder until the predictor consumes the drawing.
-	inked int
+	model   *model.Model
+	classes []string
+	pred    prediction
+	status  string
+	ink     int    // inked pixels of the drawing last classified
+	ready   string // readyAttr's value once the model is loaded
+	pending []byte // a drawing that arrived before the model
+	pw, ph  int
 }
 
 // newPage returns the playground page.
 func newPage() *page {
-	return &page{}
+	return &page{status: statusLoad, classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}}
+}
+
+// OnMount loads the shipped digits model in the background.
+func (p *page) OnMount(ctx app.Context) {
+	if p.model != nil {
+		return
+	}
+	ctx.Async(func() {
+		m, err := fetchModel(digitsModelURL)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				p.status = statusFailed + err.Error()
+				return
+			}
+			p.model, p.classes, p.status = m, m.Classes, statusDraw
+			p.ready = strconv.FormatFloat(app.Window().Get("performance").Call("now").Float(), 'f', 1, 64)
+			if p.pending != nil {
+				p.classifyPixels(p.pending, p.pw, p.ph)
+				p.pending = nil
+			}
+		})
+	})
 }
 
 // Render returns the page shell.
@@ -54,27 +90,43 @@ func (p *page) Render() app.UI {
 								Text("Draw"),
 							newDrawCanvas().
 								OnChanged(p.onDrawingChange),
-							app.Output().
-								ID(inkStatusID).
-								Class("ink-status").
-								Aria("live", "polite").
-								Text(p.inkText()),
+						),
+					app.Section().
+						ID(predPanelID).
+						Class("panel prediction-panel").
+						Aria("label", "Prediction").
+						Attr(inkAttr, p.ink).
+						Attr(readyAttr, p.ready).
+						Body(
+							app.H2().
+								Text("Prediction"),
+							&predictionView{Classes: p.classes, Pred: p.pred, Status: p.status},
 						),
 				),
 		)
 }
 
-// onDrawingChange receives the canvas pixels. For now it only counts the
-// inked pixels; the predictor hooks in here.
+// onDrawingChange classifies the canvas pixels as they change.
 func (p *page) onDrawingChange(ctx app.Context, rgba []byte, w, h int) {
-	p.inked = inkedPixels(rgba)
+	if p.model == nil {
+		p.pending, p.pw, p.ph = append(p.pending[:0], rgba...), w, h
+		return
+	}
+	p.classifyPixels(rgba, w, h)
 }
 
-func (p *page) inkText() string {
-	if p.inked == 0 {
-		return "Empty canvas"
+func (p *page) classifyPixels(rgba []byte, w, h int) {
+	p.ink = inkedPixels(rgba)
+	pred, err := classify(p.model, rgba, w, h)
+	switch {
+	case err != nil:
+		p.status = err.Error()
+	case pred.probs == nil:
+		p.status = statusDraw
+	default:
+		p.status = ""
 	}
-	return strconv.Itoa(p.inked) + " inked pixels"
+	p.pred = pred
 }
 
 // inkedPixels counts the pixels of an RGBA buffer whose alpha is not zero.

@@ -24,6 +24,10 @@ type OptimizerSpec struct {
 type Optimizer interface {
 	// Step applies one update to every parameter from its G, then clears G.
 	Step()
+	// LR is the learning rate in use; SetLR changes it, for schedules that
+	// decay it as training goes on.
+	LR() float64
+	SetLR(lr float64)
 }
 
 // NewOptimizer validates spec and returns an optimizer for params.
@@ -84,6 +88,10 @@ type optimizer struct {
 	m, v   [][]float32
 	t      int
 }
+
+func (o *optimizer) LR() float64 { return o.spec.LR }
+
+func (o *optimizer) SetLR(lr float64) { o.spec.LR = lr }
 
 func (o *optimizer) Step() {
 	o.t++

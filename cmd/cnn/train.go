@@ -28,6 +28,7 @@ func trainCmd(args []string) error {
 	momentum := fs.Float64("momentum", 0, "SGD momentum, e.g. 0.9")
 	nesterov := fs.Bool("nesterov", false, "Nesterov momentum for SGD")
 	l2 := fs.Float64("l2", 0, "L2 weight decay, e.g. 0.0005")
+	decay := fs.Float64("lr-decay", 0, "multiply the learning rate by this after every epoch, e.g. 0.85 (0: constant)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same model")
 	val := fs.Int("val", 5000, "training images held out for validation")
 	shift := fs.Float64("shift", 0, "augmentation: random shift up to this many pixels, e.g. 2")
@@ -64,7 +65,7 @@ func trainCmd(args []string) error {
 	}
 	cfg := train.Config{
 		Optimizer: nn.OptimizerSpec{Kind: *opt, LR: *lr, Momentum: *momentum, Nesterov: *nesterov, L2: *l2},
-		BatchSize: *batch, Epochs: *epochs, Seed: *seed, Patience: *patience, Workers: *workers,
+		BatchSize: *batch, Epochs: *epochs, Seed: *seed, Patience: *patience, Workers: *workers, LRDecay: *decay,
 		Augment: dataset.Augment{MaxShift: *shift, MaxRotate: *rotate, MaxScale: *scale},
 	}
 	tr, err := train.New(net, trainSet, valSet, cfg)
@@ -115,8 +116,12 @@ func trainCmd(args []string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
+	arch := *preset
+	if *specFile != "" {
+		arch = *specFile
+	}
 	fmt.Printf("test accuracy %.2f%% (best validation %.2f%% at epoch %d), %s in %s, wrote %s\n",
-		100*res.Acc, 100*bestVal, bestEpoch, *preset, time.Since(start).Round(time.Second), *out)
+		100*res.Acc, 100*bestVal, bestEpoch, arch, time.Since(start).Round(time.Second), *out)
 	return nil
 }
 

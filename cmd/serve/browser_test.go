@@ -30,7 +30,7 @@ func waitInk(t *testing.T, b *browsertest.Browser, min int) int {
 		b.WaitFor(t, `(() => {
 			const n = `+inkJS+`;
 			return n > `+strconv.Itoa(min)+` &&
-				document.getElementById("ink-status").textContent === n + " inked pixels";
+				document.getElementById("prediction-panel").dataset.ink === String(n);
 		})()`, 10*time.Second)
 		n := browsertest.Eval[int](t, b, inkJS)
 		time.Sleep(200 * time.Millisecond)
@@ -92,7 +92,10 @@ func TestBrowserDrawCanvas(t *testing.T) {
 
 	b.Click(t, "#clear")
 	b.WaitFor(t, inkJS+` === 0`, 5*time.Second)
-	b.WaitFor(t, `document.getElementById("ink-status").textContent === "Empty canvas"`, 5*time.Second)
+	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ink === "0"`, 5*time.Second)
+	if got := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`); got != "–" {
+		t.Errorf("prediction after Clear is %q, want none", got)
+	}
 	if !browsertest.Eval[bool](t, b, `document.getElementById("undo").disabled`) {
 		t.Error("Undo is enabled after Clear")
 	}

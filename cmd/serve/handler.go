@@ -10,6 +10,7 @@ import (
 
 	ui "github.com/cnnplay/cnnplay/app"
 	"github.com/cnnplay/cnnplay/web"
+	"github.com/cnnplay/cnnplay/web/models"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -96,11 +97,14 @@ func (s *server) newGoApp(version string) *app.Handler {
 			SVG:        "/web/icon.svg",
 			AppleTouch: "/web/icon-192.png",
 		},
-		BackgroundColor:         "#f5f6f8",
-		ThemeColor:              "#1f2937",
-		LoadingLabel:            "Loading cnnplay… {progress}%",
-		Styles:                  []string{s.versioned("style.css")},
-		Resources:               resources{appWasm: s.versioned(web.AppWasm)},
+		BackgroundColor: "#f5f6f8",
+		ThemeColor:      "#1f2937",
+		LoadingLabel:    "Loading cnnplay… {progress}%",
+		Styles:          []string{s.versioned("style.css")},
+		Resources:       resources{appWasm: s.versioned(web.AppWasm)},
+		// The service worker caches these too, so prediction works offline
+		// once the page has loaded.
+		CacheableResources:      []string{"/web/models/" + models.Digits},
 		Version:                 version,
 		WasmContentLengthHeader: wasmLengthHeader,
 	}

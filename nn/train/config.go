@@ -15,6 +15,9 @@ type Config struct {
 	Epochs    int              `json:"epochs"`
 	Seed      uint64           `json:"seed"`
 	Augment   dataset.Augment  `json:"augment"`
+	// LRDecay multiplies the learning rate by this factor after every epoch
+	// (0 or 1: constant).
+	LRDecay float64 `json:"lrDecay,omitempty"`
 	// Patience stops training after this many epochs without a better
 	// validation accuracy; 0 never stops early.
 	Patience int `json:"patience,omitempty"`
@@ -32,6 +35,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("batch size must be between 1 and 4096, got %d", c.BatchSize)
 	case c.Epochs < 1 || c.Epochs > 1000:
 		return fmt.Errorf("epochs must be between 1 and 1000, got %d", c.Epochs)
+	case bad(c.LRDecay, 0, 1):
+		return fmt.Errorf("learning-rate decay must be between 0 and 1, got %v", c.LRDecay)
 	case c.Patience < 0:
 		return fmt.Errorf("patience must not be negative, got %d", c.Patience)
 	case c.Workers < 0 || c.Workers > 64:

@@ -270,6 +270,9 @@ func (t *Trainer) endEpoch() *Epoch {
 	if t.epoch >= t.cfg.Epochs {
 		t.done = true
 	}
+	if t.cfg.LRDecay > 0 {
+		t.opt.SetLR(t.opt.LR() * t.cfg.LRDecay)
+	}
 	t.epochLoss, t.epochRight, t.epochStart = 0, 0, time.Now()
 	if !t.done {
 		t.shuffle()

@@ -176,3 +176,13 @@ func TestConfigRejectsAbsurdValues(t *testing.T) {
 		}
 	}
 }
+
+func TestLRDecayPerEpoch(t *testing.T) {
+	data := fixture(t, "train-2000", 40)
+	cfg := Config{Optimizer: nn.OptimizerSpec{Kind: "sgd", LR: 0.1}, BatchSize: 20, Epochs: 3, Seed: 1, LRDecay: 0.5}
+	tr := newTrainer(t, "lenet5", cfg, data, nil)
+	runAll(t, tr)
+	if got := tr.opt.LR(); got != 0.1*0.5*0.5*0.5 {
+		t.Errorf("learning rate after 3 epochs with decay 0.5: %v, want %v", got, 0.1*0.125)
+	}
+}

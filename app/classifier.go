@@ -1,0 +1,59 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+
+	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/cnnplay/cnnplay/nn/preprocess"
+)
+
+// digitsModelURL is the shipped digits model the page classifies with until
+// the user trains or loads another.
+const digitsModelURL = "/web/models/digits.cnn"
+
+// prediction is what the page shows for the current drawing: the 28x28
+// image the network sees and its class probabilities. An empty drawing has
+// neither.
+type prediction struct {
+	digit []float32 // 784 values in [0,1], white ink on black
+	probs []float32
+}
+
+// classify runs the same preprocessing as training data went through (see
+// package preprocess) and the model on RGBA pixels from the canvas or an
+// image file. Nothing drawn is not an error: it gives an empty prediction.
+func classify(m *model.Model, rgba []byte, w, h int) (prediction, error) {
+	gray := preprocess.GrayRGBA(rgba, w, h)
+	if gray == nil {
+		return prediction{}, fmt.Errorf("image data has %d bytes for %dx%d pixels", len(rgba), w, h)
+	}
+	digit, err := preprocess.Digit(gray, w, h)
+	if errors.Is(err, preprocess.ErrEmpty) {
+		return prediction{}, nil
+	}
+	if err != nil {
+		return prediction{}, err
+	}
+	probs, err := m.Predict(digit, preprocess.Size, preprocess.Size)
+	if err != nil {
+		return prediction{}, err
+	}
+	return prediction{digit: digit, probs: slices.Clone(probs)}, nil
+}
+
+// fetchModel downloads and decodes a model file from the server.
+func fetchModel(url string) (*model.Model, error) {
+	res, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s: %s", url, res.Status)
+	}
+	return model.Decode(io.LimitReader(res.Body, model.MaxFileBytes+1))
+}
