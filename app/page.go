@@ -33,8 +33,8 @@ type page struct {
 	status  string
 	ink     int    // inked pixels of the drawing last classified
 	ready   string // readyAttr's value once the model is loaded
-	pending []byte // a drawing that arrived before the model
-	pw, ph  int
+	drawing []byte // the latest canvas pixels (RGBA), kept to re-classify
+	dw, dh  int
 }
 
 // newPage returns the playground page.
@@ -54,12 +54,8 @@ func (p *page) OnMount(ctx app.Context) {
 				p.status = statusFailed + err.Error()
 				return
 			}
-			p.model, p.classes, p.status = m, m.Classes, statusDraw
 			p.ready = strconv.FormatFloat(app.Window().Get("performance").Call("now").Float(), 'f', 1, 64)
-			if p.pending != nil {
-				p.classifyPixels(p.pending, p.pw, p.ph)
-				p.pending = nil
-			}
+			p.setModel(m)
 		})
 	})
 }
@@ -106,18 +102,29 @@ func (p *page) Render() app.UI {
 		)
 }
 
-// onDrawingChange classifies the canvas pixels as they change.
-func (p *page) onDrawingChange(ctx app.Context, rgba []byte, w, h int) {
-	if p.model == nil {
-		p.pending, p.pw, p.ph = append(p.pending[:0], rgba...), w, h
-		return
+// setModel makes m the model that classifies the drawing (the shipped one,
+// a snapshot from training, a loaded file) and re-classifies what is drawn.
+func (p *page) setModel(m *model.Model) {
+	p.model, p.classes = m, m.Classes
+	if p.status == statusLoad {
+		p.status = statusDraw
 	}
-	p.classifyPixels(rgba, w, h)
+	p.classifyDrawing()
 }
 
-func (p *page) classifyPixels(rgba []byte, w, h int) {
-	p.ink = inkedPixels(rgba)
-	pred, err := classify(p.model, rgba, w, h)
+// onDrawingChange classifies the canvas pixels as they change.
+func (p *page) onDrawingChange(ctx app.Context, rgba []byte, w, h int) {
+	p.drawing, p.dw, p.dh = append(p.drawing[:0], rgba...), w, h
+	p.classifyDrawing()
+}
+
+// classifyDrawing classifies the latest drawing with the current model.
+func (p *page) classifyDrawing() {
+	if p.model == nil || p.drawing == nil {
+		return
+	}
+	p.ink = inkedPixels(p.drawing)
+	pred, err := classify(p.model, p.drawing, p.dw, p.dh)
 	switch {
 	case err != nil:
 		p.status = err.Error()
