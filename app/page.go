@@ -98,9 +98,16 @@ func (p *page) Render() app.UI {
 								Text("Prediction"),
 							&predictionView{Classes: p.classes, Pred: p.pred, Status: p.status},
 						),
+					newTrainPanel().
+						Current(p.model).
+						OnModelChange(p.onModel),
 				),
 		)
 }
+
+// onModel makes a model from the training panel (a weight snapshot, a
+// loaded file, the shipped model) classify the drawing.
+func (p *page) onModel(ctx app.Context, m *model.Model) { p.setModel(m) }
 
 // setModel makes m the model that classifies the drawing (the shipped one,
 // a snapshot from training, a loaded file) and re-classifies what is drawn.

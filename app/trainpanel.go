@@ -1,0 +1,722 @@
+package app
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// Element ids of the training panel, stable for tests and CSS. The panel's
+// data attributes (data-state, data-seen, data-steps, data-val-acc,
+// data-best-val, data-eps, data-t97) mirror what it shows, for tests.
+const (
+	trainPanelID   = "train-panel"
+	trainStatusID  = "train-status"
+	trainErrorID   = "train-error"
+	dataProgressID = "data-progress"
+	lossChartID    = "loss-chart"
+	accChartID     = "acc-chart"
+	startID        = "train-start"
+	pauseID        = "train-pause"
+	resumeID       = "train-resume"
+	stepID         = "train-step"
+	resetID        = "train-reset"
+	stopID         = "train-stop"
+	restoreBestID  = "train-restore-best"
+	datasetID      = "train-dataset"
+	presetID       = "train-preset"
+	optimizerID    = "train-optimizer"
+	shiftID        = "train-aug-shift"
+	rotateID       = "train-aug-rotate"
+	scaleID        = "train-aug-scale"
+	customPreset   = "custom"
+)
+
+// Phases of the panel besides the worker's states.
+const (
+	phaseIdle    = "idle"    // no session yet
+	phaseLoading = "loading" // start sent: downloading and parsing
+)
+
+// trainPanel trains a network in the Web Worker: dataset, architecture and
+// hyperparameters; start, pause, resume, step, reset, stop, restore best;
+// live charts; the test result; saving and loading models. It passes every
+// weight snapshot to OnModel as a model, so the drawing's prediction follows
+// the network as it learns.
+type trainPanel struct {
+	app.Compo
+
+	Model   *model.Model // the model classifying the drawing, to save
+	OnModel func(ctx app.Context, m *model.Model)
+
+	settings trainSettings
+	bad      map[string]string
+	spec     nn.Spec
+	info     archInfo
+
+	worker *trainWorker
+	phase  string // phaseIdle, phaseLoading or a wire.State
+	errMsg string
+
+	loaded, total int64
+	parsing       bool
+	started       *wire.Started
+	run           wire.Start // what the session trains
+	startedAt     float64    // performance.now() at started, ms
+	t97, seen97   float64    // when validation accuracy first reached 97%
+
+	seen, steps, epoch int
+	eps                float64
+	lossPts, accPts    []chartPoint
+	valLoss, valAcc    []chartPoint
+	bestVal            float64
+	hasBest            bool
+	test               *wire.Test
+	testTitle          string
+
+	net      *nn.Network // the session's architecture, holding the latest snapshot
+	follow   bool        // whether snapshots replace the page's model
+	describe string      // which model classifies the drawing
+}
+
+// newTrainPanel returns the panel. It is cheap: the page renders it on
+// every change of the drawing; the mounted instance sets itself up once.
+func newTrainPanel() *trainPanel { return &trainPanel{} }
+
+// Current sets the model that classifies the drawing (for Save).
+func (p *trainPanel) Current(m *model.Model) *trainPanel {
+	p.Model = m
+	return p
+}
+
+// OnModelChange sets the callback that makes a model classify the drawing.
+func (p *trainPanel) OnModelChange(f func(ctx app.Context, m *model.Model)) *trainPanel {
+	p.OnModel = f
+	return p
+}
+
+// setup gives a new panel its default settings and network, once.
+func (p *trainPanel) setup() {
+	if p.phase != "" {
+		return
+	}
+	p.settings, p.phase = defaultSettings(), phaseIdle
+	p.describe = "The shipped digits model classifies your drawing."
+	p.spec, _ = nn.Preset(p.settings.Preset)
+	p.analyze()
+}
+
+// OnMount starts the worker early, so that its program is loaded by the
+// time the user presses Start.
+func (p *trainPanel) OnMount(ctx app.Context) {
+	p.setup()
+	if p.worker == nil {
+		p.worker = newTrainWorker(func(m wire.Message) {
+			ctx.Dispatch(func(ctx app.Context) { p.handle(ctx, m) })
+		})
+	}
+}
+
+func (p *trainPanel) Render() app.UI {
+	p.setup()
+	running := p.phase == string(wire.StateRunning)
+	paused := p.phase == string(wire.StatePaused)
+	session := p.started != nil && p.phase != phaseLoading
+	val := 0.0
+	if n := len(p.valAcc); n > 0 {
+		val = p.valAcc[n-1].Y
+	}
+	return app.Section().
+		ID(trainPanelID).
+		Class("panel train-panel").
+		Aria("label", "Training").
+		DataSet("state", p.phase).
+		DataSet("seen", p.seen).
+		DataSet("steps", p.steps).
+		DataSet("val-acc", fmt.Sprintf("%.4f", val)).
+		DataSet("best-val", fmt.Sprintf("%.4f", p.bestVal)).
+		DataSet("eps", fmt.Sprintf("%.0f", p.eps)).
+		DataSet("loss-points", len(p.lossPts)).
+		DataSet("t97", fmt.Sprintf("%.0f", p.t97)).
+		Body(
+			app.H2().
+				Text("Train"),
+			app.Div().
+				Class("train-layout").
+				Body(
+					app.Div().
+						Class("train-controls").
+						Body(
+							p.renderSettings(),
+							p.renderButtons(running, paused, session),
+							p.renderStatus(),
+						),
+					app.Div().
+						Class("train-charts").
+						Body(
+							p.renderStats(),
+							&lineChart{ID: lossChartID, Title: "Loss (lower is better)", Series: []series{
+								{Name: "training", Class: "s-train", Points: p.lossPts},
+								{Name: "validation", Class: "s-val", Dashed: true, Dots: true, Points: p.valLoss},
+							}},
+							&lineChart{ID: accChartID, Title: "Accuracy", Percent: true, Series: []series{
+								{Name: "training", Class: "s-train", Points: p.accPts},
+								{Name: "validation", Class: "s-val", Dashed: true, Dots: true, Points: p.valAcc},
+							}},
+						),
+				),
+			&confusionView{Test: p.test, Classes: p.classes(), Title: p.testTitle},
+			app.H3().
+				Text("Architecture"),
+			app.P().
+				Class("hint").
+				Text("Edit the layers: shapes, parameters and cost update as you type. Changes apply when you press Start."),
+			&archEditor{Spec: p.spec, Info: p.info, OnChange: p.onSpec},
+			app.H3().
+				Text("Model file"),
+			&modelFiles{Model: p.Model, Describe: p.describe, FileName: p.fileName(), OnLoad: p.onLoad, OnShipped: p.onShipped},
+		)
+}
+
+func (p *trainPanel) renderSettings() app.UI {
+	s := p.settings
+	presets := append(nn.PresetNames(), customPreset)
+	return app.Div().
+		Class("train-settings").
+		Body(
+			p.selectField(datasetID, "Dataset", s.Dataset, []string{"mnist", "fashion"}, []string{"MNIST digits", "Fashion-MNIST"}, p.onDataset),
+			p.selectField(presetID, "Network", s.Preset, presets, presetLabels(presets), p.onPreset),
+			p.selectField(optimizerID, "Optimizer", s.Optimizer, []string{"sgd", "adam", "adadelta"}, []string{"SGD", "Adam", "Adadelta"}, p.onOptimizer),
+			p.textField(fieldLR, "Learning rate", s.LR, "decimal"),
+			p.textField(fieldBatch, "Batch size", s.Batch, "numeric"),
+			p.textField(fieldEpochs, "Epochs", s.Epochs, "numeric"),
+			p.textField(fieldL2, "L2 decay", s.L2, "decimal"),
+			p.textField(fieldSeed, "Seed", s.Seed, "numeric"),
+			p.textField(fieldLimit, "Training images (0: all)", s.Limit, "numeric"),
+			p.textField(fieldValidation, "Validation images", s.Validation, "numeric"),
+			app.FieldSet().
+				Class("augment").
+				Body(
+					app.Legend().
+						Text("Augmentation"),
+					p.checkField(shiftID, "shift ±2 px", s.Shift),
+					p.checkField(rotateID, "rotate ±10°", s.Rotate),
+					p.checkField(scaleID, "scale ±10%", s.Scale),
+				),
+		)
+}
+
+func (p *trainPanel) renderButtons(running, paused, session bool) app.UI {
+	startText := "Start"
+	if p.started != nil {
+		startText = "Start again"
+	}
+	return app.Div().
+		Class("button-row train-buttons").
+		Body(
+			app.Button().ID(startID).Class("primary").Disabled(p.phase == phaseLoading).OnClick(p.onStart).Text(startText),
+			app.Button().ID(pauseID).Disabled(!running).OnClick(p.command(wire.KindPause)).Text("Pause"),
+			app.Button().ID(resumeID).Disabled(!paused).OnClick(p.command(wire.KindResume)).Text("Resume"),
+			app.Button().ID(stepID).Disabled(!running && !paused).OnClick(p.command(wire.KindStep)).Text("Step"),
+			app.Button().ID(resetID).Disabled(!session).OnClick(p.command(wire.KindReset)).Text("Reset"),
+			app.Button().ID(stopID).Disabled(!running && !paused).OnClick(p.command(wire.KindStop)).Text("Stop and test"),
+			app.Button().ID(restoreBestID).Disabled(!p.hasBest || !session).OnClick(p.command(wire.KindRestoreBest)).Text("Restore best"),
+		)
+}
+
+func (p *trainPanel) renderStatus() app.UI {
+	pct := 0.0
+	if p.total > 0 {
+		pct = float64(p.loaded) / float64(p.total)
+	}
+	return app.Div().
+		Class("train-status-box").
+		Body(
+			app.P().
+				ID(trainStatusID).
+				Class("train-status").
+				Aria("live", "polite").
+				Text(p.statusText()),
+			app.If(p.phase == phaseLoading && !p.parsing,
+				app.Progress().
+					ID(dataProgressID).
+					Class("data-progress").
+					Max(1).
+					Value(fmt.Sprintf("%.3f", pct)).
+					Aria("label", "Dataset download"),
+			),
+			app.If(p.bad[""] != "",
+				app.P().Class("field-error").Text(p.bad[""]),
+			),
+			app.If(p.errMsg != "",
+				app.P().
+					ID(trainErrorID).
+					Class("train-error").
+					Attr("role", "alert").
+					Text(p.errMsg),
+			),
+		)
+}
+
+func (p *trainPanel) renderStats() app.UI {
+	best := "–"
+	if p.hasBest {
+		best = fmt.Sprintf("%.2f%%", 100*p.bestVal)
+	}
+	eps := "–"
+	if p.eps > 0 {
+		eps = fmt.Sprintf("%.0f", p.eps)
+	}
+	reached := "–"
+	if p.t97 > 0 {
+		reached = fmt.Sprintf("after %s examples, %.0f s", groupDigits(int(p.seen97)), p.t97/1000)
+	}
+	stat := func(label, value string) app.UI {
+		return app.Div().
+			Class("stat").
+			Body(
+				app.Span().Class("stat-label").Text(label),
+				app.Span().Class("stat-value").Text(value),
+			)
+	}
+	return app.Div().
+		Class("train-stats").
+		Body(
+			stat("epoch", fmt.Sprintf("%d", p.epoch)),
+			stat("examples seen", groupDigits(p.seen)),
+			stat("examples/s", eps),
+			stat("best validation", best),
+			stat("97% validation", reached),
+		)
+}
+
+func (p *trainPanel) selectField(id, label, value string, values, labels []string, h app.EventHandler) app.UI {
+	return app.Div().
+		Class("field").
+		Body(
+			app.Label().For(id).Text(label),
+			app.Select().
+				ID(id).
+				OnChange(h).
+				Body(app.Range(values).Slice(func(i int) app.UI {
+					return app.Option().Value(values[i]).Text(labels[i]).Selected(values[i] == value)
+				})),
+		)
+}
+
+func (p *trainPanel) textField(field, label, value, mode string) app.UI {
+	id := "train-" + field
+	msg := p.bad[field]
+	return app.Div().
+		Class("field").
+		Body(
+			app.Label().For(id).Text(label),
+			app.Input().
+				ID(id).
+				Type("text").
+				Attr("inputmode", mode).
+				Aria("invalid", msg != "").
+				Value(value).
+				OnInput(p.onText(field)),
+			app.If(msg != "",
+				app.Div().ID(id+"-error").Class("field-error").Text(msg),
+			),
+		)
+}
+
+func (p *trainPanel) checkField(id, label string, on bool) app.UI {
+	return app.Label().
+		Class("check").
+		Body(
+			app.Input().
+				ID(id).
+				Type("checkbox").
+				Checked(on).
+				OnChange(p.onCheck(id)),
+			app.Text(" "+label),
+		)
+}
+
+func presetLabels(names []string) []string {
+	labels := map[string]string{"convnetjs": "ConvNetJS demo", "keras": "Keras mnist_cnn", "lenet5": "LeNet-5", "mlp": "MLP 512-512", customPreset: "custom (edited)"}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n
+		if l, ok := labels[n]; ok {
+			out[i] = l
+		}
+	}
+	return out
+}
+
+// statusText says what the session is doing.
+func (p *trainPanel) statusText() string {
+	name := datasetName(p.settings.Dataset)
+	if p.started != nil {
+		name = datasetName(p.started.Dataset)
+	}
+	switch p.phase {
+	case phaseIdle:
+		return "Choose a network and press Start. The first time, the browser downloads the dataset (about 11 MB)."
+	case phaseLoading:
+		switch {
+		case p.parsing:
+			return "Preparing the " + name + " images…"
+		case p.total > 0:
+			return fmt.Sprintf("Downloading %s: %s of %s", name, bytesText(float64(p.loaded)), bytesText(float64(p.total)))
+		}
+		return "Downloading " + name + "…"
+	case string(wire.StateRunning):
+		return fmt.Sprintf("Training on %s: epoch %d of %d.", name, p.epoch, p.run.Config.Epochs)
+	case string(wire.StatePaused):
+		return fmt.Sprintf("Paused after %s examples. Resume, or step one batch of %d at a time.", groupDigits(p.seen), p.run.Config.BatchSize)
+	case string(wire.StateEvaluating):
+		return "Testing on the " + groupDigits(p.testN()) + " test images, which training never saw…"
+	case string(wire.StateDone):
+		if p.test != nil {
+			return fmt.Sprintf("Done after %s examples: %.2f%% of the test images right.", groupDigits(p.seen), 100*p.test.Acc)
+		}
+		return fmt.Sprintf("Stopped after %s examples.", groupDigits(p.seen))
+	}
+	return ""
+}
+
+func (p *trainPanel) testN() int {
+	if p.started != nil {
+		return p.started.Test
+	}
+	return 10000
+}
+
+func datasetName(d string) string {
+	if d == "fashion" {
+		return "Fashion-MNIST"
+	}
+	return "MNIST"
+}
+
+// classes are the class names of the dataset in use.
+func (p *trainPanel) classes() []string {
+	if p.started != nil {
+		return p.started.Classes
+	}
+	return classesOf(p.settings.Dataset)
+}
+
+func (p *trainPanel) fileName() string {
+	preset := p.settings.Preset
+	dataset := p.settings.Dataset
+	if p.Model != nil && p.Model.Record.Dataset != "" {
+		dataset = p.Model.Record.Dataset
+	}
+	if !p.follow {
+		if p.Model != nil && p.Model.Net != nil {
+			preset = "model"
+		}
+	}
+	return "cnnplay-" + dataset + "-" + preset + ".cnn"
+}
+
+// analyze recomputes what the editor shows for the current spec and settings.
+func (p *trainPanel) analyze() {
+	cfg, limit, validation, _ := p.settings.config()
+	n := maxLimit
+	if limit > 0 {
+		n = limit
+	}
+	if validation > 0 && validation < n {
+		n -= validation
+	}
+	p.info = analyzeSpec(p.spec, max(cfg.BatchSize, 1), n, len(classesOf(p.settings.Dataset)))
+}
+
+// Handlers of the controls.
+
+func (p *trainPanel) onDataset(ctx app.Context, e app.Event) {
+	p.settings.Dataset = ctx.JSSrc().Get("value").String()
+	p.analyze()
+}
+
+func (p *trainPanel) onPreset(ctx app.Context, e app.Event) {
+	name := ctx.JSSrc().Get("value").String()
+	if name == customPreset {
+		p.settings.Preset = name
+		return
+	}
+	spec, err := nn.Preset(name)
+	if err != nil {
+		p.bad = map[string]string{"": err.Error()}
+		return
+	}
+	p.settings.Preset, p.spec = name, spec
+	p.analyze()
+}
+
+func (p *trainPanel) onOptimizer(ctx app.Context, e app.Event) {
+	p.settings.Optimizer = ctx.JSSrc().Get("value").String()
+	p.settings.LR = defaultLR(p.settings.Optimizer)
+	p.validate()
+}
+
+func (p *trainPanel) onText(field string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		v := ctx.JSSrc().Get("value").String()
+		s := &p.settings
+		switch field {
+		case fieldLR:
+			s.LR = v
+		case fieldBatch:
+			s.Batch = v
+		case fieldEpochs:
+			s.Epochs = v
+		case fieldL2:
+			s.L2 = v
+		case fieldSeed:
+			s.Seed = v
+		case fieldLimit:
+			s.Limit = v
+		case fieldValidation:
+			s.Validation = v
+		}
+		p.validate()
+		p.analyze()
+	}
+}
+
+func (p *trainPanel) onCheck(id string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		on := ctx.JSSrc().Get("checked").Bool()
+		switch id {
+		case shiftID:
+			p.settings.Shift = on
+		case rotateID:
+			p.settings.Rotate = on
+		case scaleID:
+			p.settings.Scale = on
+		}
+	}
+}
+
+// validate updates the inline messages of the fields.
+func (p *trainPanel) validate() {
+	_, _, _, p.bad = p.settings.config()
+}
+
+func (p *trainPanel) onSpec(ctx app.Context, spec nn.Spec) {
+	p.spec = spec
+	p.settings.Preset = customPreset
+	p.analyze()
+}
+
+func (p *trainPanel) onStart(ctx app.Context, e app.Event) {
+	start, bad := p.settings.start(p.spec)
+	p.bad = bad
+	if len(bad) > 0 {
+		return
+	}
+	p.analyze()
+	if p.info.Err != "" {
+		p.bad = map[string]string{"": "Fix the architecture first: " + p.info.Err}
+		return
+	}
+	net, err := nn.Build(p.spec, rand.New(rand.NewPCG(start.Config.Seed, 0)))
+	if err != nil {
+		p.bad = map[string]string{"": err.Error()}
+		return
+	}
+	if p.worker == nil {
+		p.OnMount(ctx)
+	}
+	if err := p.worker.post(wire.StartMessage(start, nil)); err != nil {
+		p.errMsg = err.Error()
+		return
+	}
+	p.run, p.net, p.follow = start, net, true
+	p.phase, p.errMsg, p.loaded, p.total, p.parsing, p.started = phaseLoading, "", 0, 0, false, nil
+	p.resetProgress()
+}
+
+// resetProgress forgets the charts and counters of the last session.
+func (p *trainPanel) resetProgress() {
+	p.seen, p.steps, p.epoch, p.eps = 0, 0, 0, 0
+	p.lossPts, p.accPts, p.valLoss, p.valAcc = nil, nil, nil, nil
+	p.bestVal, p.hasBest, p.test, p.t97, p.seen97 = 0, false, nil, 0, 0
+}
+
+func (p *trainPanel) command(k wire.Kind) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if p.worker == nil {
+			return
+		}
+		switch k {
+		case wire.KindResume, wire.KindStep, wire.KindRestoreBest:
+			p.follow = true
+		case wire.KindReset:
+			p.resetProgress()
+			p.follow = true
+		}
+		p.errMsg = ""
+		if err := p.worker.post(wire.Command(k)); err != nil {
+			p.errMsg = err.Error()
+		}
+	}
+}
+
+func (p *trainPanel) onLoad(ctx app.Context, m *model.Model, name string) {
+	p.follow = false
+	p.describe = "Loaded from " + name + describeRecord(m.Record)
+	if p.OnModel != nil {
+		p.OnModel(ctx, m)
+	}
+}
+
+func (p *trainPanel) onShipped(ctx app.Context) {
+	p.follow = false
+	ctx.Async(func() {
+		m, err := fetchModel(digitsModelURL)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				p.errMsg = "The shipped model could not be loaded: " + err.Error()
+				return
+			}
+			p.describe = "The shipped digits model classifies your drawing."
+			ctx.Emit(func() {
+				if p.OnModel != nil {
+					p.OnModel(ctx, m)
+				}
+			})
+		})
+	})
+}
+
+func describeRecord(r model.Record) string {
+	var parts []string
+	if r.Dataset != "" {
+		parts = append(parts, datasetName(r.Dataset))
+	}
+	if r.Examples > 0 {
+		parts = append(parts, groupDigits(r.Examples)+" examples")
+	}
+	if r.ValAcc > 0 {
+		parts = append(parts, fmt.Sprintf("validation %.2f%%", 100*r.ValAcc))
+	}
+	if r.TestAcc > 0 {
+		parts = append(parts, fmt.Sprintf("test %.2f%%", 100*r.TestAcc))
+	}
+	if len(parts) == 0 {
+		return "."
+	}
+	return " (" + strings.Join(parts, ", ") + ")."
+}
+
+// handle applies a message from the worker.
+func (p *trainPanel) handle(ctx app.Context, m wire.Message) {
+	switch m.Kind {
+	case wire.KindData:
+		p.loaded, p.total, p.parsing = m.Data.Loaded, m.Data.Total, m.Data.Parsing
+	case wire.KindStarted:
+		p.started = m.Started
+		p.startedAt = now()
+	case wire.KindStatus:
+		p.phase = string(m.Status.State)
+		p.seen, p.steps, p.epoch = m.Status.Seen, m.Status.Steps, m.Status.Epoch
+	case wire.KindProgress:
+		pr := m.Progress
+		p.seen, p.steps, p.epoch = pr.Seen, pr.Steps, pr.Epoch
+		if pr.ExamplesPerSec > 0 {
+			p.eps = pr.ExamplesPerSec
+		}
+		p.lossPts = append(p.lossPts, chartPoint{float64(pr.Seen), pr.Loss})
+		p.accPts = append(p.accPts, chartPoint{float64(pr.Seen), pr.Acc})
+	case wire.KindEpoch:
+		ep := m.Epoch
+		if !ep.NoValidation {
+			p.valLoss = append(p.valLoss, chartPoint{float64(ep.Seen), ep.ValLoss})
+			p.valAcc = append(p.valAcc, chartPoint{float64(ep.Seen), ep.ValAcc})
+			if ep.ValAcc >= 0.97 && p.t97 == 0 {
+				p.t97, p.seen97 = now()-p.startedAt, float64(ep.Seen)
+			}
+		}
+		if ep.Best {
+			p.hasBest = true
+			p.bestVal = max(p.bestVal, ep.ValAcc)
+		}
+	case wire.KindSnapshot:
+		p.snapshot(ctx, m)
+	case wire.KindEvaluation:
+		p.test, p.testTitle = m.Test, "Test of the current weights"
+	case wire.KindDone:
+		t := m.Done.Test
+		p.test, p.testTitle = &t, "Test"
+		p.phase = string(wire.StateDone)
+		if p.follow && p.net != nil {
+			p.publish(ctx, m.Done.Seen)
+		}
+	case wire.KindError:
+		p.errMsg = m.Error.Message
+		if m.Error.Diverged {
+			p.errMsg = "Training stopped: " + m.Error.Message + "."
+			p.phase = string(wire.StateDone)
+		} else if p.phase == phaseLoading {
+			p.phase = phaseIdle
+			if p.started != nil {
+				p.phase = string(wire.StateDone)
+			}
+		}
+	}
+}
+
+// snapshot puts the worker's weights into the panel's copy of the network
+// and, unless the user chose another model since, makes it classify the
+// drawing.
+func (p *trainPanel) snapshot(ctx app.Context, m wire.Message) {
+	if p.net == nil {
+		return
+	}
+	if err := p.net.SetWeights(m.Weights); err != nil {
+		p.errMsg = "A weight snapshot did not fit the network: " + err.Error()
+		return
+	}
+	if m.Snapshot.Best {
+		p.describe = "The best weights by validation accuracy classify your drawing."
+	}
+	if p.follow {
+		p.publish(ctx, m.Snapshot.Seen)
+	}
+}
+
+// publish passes the session's network, as a model, to OnModel.
+func (p *trainPanel) publish(ctx app.Context, seen int) {
+	cfg := p.run.Config
+	rec := model.Record{Dataset: p.run.Dataset, Epochs: p.epoch, Examples: seen, Seed: cfg.Seed,
+		Optimizer: cfg.Optimizer, Batch: cfg.BatchSize, Augment: augmentText(cfg.Augment), ValAcc: p.bestVal,
+		Command: "cnnplay in the browser, preset " + p.settings.Preset}
+	if p.test != nil {
+		rec.TestAcc = p.test.Acc
+	}
+	classes := classesOf(p.run.Dataset)
+	if p.started != nil {
+		classes = p.started.Classes
+	}
+	m := &model.Model{Net: p.net, Classes: classes, Record: rec}
+	if !strings.HasPrefix(p.describe, "The best") || p.phase == string(wire.StateRunning) {
+		p.describe = fmt.Sprintf("The network you are training classifies your drawing (%s examples seen).", groupDigits(seen))
+	}
+	if p.OnModel != nil {
+		ctx.Emit(func() { p.OnModel(ctx, m) })
+	}
+}
+
+// now is the page time in milliseconds.
+func now() float64 {
+	perf := app.Window().Get("performance")
+	if !perf.Truthy() {
+		return 0
+	}
+	return perf.Call("now").Float()
+}

@@ -1,0 +1,88 @@
+package app
+
+import (
+	"errors"
+
+	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// workerScript is the training Web Worker's bootstrap (not app-worker.js,
+// which is go-app's service worker).
+const workerScript = "/web/worker.js"
+
+// trainWorker is the UI's end of the training Web Worker. It speaks the
+// same {head, body} format as package jswire, through go-app's app.Value so
+// that this package still compiles natively for the server. Its message
+// handler only decodes and queues: onMessage must hand the message to the
+// UI goroutine (ctx.Dispatch) and never block.
+type trainWorker struct {
+	w      app.Value
+	onMsg  app.Func
+	onFail app.Func
+}
+
+// newTrainWorker starts the worker; onMessage receives every message it
+// posts, and a decoding failure as an error message.
+func newTrainWorker(onMessage func(wire.Message)) *trainWorker {
+	tw := &trainWorker{}
+	tw.w = app.Window().Get("Worker").New(workerScript)
+	tw.onMsg = app.FuncOf(func(this app.Value, args []app.Value) any {
+		if len(args) == 0 {
+			return nil
+		}
+		m, err := decodeEvent(args[0])
+		if err != nil {
+			m = wire.ErrorMessage(err)
+		}
+		onMessage(m)
+		return nil
+	})
+	tw.onFail = app.FuncOf(func(this app.Value, args []app.Value) any {
+		msg := "the training worker failed to load"
+		if len(args) > 0 && args[0].Get("message").Truthy() {
+			msg += ": " + args[0].Get("message").String()
+		}
+		onMessage(wire.ErrorMessage(errors.New(msg)))
+		return nil
+	})
+	tw.w.Set("onmessage", tw.onMsg)
+	tw.w.Set("onerror", tw.onFail)
+	return tw
+}
+
+// post sends m to the worker. Weights, if any, are copied by the browser
+// (only start carries them, once).
+func (tw *trainWorker) post(m wire.Message) error {
+	head, body, err := wire.Encode(m)
+	if err != nil {
+		return err
+	}
+	obj := app.Window().Get("Object").New()
+	obj.Set("head", string(head))
+	if body != nil {
+		u8 := app.Window().Get("Uint8Array").New(len(body))
+		app.CopyBytesToJS(u8, body)
+		obj.Set("body", u8)
+	}
+	tw.w.Call("postMessage", obj)
+	return nil
+}
+
+// decodeEvent decodes the wire message of a MessageEvent.
+func decodeEvent(ev app.Value) (wire.Message, error) {
+	data := ev.Get("data")
+	if data.Type() != app.TypeObject {
+		return wire.Message{}, errors.New("worker message data is not an object")
+	}
+	head := data.Get("head")
+	if head.Type() != app.TypeString {
+		return wire.Message{}, errors.New("worker message has no head")
+	}
+	var body []byte
+	if b := data.Get("body"); b.Type() == app.TypeObject {
+		body = make([]byte, b.Get("byteLength").Int())
+		app.CopyBytesToGo(body, b)
+	}
+	return wire.Decode([]byte(head.String()), body)
+}

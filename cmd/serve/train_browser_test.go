@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"github.com/cnnplay/cnnplay/internal/browsertest"
+	"github.com/cnnplay/cnnplay/web"
+)
+
+// frameMeterJS counts animation frames and records the longest gap between
+// two of them, to show that the UI thread stays free while the worker trains.
+const frameMeterJS = `(() => {
+	window.cnnFrames = 0; window.cnnWorstGap = 0;
+	let last = performance.now();
+	const tick = (t) => {
+		window.cnnFrames++;
+		if (window.cnnMeasure) window.cnnWorstGap = Math.max(window.cnnWorstGap, t - last);
+		last = t;
+		requestAnimationFrame(tick);
+	};
+	requestAnimationFrame(tick);
+	return true;
+})()`
+
+// setFieldJS types a value into a training field as a user would: the
+// value, then an input event.
+func setFieldJS(id, value string) string {
+	return `(() => {
+		const el = document.getElementById(` + strconv.Quote(id) + `);
+		el.value = ` + strconv.Quote(value) + `;
+		el.dispatchEvent(new Event("input", {bubbles: true}));
+		el.dispatchEvent(new Event("change", {bubbles: true}));
+		return true;
+	})()`
+}
+
+// barsJS returns the class probabilities the page shows.
+const barsJS = `Array.from(document.querySelectorAll("#probabilities .bar")).map(b => b.dataset.p).join(",")`
+
+func panelInt(t *testing.T, b *browsertest.Browser, attr string) int {
+	t.Helper()
+	return browsertest.Eval[int](t, b, `Number(document.getElementById("train-panel").dataset.`+attr+`)`)
+}
+
+func drawSeven(t *testing.T, b *browsertest.Browser) {
+	t.Helper()
+	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
+		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
+	waitInk(t, b, 2000)
+}
+
+func loadPage(t *testing.T, b *browsertest.Browser, url string) {
+	t.Helper()
+	b.Navigate(t, url)
+	b.WaitFor(t, `document.querySelector("#draw-canvas[data-mounted]") && document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
+}
+
+// TestBrowserTrain trains the ConvNetJS preset in the Web Worker from the
+// page's controls: the loss chart moves, validation accuracy passes 90%,
+// pause, step and resume do what they say, the UI keeps drawing frames, a
+// saved model loads again after a reload with the same prediction, a
+// corrupt file is refused, and a diverging run is explained.
+func TestBrowserTrain(t *testing.T) {
+	if !web.HasAppWasm() {
+		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
+	}
+	b := browsertest.Start(t)
+	srv := httptest.NewServer(newHandler(options{Assets: web.Assets()}))
+	defer srv.Close()
+	loadPage(t, b, srv.URL+"/")
+	browsertest.Eval[bool](t, b, frameMeterJS)
+	drawSeven(t, b)
+
+	// ConvNetJS's demo settings, on 6000 training images with 1000 held out
+	// to validate, so that an epoch ends every 5000 examples.
+	for id, v := range map[string]string{"train-limit": "6000", "train-validation": "1000", "train-epochs": "20", "train-batch": "20"} {
+		browsertest.Eval[bool](t, b, setFieldJS(id, v))
+	}
+	b.Click(t, "#train-start")
+	pressed := time.Now()
+	b.WaitFor(t, `Number(document.getElementById("train-panel").dataset.steps) > 0`, 30*time.Second)
+	t.Logf("Start to the first step: %v (dataset download included)", time.Since(pressed).Round(time.Millisecond))
+	browsertest.Eval[bool](t, b, `window.cnnMeasure = true`)
+	frames0 := browsertest.Eval[int](t, b, `window.cnnFrames`)
+	b.WaitFor(t, `Number(document.getElementById("train-panel").dataset.lossPoints) >= 3`, 30*time.Second)
+	b.WaitFor(t, `Number(document.getElementById("train-panel").dataset.bestVal) >= 0.9`, 120*time.Second)
+	seen := panelInt(t, b, "seen")
+	if seen > 15000 {
+		t.Errorf("validation accuracy passed 90%% only after %d examples", seen)
+	}
+	t.Logf("validation accuracy %s after %d examples; %s examples/s in the worker",
+		browsertest.Eval[string](t, b, `document.getElementById("train-panel").dataset.bestVal`), seen,
+		browsertest.Eval[string](t, b, `document.getElementById("train-panel").dataset.eps`))
+	b.Screenshot(t, "train-running")
+
+	// Pause: the count stops. Step: exactly one batch. Resume: it moves.
+	b.Click(t, "#train-pause")
+	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "paused"`, 10*time.Second)
+	paused := panelInt(t, b, "seen")
+	time.Sleep(time.Second)
+	if n := panelInt(t, b, "seen"); n != paused {
+		t.Fatalf("seen went from %d to %d while paused", paused, n)
+	}
+	b.Click(t, "#train-step")
+	b.WaitFor(t, `Number(document.getElementById("train-panel").dataset.seen) !== `+strconv.Itoa(paused), 10*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	if n := panelInt(t, b, "seen"); n != paused+20 {
+		t.Errorf("one step went from %d to %d examples, want one batch of 20", paused, n)
+	}
+	b.Click(t, "#train-resume")
+	b.WaitFor(t, `Number(document.getElementById("train-panel").dataset.seen) > `+strconv.Itoa(paused+200), 10*time.Second)
+	time.Sleep(2 * time.Second)
+	frames := browsertest.Eval[int](t, b, `window.cnnFrames`) - frames0
+	worst := browsertest.Eval[float64](t, b, `window.cnnWorstGap`)
+	t.Logf("while training: %d animation frames, worst gap between frames %.1f ms", frames, worst)
+	if worst > 250 {
+		t.Errorf("the UI thread stalled for %.0f ms while training", worst)
+	}
+
+	// Stop: the test set is evaluated and the confusion matrix shown.
+	b.Click(t, "#train-stop")
+	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "done" && document.getElementById("confusion")`, 60*time.Second)
+	acc := browsertest.Eval[string](t, b, `document.getElementById("confusion").dataset.acc`)
+	t.Logf("test accuracy after stop: %s", acc)
+	b.WaitFor(t, `document.getElementById("prediction").textContent !== "–"`, 10*time.Second)
+	b.Screenshot(t, "train-done")
+
+	// Save the model: Chromium writes the download to a temp folder.
+	dir := t.TempDir()
+	b.Do(t, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+		return err
+	}))
+	wantPred := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`)
+	wantBars := browsertest.Eval[string](t, b, barsJS)
+	b.Click(t, "#save-model")
+	file := filepath.Join(dir, "cnnplay-mnist-convnetjs.cnn")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if st, err := os.Stat(file); err == nil && st.Size() > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			entries, _ := os.ReadDir(dir)
+			t.Fatalf("no download at %s (folder has %v)", file, entries)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+
+	// Reload: the shipped model classifies; load the file: the trained one
+	// is back, with the same prediction of the same drawing.
+	loadPage(t, b, srv.URL+"/")
+	drawSeven(t, b)
+	shippedBars := browsertest.Eval[string](t, b, barsJS)
+	b.Do(t, chromedp.SetUploadFiles("#load-model", []string{file}))
+	b.WaitFor(t, `document.getElementById("model-message").textContent.startsWith("Loaded")`, 10*time.Second)
+	b.WaitFor(t, `(`+barsJS+`) === `+strconv.Quote(wantBars), 10*time.Second)
+	if got := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`); got != wantPred {
+		t.Errorf("prediction after loading the saved model is %q, want %q", got, wantPred)
+	}
+	if shippedBars == wantBars {
+		t.Log("note: the shipped and trained models gave the same probabilities")
+	}
+
+	// A corrupt file: a message, and the loaded model stays.
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 0x55
+	bad := filepath.Join(t.TempDir(), "corrupt.cnn")
+	if err := os.WriteFile(bad, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.Do(t, chromedp.SetUploadFiles("#load-model", []string{bad}))
+	b.WaitFor(t, `document.getElementById("model-message").textContent.includes("could not be loaded")`, 10*time.Second)
+	t.Logf("corrupt file: %s", browsertest.Eval[string](t, b, `document.getElementById("model-message").textContent`))
+	if got := browsertest.Eval[string](t, b, barsJS); got != wantBars {
+		t.Errorf("a corrupt file changed the probabilities from %s to %s", wantBars, got)
+	}
+	b.Screenshot(t, "train-corrupt-file")
+
+	// Divergence: SGD with learning rate 10 on the MLP.
+	browsertest.Eval[bool](t, b, `(() => {
+		const s = document.getElementById("train-preset"); s.value = "mlp";
+		s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
+	browsertest.Eval[bool](t, b, `(() => {
+		const s = document.getElementById("train-optimizer"); s.value = "sgd";
+		s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
+	time.Sleep(200 * time.Millisecond)
+	for id, v := range map[string]string{"train-lr": "10", "train-limit": "6000", "train-validation": "1000"} {
+		browsertest.Eval[bool](t, b, setFieldJS(id, v))
+	}
+	time.Sleep(200 * time.Millisecond)
+	b.Click(t, "#train-start")
+	b.WaitFor(t, `document.getElementById("train-error") && document.getElementById("train-error").textContent.includes("too high")`, 60*time.Second)
+	t.Logf("divergence: %s", browsertest.Eval[string](t, b, `document.getElementById("train-error").textContent`))
+	b.Screenshot(t, "train-diverged")
+	b.AssertNoErrors(t)
+}
