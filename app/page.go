@@ -98,6 +98,14 @@ func (p *page) Render() app.UI {
 								Text("Prediction"),
 							&predictionView{Classes: p.classes, Pred: p.pred, Status: p.status},
 						),
+					app.Section().
+						Class("panel inspect-panel").
+						Aria("label", "Inside the network").
+						Body(
+							app.H2().
+								Text("Inside the network"),
+							&inspectPanel{Model: p.model, Digit: p.pred.digit},
+						),
 					newTrainPanel().
 						Current(p.model).
 						OnModelChange(p.onModel),

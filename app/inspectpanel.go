@@ -1,0 +1,364 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/cnnplay/cnnplay/internal/inspect"
+	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// Ids, tabs and limits of the inspect panel, stable for tests and CSS.
+const (
+	inspectPanelID = "inspect-panel"
+	// inspectTabData and the others name the panel's tabs, in the order a
+	// student follows an image through the network.
+	inspectTabData     = "data"
+	inspectTabConv     = "convolution"
+	inspectTabNetwork  = "network"
+	inspectTabFilters  = "filters"
+	inspectTabMaps     = "maps"
+	inspectTabProj     = "projection"
+	inspectTabMistakes = "mistakes"
+	inspectTabSaliency = "saliency"
+	// inspectEvalImages is how many test images the projection and the
+	// mistakes are computed on, and inspectEvalBatch how many go through
+	// the network between two yields to the browser.
+	inspectEvalImages = 2000
+	inspectEvalBatch  = 20
+	// inspectMsAttr on a view's root is the time its last update took
+	// (compute and paint, ms); inspectCountAttr counts its updates.
+	inspectMsAttr    = "data-update-ms"
+	inspectCountAttr = "data-updates"
+)
+
+// inspectTabs lists the tabs with their labels.
+var inspectTabs = []struct{ id, label string }{
+	{inspectTabData, "Data"},
+	{inspectTabConv, "Convolution"},
+	{inspectTabNetwork, "Network"},
+	{inspectTabFilters, "Filters"},
+	{inspectTabMaps, "Feature maps"},
+	{inspectTabProj, "Projection"},
+	{inspectTabMistakes, "Mistakes"},
+	{inspectTabSaliency, "Saliency"},
+}
+
+// inspectPanel shows the inside of the current model, one view at a time so
+// that only the visible view does work when the model or the drawing
+// changes. It owns what the views share: a private copy of the network
+// (the live prediction's network is not shared), the test set and the
+// test-set evaluation with its PCA projection, both computed only when a
+// view needs them.
+type inspectPanel struct {
+	app.Compo
+
+	Model *model.Model // the page's current model; nil while loading
+	Digit []float32    // the drawing as the network sees it (28x28), or nil
+
+	tab    string
+	net    *nn.Network // a copy of Model's network for the views
+	netOf  *model.Model
+	netErr string
+
+	test        *dataset.Set
+	testName    string // "mnist" or "fashion": the set test holds or loads
+	testErr     string
+	testLoading bool
+
+	eval      *inspect.Evaluation // finished evaluation, or nil
+	evalNet   *nn.Network         // the network eval was computed with
+	evalOf    *model.Model
+	proj      *inspect.Projection
+	projXY    []float64
+	running   bool // an evaluation is under way
+	runDone   int
+	evalErr   string
+	evalStale bool // Model changed since eval was computed
+}
+
+func newInspectPanel() *inspectPanel { return &inspectPanel{tab: inspectTabMaps} }
+
+// OnMount starts what the first tab needs.
+func (ip *inspectPanel) OnMount(ctx app.Context) { ip.need(ctx) }
+
+// OnUpdate reacts to a new model or drawing from the page.
+func (ip *inspectPanel) OnUpdate(ctx app.Context) { ip.need(ctx) }
+
+// Render shows the tabs and the active view.
+func (ip *inspectPanel) Render() app.UI {
+	ip.sync()
+	if ip.tab == "" {
+		ip.tab = inspectTabMaps
+	}
+	return app.Div().
+		ID(inspectPanelID).
+		Class("inspect").
+		Body(
+			app.Div().
+				Class("inspect-tabs").
+				Attr("role", "tablist").
+				Body(app.Range(inspectTabs).Slice(func(i int) app.UI {
+					t := inspectTabs[i]
+					return app.Button().
+						ID("inspect-tab-"+t.id).
+						Class("inspect-tab").
+						Attr("role", "tab").
+						Aria("selected", t.id == ip.tab).
+						Text(t.label).
+						OnClick(ip.onTab(t.id))
+				})),
+			app.If(ip.evalStale && !ip.running && (ip.tab == inspectTabProj || ip.tab == inspectTabMistakes),
+				app.P().
+					Class("inspect-stale").
+					Body(
+						app.Text("The model has changed since these test images were run through it. "),
+						app.Button().
+							ID("inspect-recompute").
+							Class("button").
+							Text("Recompute").
+							OnClick(ip.onRecompute),
+					),
+			),
+			app.Div().
+				Class("inspect-body").
+				Attr("role", "tabpanel").
+				Body(ip.view()),
+		)
+}
+
+// view returns the active tab's view.
+func (ip *inspectPanel) view() app.UI {
+	if ip.Model == nil {
+		return app.P().Class("inspect-note").Text("Waiting for a model…")
+	}
+	if ip.netErr != "" {
+		return app.P().Class("inspect-note").Text(ip.netErr)
+	}
+	classes := ip.Model.Classes
+	switch ip.tab {
+	case inspectTabData:
+		return &dataBrowser{Test: ip.test, Status: ip.testStatus(), Mean: ip.net.Spec.Mean, Std: ip.net.Spec.Std}
+	case inspectTabConv:
+		return &convDemo{Digit: ip.Digit, Sample: ip.sample()}
+	case inspectTabNetwork:
+		return &networkDiagram{Net: ip.net, Digit: ip.Digit}
+	case inspectTabFilters:
+		return &filtersView{Net: ip.net}
+	case inspectTabMaps:
+		return &featureMapsView{Net: ip.net, Digit: ip.Digit, Classes: classes}
+	case inspectTabProj:
+		return &projectionView{Eval: ip.eval, Net: ip.evalNet, XY: ip.projXY, Proj: ip.proj, Digit: ip.Digit,
+			Classes: classes, Status: ip.evalStatus()}
+	case inspectTabMistakes:
+		return &mistakesView{Eval: ip.eval, Test: ip.test, Classes: classes, Status: ip.evalStatus()}
+	case inspectTabSaliency:
+		return &saliencyView{Net: ip.net, Digit: ip.Digit, Classes: classes}
+	}
+	return nil
+}
+
+// sync makes the panel's network a copy of the current model's. It runs in
+// Render, before the views get the network, so a new model reaches the
+// views in the same update.
+func (ip *inspectPanel) sync() {
+	if ip.Model == ip.netOf {
+		return
+	}
+	ip.netOf, ip.net, ip.netErr = ip.Model, nil, ""
+	if ip.Model == nil {
+		return
+	}
+	net, err := inspectClone(ip.Model.Net)
+	if err != nil {
+		ip.netErr = err.Error()
+		return
+	}
+	ip.net = net
+	if ip.eval != nil || ip.running {
+		ip.evalStale = ip.evalOf != ip.Model
+	}
+}
+
+// inspectClone returns a network with net's architecture and weights that
+// shares no buffers with it.
+func inspectClone(net *nn.Network) (*nn.Network, error) {
+	c, err := nn.Build(net.Spec, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		return nil, err
+	}
+	return c, c.SetWeights(net.Weights())
+}
+
+func (ip *inspectPanel) onTab(id string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		ip.tab = id
+		ip.need(ctx)
+	}
+}
+
+// need starts loading the test set and evaluating the model when the active
+// tab shows them and they are missing.
+func (ip *inspectPanel) need(ctx app.Context) {
+	ip.sync()
+	if ip.Model == nil || ip.net == nil {
+		return
+	}
+	switch ip.tab {
+	case inspectTabData, inspectTabConv, inspectTabProj, inspectTabMistakes:
+	default:
+		return
+	}
+	want := inspectDatasetOf(ip.Model)
+	if ip.testName != want {
+		ip.test, ip.testName, ip.testErr = nil, want, ""
+		ip.eval, ip.evalNet, ip.evalOf, ip.proj, ip.projXY = nil, nil, nil, nil, nil
+		ip.loadTest(ctx, want)
+	}
+	if ip.test == nil || (ip.tab != inspectTabProj && ip.tab != inspectTabMistakes) {
+		return
+	}
+	// Evaluate once per model, on demand: a new model while training only
+	// marks the evaluation stale, unless its features no longer fit.
+	if !ip.running && (ip.eval == nil || (ip.evalOf != ip.Model && !slices.Equal(ip.evalNet.Spec.Layers, ip.net.Spec.Layers))) {
+		ip.evaluate(ctx)
+	}
+}
+
+func (ip *inspectPanel) onRecompute(ctx app.Context, e app.Event) {
+	if !ip.running && ip.test != nil {
+		ip.evaluate(ctx)
+	}
+}
+
+// inspectDatasetOf tells which dataset a model was trained on.
+func inspectDatasetOf(m *model.Model) string {
+	if m.Record.Dataset == "fashion" || slices.Equal(m.Classes, dataset.FashionClasses) {
+		return "fashion"
+	}
+	return "mnist"
+}
+
+// loadTest fetches the test set of the named dataset.
+func (ip *inspectPanel) loadTest(ctx app.Context, name string) {
+	ip.testLoading = true
+	prefix, classes := "", dataset.MNISTClasses
+	if name == "fashion" {
+		prefix, classes = "fashion-", dataset.FashionClasses
+	}
+	ctx.Async(func() {
+		set, err := inspectFetchSet("/web/data/"+prefix+dataset.TestImagesFile, "/web/data/"+prefix+dataset.TestLabelsFile, name+"-test", classes)
+		ctx.Dispatch(func(ctx app.Context) {
+			if ip.testName != name {
+				return
+			}
+			ip.testLoading = false
+			if err != nil {
+				ip.testErr = err.Error()
+				return
+			}
+			ip.test = set
+			ip.need(ctx)
+		})
+	})
+}
+
+// inspectFetchSet downloads a gzipped IDX image file and label file.
+func inspectFetchSet(imagesURL, labelsURL, name string, classes []string) (*dataset.Set, error) {
+	get := func(url string) (io.ReadCloser, error) {
+		res, err := http.Get(url)
+		if err != nil {
+			return nil, err
+		}
+		if res.StatusCode != http.StatusOK {
+			res.Body.Close()
+			return nil, fmt.Errorf("%s: %s", url, res.Status)
+		}
+		return res.Body, nil
+	}
+	img, err := get(imagesURL)
+	if err != nil {
+		return nil, err
+	}
+	defer img.Close()
+	lab, err := get(labelsURL)
+	if err != nil {
+		return nil, err
+	}
+	defer lab.Close()
+	return dataset.Load(img, lab, name, classes)
+}
+
+// evaluate runs the current model over the first test images a batch at a
+// time, yielding to the browser between batches, then fits the projection.
+func (ip *inspectPanel) evaluate(ctx app.Context) {
+	net, err := inspectClone(ip.Model.Net)
+	if err != nil {
+		ip.evalErr = err.Error()
+		return
+	}
+	m, set := ip.Model, ip.test
+	e := inspect.NewEvaluation(net, set, inspectEvalImages)
+	ip.running, ip.runDone, ip.evalErr = true, 0, ""
+	ctx.Async(func() {
+		for !e.Step(net, set, inspectEvalBatch) {
+			done := e.Done
+			ctx.Dispatch(func(ctx app.Context) { ip.runDone = done })
+			time.Sleep(time.Millisecond)
+		}
+		proj, err := inspect.FitPCA(e.Features, e.N, e.D)
+		var xy []float64
+		if err == nil {
+			xy = proj.ProjectAll(e.Features, e.N)
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			ip.running = false
+			if set != ip.test {
+				return
+			}
+			if err != nil {
+				ip.evalErr = err.Error()
+				return
+			}
+			ip.eval, ip.evalNet, ip.evalOf, ip.proj, ip.projXY = e, net, m, proj, xy
+			ip.evalStale = m != ip.Model
+		})
+	})
+}
+
+func (ip *inspectPanel) testStatus() string {
+	switch {
+	case ip.testErr != "":
+		return "The test images could not be loaded: " + ip.testErr
+	case ip.test == nil:
+		return "Loading the test images…"
+	}
+	return ""
+}
+
+func (ip *inspectPanel) evalStatus() string {
+	switch {
+	case ip.testErr != "" || ip.test == nil:
+		return ip.testStatus()
+	case ip.evalErr != "":
+		return "The evaluation failed: " + ip.evalErr
+	case ip.running:
+		return fmt.Sprintf("Running the model on %d test images… %d done", min(inspectEvalImages, ip.test.N), ip.runDone)
+	}
+	return ""
+}
+
+// sample returns a test image for views that need one when nothing is drawn.
+func (ip *inspectPanel) sample() []float32 {
+	if ip.test == nil || ip.test.N == 0 {
+		return nil
+	}
+	return ip.test.Image(0)
+}

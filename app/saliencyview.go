@@ -1,0 +1,130 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/cnnplay/cnnplay/internal/inspect"
+	"github.com/cnnplay/cnnplay/nn"
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// Ids and settings of the saliency view.
+const (
+	saliencyID         = "view-saliency"
+	saliencyInputID    = "saliency-input"
+	saliencyGradID     = "saliency-gradient"
+	saliencyOcclID     = "saliency-occlusion"
+	saliencyClassID    = "saliency-class"
+	saliencyPatch      = 6
+	saliencyStride     = 2
+	saliencyBatch      = 16
+	saliencyPredicted  = -1
+	saliencyScaleUp    = 4
+	saliencyOcclMsAttr = "data-occlusion-ms"
+)
+
+// saliencyView shows what matters in the drawing for a class (the
+// predicted one unless the user picks another): the gradient of the class's
+// score with respect to each pixel, and how much the class's probability
+// drops when a square of the image is hidden (occlusion).
+type saliencyView struct {
+	app.Compo
+
+	Net     *nn.Network
+	Digit   []float32
+	Classes []string
+
+	class int // saliencyPredicted or a class index
+	shown int // the class the maps are for
+}
+
+func (v *saliencyView) Render() app.UI {
+	note := "Draw something to see which pixels the prediction depends on."
+	if v.Digit != nil && v.shown >= 0 && v.shown < len(v.Classes) {
+		note = fmt.Sprintf("Which pixels matter for “%s”. Darker means more.", v.Classes[v.shown])
+	}
+	return app.Div().
+		ID(saliencyID).
+		Class("inspect-view saliency").
+		Body(
+			app.Label().
+				Class("inspect-control").
+				Body(
+					app.Text("Class "),
+					app.Select().
+						ID(saliencyClassID).
+						OnChange(v.onClass).
+						Body(
+							app.Option().Value("-1").Selected(v.class == saliencyPredicted).Text("the predicted class"),
+							app.Range(v.Classes).Slice(func(i int) app.UI {
+								return app.Option().Value(strconv.Itoa(i)).Selected(v.class == i).Text(v.Classes[i])
+							}),
+						),
+				),
+			app.P().Class("inspect-note").Text(note),
+			app.Div().
+				Class("saliency-row").
+				Body(
+					inspectFigure(saliencyInputID, "the network's input"),
+					inspectFigure(saliencyGradID, "gradient: how strongly each pixel moves the class's score"),
+					inspectFigure(saliencyOcclID, fmt.Sprintf("occlusion: how much hiding a %dx%d square around each pixel lowers the class's probability (blue: raises it)", saliencyPatch, saliencyPatch)),
+				),
+		)
+}
+
+// inspectFigure is a canvas with a caption.
+func inspectFigure(id, caption string) app.UI {
+	return app.Figure().
+		Class("inspect-figure").
+		Body(
+			app.Canvas().ID(id).Class("inspect-canvas").Width(1).Height(1),
+			app.FigCaption().Text(caption),
+		)
+}
+
+func (v *saliencyView) onClass(ctx app.Context, e app.Event) {
+	c, err := strconv.Atoi(ctx.JSSrc().Get("value").String())
+	if err != nil {
+		return
+	}
+	v.class = c
+	v.refresh()
+}
+
+func (v *saliencyView) OnMount(ctx app.Context)  { v.class = saliencyPredicted; v.refresh() }
+func (v *saliencyView) OnUpdate(ctx app.Context) { v.refresh() }
+
+func (v *saliencyView) refresh() {
+	if v.Net == nil {
+		return
+	}
+	t0 := inspectNow()
+	if v.Digit == nil {
+		for _, id := range []string{saliencyInputID, saliencyGradID, saliencyOcclID} {
+			inspectPaint(id, []byte{255, 255, 255, 255}, 1, 1)
+		}
+		v.shown = -1
+		inspectMark(saliencyID, t0)
+		return
+	}
+	class := v.class
+	if class < 0 || class >= v.Net.Classes() {
+		x := make([]float32, v.Net.InShape().Size())
+		v.Net.Prepare(x, v.Digit, 28, 28, nil)
+		class = nn.Argmax(v.Net.Predict(x))
+	}
+	v.shown = class
+	rgba := make([]byte, 4*28*28)
+	inspectPaint(saliencyInputID, inspectScaleRGBA(inspect.GreyRGBA(rgba, v.Digit, 0, 1), 28, 28, saliencyScaleUp), 28*saliencyScaleUp, 28*saliencyScaleUp)
+	g := inspect.Gradient(v.Net, v.Digit, 28, 28, class)
+	_, hi := inspect.Range(g)
+	inspectPaint(saliencyGradID, inspectScaleRGBA(inspect.HeatRGBA(make([]byte, 4*28*28), g, hi), 28, 28, saliencyScaleUp), 28*saliencyScaleUp, 28*saliencyScaleUp)
+	t1 := inspectNow()
+	o := inspect.Occlusion(v.Net, v.Digit, 28, 28, class, saliencyPatch, saliencyStride, saliencyBatch)
+	inspectPaint(saliencyOcclID, inspectScaleRGBA(inspect.DivergingRGBA(make([]byte, 4*28*28), o, inspect.MaxAbs(o)), 28, 28, saliencyScaleUp), 28*saliencyScaleUp, 28*saliencyScaleUp)
+	if el := app.Window().GetElementByID(saliencyID); el.Truthy() {
+		el.Call("setAttribute", saliencyOcclMsAttr, strconv.FormatFloat(inspectNow()-t1, 'f', 2, 64))
+	}
+	inspectMark(saliencyID, t0)
+}
