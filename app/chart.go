@@ -107,7 +107,7 @@ func (c *lineChart) svg() string {
 	if xmax <= 0 {
 		xmax = 1
 	}
-	xmax = niceCeil(xmax)
+	xmax = niceCeilFine(xmax)
 	pw, ph := float64(chartW-chartLeft-chartRight), float64(chartH-chartTop-chartBottom)
 	sx := func(x float64) float64 { return chartLeft + x/xmax*pw }
 	sy := func(y float64) float64 {
@@ -169,6 +169,21 @@ func niceCeil(v float64) float64 {
 	}
 	p := math.Pow(10, math.Floor(math.Log10(v)))
 	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= v*(1-1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// niceCeilFine rounds v up to a round number at most 25% above it, so
+// that the data fill most of the x axis.
+func niceCeilFine(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
 		if m*p >= v*(1-1e-9) {
 			return m * p
 		}

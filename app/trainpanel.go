@@ -168,9 +168,9 @@ func (p *trainPanel) Render() app.UI {
 								{Name: "training", Class: "s-train", Points: p.accPts},
 								{Name: "validation", Class: "s-val", Dashed: true, Dots: true, Points: p.valAcc},
 							}},
+							&confusionView{Test: p.test, Classes: p.classes(), Title: p.testTitle},
 						),
 				),
-			&confusionView{Test: p.test, Classes: p.classes(), Title: p.testTitle},
 			app.H3().
 				Text("Architecture"),
 			app.P().
