@@ -11,7 +11,7 @@ IDX_FILES   := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
                t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 INSTALL_CMD := sudo apt-get install -y chromium dataset-fashion-mnist
 
-.PHONY: all help build assets wasm run test test-native test-wasm chromium bench clean
+.PHONY: all help build assets wasm run test test-native test-wasm chromium bench models accuracy clean
 
 all: build
 
@@ -20,6 +20,8 @@ help:
 	@echo 'make run    - build, then serve on http://$(ADDR)'
 	@echo 'make test   - build, then vet and test natively, the nn packages under wasm, and in Chromium'
 	@echo 'make bench  - nn benchmarks natively and under wasm (node)'
+	@echo 'make models - retrain the pretrained models in web/models (seeded)'
+	@echo 'make accuracy - full MNIST/Fashion-MNIST accuracy runs of the presets'
 	@echo 'make clean  - remove built files'
 
 build: assets wasm
@@ -81,6 +83,21 @@ bench:
 	CNNPLAY_MNIST=$(MNIST_DIR) $(GO) test -timeout $(TIMEOUT) -run '^$$' -bench . ./nn/...
 	PATH=$(WASM_PATH) CNNPLAY_MNIST=$(MNIST_DIR) GOOS=js GOARCH=wasm \
 		$(GO) test -timeout $(TIMEOUT) -run '^$$' -bench . ./nn/...
+
+# The pretrained models in web/models, each made by one seeded command
+# (one worker, so the same seed gives the same file bit for bit).
+CNN := $(GO) run ./cmd/cnn
+models:
+	$(CNN) train -spec web/models/digits.json -epochs 15 -batch 64 -lr 0.002 -lr-decay 0.8 \
+		-shift 2 -rotate 10 -scale 0.1 -seed 1 -workers 1 -o web/models/digits.cnn
+
+# Full-accuracy runs on the real test sets (tens of minutes on 2 cores):
+# Keras' mnist_cnn and mnist_mlp recipes, and the Keras net on Fashion-MNIST.
+accuracy:
+	@mkdir -p out
+	$(CNN) train -preset keras -opt adadelta -batch 128 -epochs 12 -val 0 -seed 1 -o out/keras.cnn
+	$(CNN) train -preset mlp -opt adam -batch 128 -epochs 20 -val 0 -seed 1 -o out/mlp.cnn
+	$(CNN) train -preset keras -dataset fashion -opt adadelta -batch 128 -epochs 12 -val 0 -seed 1 -o out/fashion-keras.cnn
 
 clean:
 	rm -rf bin out

@@ -81,11 +81,14 @@ func (p *page) Render() app.UI {
 					app.Section().
 						Class("panel draw-panel").
 						Aria("label", "Drawing").
+						On("dragover", p.onDragOver).
+						On("drop", p.onDrop).
 						Body(
 							app.H2().
 								Text("Draw"),
 							newDrawCanvas().
 								OnChanged(p.onDrawingChange),
+							&imagePicker{OnImage: p.onImage, OnError: p.onImageError},
 						),
 					app.Section().
 						ID(predPanelID).
@@ -131,6 +134,30 @@ func (p *page) setModel(m *model.Model) {
 func (p *page) onDrawingChange(ctx app.Context, rgba []byte, w, h int) {
 	p.drawing, p.dw, p.dh = append(p.drawing[:0], rgba...), w, h
 	p.classifyDrawing()
+}
+
+// onImage classifies a picture the user chose or dropped, as if drawn.
+func (p *page) onImage(ctx app.Context, name string, rgba []byte, w, h int) {
+	p.drawing, p.dw, p.dh = rgba, w, h
+	p.classifyDrawing()
+}
+
+func (p *page) onImageError(ctx app.Context, msg string) {
+	p.status = msg
+}
+
+// onDragOver lets files be dropped on the drawing panel.
+func (p *page) onDragOver(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+}
+
+// onDrop classifies a dropped picture.
+func (p *page) onDrop(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	files := e.Get("dataTransfer").Get("files")
+	if files.Length() > 0 {
+		readImage(ctx, files.Index(0), p.onImage, p.onImageError)
+	}
 }
 
 // classifyDrawing classifies the latest drawing with the current model.

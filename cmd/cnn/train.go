@@ -91,8 +91,12 @@ func trainCmd(args []string) error {
 		if e.Best {
 			bestVal, bestEpoch = e.ValAcc, e.Epoch
 		}
-		fmt.Fprintf(os.Stderr, "\r\033[Kepoch %2d  loss %.4f  train %.2f%%  validation loss %.4f  accuracy %.2f%%  %6.0f examples/s%s\n",
-			e.Epoch, e.TrainLoss, 100*e.TrainAcc, e.ValLoss, 100*e.ValAcc, e.ExamplesPerSec, mark(e))
+		val := fmt.Sprintf("validation loss %.4f  accuracy %.2f%%", e.ValLoss, 100*e.ValAcc)
+		if e.ValidationMissed {
+			val = "no validation set"
+		}
+		fmt.Fprintf(os.Stderr, "\r\033[Kepoch %2d  loss %.4f  train %.2f%%  %s  %6.0f examples/s%s\n",
+			e.Epoch, e.TrainLoss, 100*e.TrainAcc, val, e.ExamplesPerSec, mark(e))
 	}
 	tr.RestoreBest()
 	res := train.Evaluate(net, test, 500)
@@ -120,8 +124,8 @@ func trainCmd(args []string) error {
 	if *specFile != "" {
 		arch = *specFile
 	}
-	fmt.Printf("test accuracy %.2f%% (best validation %.2f%% at epoch %d), %s in %s, wrote %s\n",
-		100*res.Acc, 100*bestVal, bestEpoch, arch, time.Since(start).Round(time.Second), *out)
+	fmt.Printf("test accuracy %.2f%% (best validation %.2f%% at epoch %d), %s on %s in %s, wrote %s\n",
+		100*res.Acc, 100*bestVal, bestEpoch, arch, *data, time.Since(start).Round(time.Second), *out)
 	return nil
 }
 

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/cnnplay/cnnplay/internal/browsertest"
+	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/web"
+)
+
+// photoOf saves MNIST test digit i as a photo of paper would look: dark
+// ink, scaled up 5x, off-centre on an unevenly lit grey page.
+func photoOf(t *testing.T, s *dataset.Set, i int) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	for y := 0; y < 240; y++ {
+		for x := 0; x < 320; x++ {
+			v := uint8(200 + x/16)
+			img.Set(x, y, color.RGBA{v, v, v - 10, 255})
+		}
+	}
+	src := s.Image(i)
+	for y := 0; y < 28*5; y++ {
+		for x := 0; x < 28*5; x++ {
+			if v := src[(y/5)*28+x/5]; v > 0 {
+				g := uint8(200 - 170*v)
+				img.Set(x+150, y+60, color.RGBA{g, g, g + 10, 255})
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), fmt.Sprintf("digit-%d.png", i))
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestBrowserClassifiesPicture chooses photos of real test digits with the
+// file input and checks the page reads them as it reads drawings; a file
+// that is not an image gets a message.
+func TestBrowserClassifiesPicture(t *testing.T) {
+	if !web.HasAppWasm() {
+		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
+	}
+	test, err := dataset.LoadFiles("../../testdata/mnist/t10k-500-images-idx3-ubyte.gz",
+		"../../testdata/mnist/t10k-500-labels-idx1-ubyte.gz", "mnist-test", dataset.MNISTClasses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := browsertest.Start(t)
+	srv := httptest.NewServer(newHandler(options{Assets: web.Assets()}))
+	defer srv.Close()
+	b.Navigate(t, srv.URL+"/")
+	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
+
+	for i := 0; i < 5; i++ {
+		path := photoOf(t, test, i)
+		b.Do(t, chromedp.SetUploadFiles("#image-file", []string{path}))
+		want := fmt.Sprint(test.Labels[i])
+		b.WaitFor(t, `document.getElementById("image-name").textContent === "`+filepath.Base(path)+`"`, 10*time.Second)
+		b.WaitFor(t, `document.getElementById("prediction").textContent === "`+want+`"`, 5*time.Second)
+	}
+	b.Screenshot(t, "picture")
+
+	notImage := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(notImage, []byte("not a picture"), 0o644)
+	b.Do(t, chromedp.SetUploadFiles("#image-file", []string{notImage}))
+	b.WaitFor(t, `document.querySelector(".prediction-status").textContent.includes("notes.txt is not an image")`, 10*time.Second)
+	b.AssertNoErrors(t)
+}
