@@ -139,6 +139,9 @@ func (v *mistakesView) Render() app.UI {
 }
 
 func (v *mistakesView) cellTitle(n int) string {
+	if v.truth < 0 || v.pred < 0 {
+		return ""
+	}
 	if v.truth == v.pred {
 		return fmt.Sprintf("%d images of %s read right, least sure last", n, v.Classes[v.truth])
 	}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/cnnplay/cnnplay/internal/browsertest"
+	"github.com/cnnplay/cnnplay/web"
+)
+
+// inkedCanvasJS counts, over every canvas inside the element with the
+// given id, the pixels that are neither white nor transparent.
+func inkedCanvasJS(id string) string {
+	return `(() => {
+	let n = 0;
+	for (const c of document.querySelectorAll("#` + id + ` canvas")) {
+		if (c.width < 2) continue;
+		const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+		for (let i = 0; i < d.length; i += 4)
+			if (d[i+3] !== 0 && !(d[i] === 255 && d[i+1] === 255 && d[i+2] === 255)) n++;
+	}
+	return n;
+})()`
+}
+
+// TestBrowserInspectViews draws a digit, opens every tab of the inside-the-
+// network panel with the shipped model, checks that each view draws
+// something, saves a screenshot of each and logs how long each view's
+// update took in the page.
+func TestBrowserInspectViews(t *testing.T) {
+	if !web.HasAppWasm() {
+		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
+	}
+	b := browsertest.Start(t)
+	srv := httptest.NewServer(newHandler(options{Assets: web.Assets()}))
+	defer srv.Close()
+	b.Navigate(t, srv.URL+"/")
+	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
+	b.WaitFor(t, `document.getElementById("inspect-panel")`, 10*time.Second)
+
+	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
+		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
+	waitInk(t, b, 1000)
+
+	views := []struct {
+		tab, view string
+		wait      time.Duration
+		minInk    int
+	}{
+		{"maps", "view-maps", 10 * time.Second, 1000},
+		{"data", "view-data", 30 * time.Second, 1000},
+		{"convolution", "view-convolution", 10 * time.Second, 1000},
+		{"network", "view-network", 10 * time.Second, 0},
+		{"filters", "view-filters", 10 * time.Second, 1000},
+		{"projection", "view-projection", 120 * time.Second, 1000},
+		{"mistakes", "view-mistakes", 120 * time.Second, 1000},
+		{"saliency", "view-saliency", 10 * time.Second, 200},
+	}
+	for _, v := range views {
+		b.Click(t, "#inspect-tab-"+v.tab)
+		start := time.Now()
+		b.WaitFor(t, `(() => { const e = document.getElementById("`+v.view+`"); return e && Number(e.dataset.updates) >= 1; })()`, v.wait)
+		if v.tab == "projection" || v.tab == "mistakes" {
+			t.Logf("%s: first shown after %v (test set and evaluation included)", v.tab, time.Since(start).Round(time.Millisecond))
+		}
+		if v.minInk > 0 {
+			if n := browsertest.Eval[int](t, b, inkedCanvasJS(v.view)); n < v.minInk {
+				t.Errorf("%s: %d inked canvas pixels, want at least %d", v.tab, n, v.minInk)
+			}
+		} else {
+			if n := browsertest.Eval[int](t, b, `document.querySelectorAll("#`+v.view+` svg rect").length`); n < 10 {
+				t.Errorf("%s: %d shapes drawn", v.tab, n)
+			}
+		}
+		// Draw a second stroke so that every view updates for one drawing
+		// change, and read the time the view took.
+		before := browsertest.Eval[string](t, b, `document.getElementById("`+v.view+`").dataset.updates`)
+		b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
+			browsertest.Point{X: 0.35, Y: 0.55}, browsertest.Point{X: 0.6, Y: 0.55})
+		time.Sleep(300 * time.Millisecond)
+		b.Click(t, "#undo")
+		time.Sleep(300 * time.Millisecond)
+		after := browsertest.Eval[string](t, b, `document.getElementById("`+v.view+`").dataset.updates`)
+		ms, _ := strconv.ParseFloat(browsertest.Eval[string](t, b, `document.getElementById("`+v.view+`").dataset.updateMs`), 64)
+		extra := ""
+		if v.tab == "saliency" {
+			extra = " (occlusion " + browsertest.Eval[string](t, b, `document.getElementById("view-saliency").dataset.occlusionMs`) + " ms)"
+		}
+		t.Logf("%-12s last update %.1f ms%s; updates %s → %s", v.tab, ms, extra, before, after)
+		b.Screenshot(t, "inspect-"+v.tab)
+	}
+	// A confusion cell opens its images.
+	b.Click(t, "#inspect-tab-mistakes")
+	b.WaitFor(t, `document.querySelector("#view-mistakes .confusion-cell")`, 10*time.Second)
+	b.Click(t, `#view-mistakes button.confusion-cell[data-truth="4"][data-pred="9"]`)
+	b.WaitFor(t, `document.querySelectorAll("#mistakes-cell canvas").length > 0`, 5*time.Second)
+	time.Sleep(200 * time.Millisecond)
+	if n := browsertest.Eval[int](t, b, inkedCanvasJS("mistakes-cell")); n < 50 {
+		t.Errorf("confusion cell images: %d inked pixels", n)
+	}
+	b.Screenshot(t, "inspect-mistakes-cell")
+	b.AssertNoErrors(t)
+}
