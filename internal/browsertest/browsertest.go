@@ -375,13 +375,14 @@ func OutDir(t testing.TB) string {
 	return dir
 }
 
-// Screenshot saves a PNG of the viewport as <OutDir>/<name>.png and returns
-// its path.
+// Screenshot saves a PNG of the whole page (not just the viewport, so
+// panels below the fold can be looked at) as <OutDir>/<name>.png and
+// returns its path.
 func (b *Browser) Screenshot(t testing.TB, name string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.Ctx, actionTimeout)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
