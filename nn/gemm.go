@@ -18,18 +18,28 @@ const gemmKC = 256
 
 // microKernel adds the product of a packed mr×kc panel of A and a packed
 // kc×nr panel of B to the mr×nr tile of C at c (leading dimension ldc).
+//
+// A kernel may instead set block, which adds the product of a whole packed
+// block (A as m×kc in panels of mr rows, B as kc×n in panels of nr columns)
+// to the m×n matrix C in one call, tiles that overhang m or n included; gemm
+// then calls it once per block (see gemm_js.go).
 type microKernel struct {
 	mr, nr int
 	run    func(c []float32, ldc int, pa, pb []float32, kc int)
+	block  func(c []float32, ldc, m, n int, pa, pb []float32, kc int)
 }
 
 // kernel is the micro-kernel gemm uses: the portable 4x4 one, or a SIMD one
 // chosen at start where the processor has it (see gemm_amd64.go).
-var kernel = microKernel{4, 4, kernel4x4}
+var kernel = portableKernel
+
+// portableKernel is the pure-Go micro-kernel, the fallback everywhere.
+var portableKernel = microKernel{mr: 4, nr: 4, run: kernel4x4}
 
 // gemmScratch holds packing buffers so steady-state products allocate nothing.
 type gemmScratch struct {
 	pa, pb []float32
+	tile   []float32 // an mr×nr tile for the edges of C
 }
 
 func grow(buf []float32, n int) []float32 {
@@ -52,13 +62,17 @@ func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, 
 	mr, nr := kernel.mr, kernel.nr
 	mp := (m + mr - 1) / mr
 	np := (n + nr - 1) / nr
-	var tile [16 * 16]float32
+	s.tile = grow(s.tile, mr*nr)
 	for p0 := 0; p0 < k; p0 += gemmKC {
 		kc := min(gemmKC, k-p0)
 		s.pa = grow(s.pa, mp*mr*kc)
 		s.pb = grow(s.pb, np*nr*kc)
 		packA(s.pa, m, kc, mr, a[p0*acs:], ars, acs)
 		packB(s.pb, n, kc, nr, b[p0*brs:], brs, bcs)
+		if kernel.block != nil {
+			kernel.block(c, ldc, m, n, s.pa, s.pb, kc)
+			continue
+		}
 		for jp := 0; jp < np; jp++ {
 			pb := s.pb[jp*nr*kc : (jp+1)*nr*kc]
 			j := jp * nr
@@ -69,7 +83,7 @@ func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, 
 					kernel.run(c[i*ldc+j:], ldc, pa, pb, kc)
 					continue
 				}
-				t := tile[:mr*nr]
+				t := s.tile
 				clear(t)
 				kernel.run(t, nr, pa, pb, kc)
 				for r := 0; r < mr && i+r < m; r++ {

@@ -15,7 +15,7 @@ func kernel8x8AVX2(c *float32, ldc int, pa, pb *float32, kc int)
 
 func init() {
 	if hasAVX2FMA() {
-		kernel = microKernel{8, 8, kernel8x8}
+		kernel = microKernel{mr: 8, nr: 8, run: kernel8x8}
 	}
 }
 

@@ -1,0 +1,95 @@
+//go:build js && wasm
+
+package nn
+
+import (
+	"math/rand/v2"
+	"os"
+	"testing"
+)
+
+// TestSIMDInstalled fails when CNNPLAY_WANT_SIMD=1 (set by `make test` for
+// its run through nn/simd/go_js_wasm_simd_exec) but the host did not install
+// the SIMD kernel, so a broken loader cannot fall back unnoticed.
+func TestSIMDInstalled(t *testing.T) {
+	t.Logf("SIMD kernel: %v", SIMD())
+	if os.Getenv("CNNPLAY_WANT_SIMD") == "1" && !SIMD() {
+		t.Fatal("CNNPLAY_WANT_SIMD=1 but the host installed no cnnplaySIMD; run with -exec nn/simd/go_js_wasm_simd_exec")
+	}
+}
+
+// withKernel runs f with gemm using k.
+func withKernel(t *testing.T, k microKernel, f func(*testing.T)) {
+	saved := kernel
+	kernel = k
+	defer func() { kernel = saved }()
+	f(t)
+}
+
+// TestGemmBothKernels runs the gemm tests on the portable kernel too when
+// the SIMD one is installed, so one run under the SIMD runner tests both.
+func TestGemmBothKernels(t *testing.T) {
+	if !SIMD() {
+		t.Skip("SIMD kernel not installed; the other tests cover the portable kernel")
+	}
+	t.Run("portable", func(t *testing.T) {
+		withKernel(t, portableKernel, func(t *testing.T) {
+			TestGemmMatchesReference(t)
+			TestGemmMatchesGonum(t)
+		})
+	})
+	t.Run("simd", func(t *testing.T) {
+		withKernel(t, simdKernel, func(t *testing.T) {
+			TestGemmMatchesReference(t)
+			TestGemmMatchesGonum(t)
+		})
+	})
+}
+
+// TestSIMDTileWrites checks that the SIMD kernel writes only inside C:
+// overhanging tiles must leave the elements past n in each row, and the rows
+// past m, alone.
+func TestSIMDTileWrites(t *testing.T) {
+	if !SIMD() {
+		t.Skip("SIMD kernel not installed")
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	var s gemmScratch
+	for _, m := range []int{1, 3, 4, 5, 9} {
+		for _, n := range []int{1, 7, 8, 9, 17} {
+			const k, pad = 11, 3
+			ldc := n + pad
+			a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+			got := randSlice(rng, (m+1)*ldc)
+			want := append([]float32(nil), got...)
+			s.gemm(m, n, k, a, k, 1, b, n, 1, got, ldc, true)
+			gemmRef(m, n, k, a, k, 1, b, n, 1, want, ldc, true)
+			for i := range got {
+				inside := i/ldc < m && i%ldc < n
+				if !inside && got[i] != want[i] {
+					t.Fatalf("m=%d n=%d: element %d (row %d, column %d) outside C changed", m, n, i, i/ldc, i%ldc)
+				}
+			}
+			if d := maxDiff(got, want); d > 1e-4*k {
+				t.Fatalf("m=%d n=%d: max difference %g", m, n, d)
+			}
+		}
+	}
+}
+
+// TestSIMDGemmAllocates nothing per call.
+func TestSIMDGemmAllocates(t *testing.T) {
+	if !SIMD() {
+		t.Skip("SIMD kernel not installed")
+	}
+	rng := rand.New(rand.NewPCG(6, 6))
+	m, n, k := 37, 21, 300
+	a, b, c := randSlice(rng, m*k), randSlice(rng, k*n), make([]float32, m*n)
+	var s gemmScratch
+	s.gemm(m, n, k, a, k, 1, b, n, 1, c, n, false)
+	if allocs := testing.AllocsPerRun(20, func() {
+		s.gemm(m, n, k, a, k, 1, b, n, 1, c, n, false)
+	}); allocs != 0 {
+		t.Errorf("gemm allocates %v times per call with the SIMD kernel", allocs)
+	}
+}
