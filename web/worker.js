@@ -7,6 +7,12 @@
 // Messages cross as {head: string, body?: Uint8Array} (see internal/wire).
 // Messages the UI posts before the Go program is listening are kept in
 // self.cnnplayEarly and replayed by it, so the UI may post start at once.
+//
+// Where the browser has WebAssembly SIMD128, the loader also instantiates
+// cnnplay's SIMD GEMM kernel (gemm_simd.wasm, from nn/simd/gemm.wat) on the
+// Go instance's memory and publishes its gemm export as self.cnnplaySIMD
+// before go.run; the engine then uses it (see nn/gemm_js.go). Without it the
+// engine keeps its pure-Go kernel.
 'use strict';
 
 self.cnnplayEarly = [];
@@ -18,7 +24,38 @@ function postError(message) {
 
 importScripts(new URL('wasm_exec.js', self.location.href).href);
 
+// loadSIMD compiles the SIMD kernel module, or resolves to null where it is
+// missing or the engine cannot validate it (no SIMD128).
+async function loadSIMD() {
+  try {
+    const resp = await fetch(new URL('gemm_simd.wasm', self.location.href).href);
+    if (!resp.ok) {
+      return null;
+    }
+    const bytes = await resp.arrayBuffer();
+    return WebAssembly.validate(bytes) ? await WebAssembly.compile(bytes) : null;
+  } catch (err) {
+    console.warn('cnnplay: SIMD kernel not loaded, using the portable one:', err);
+    return null;
+  }
+}
+
+// installSIMD binds the module to the Go instance's exported memory (the
+// same WebAssembly.Memory, so growth is shared) and publishes its gemm.
+async function installSIMD(module, instance) {
+  if (!module) {
+    return;
+  }
+  try {
+    const simd = await WebAssembly.instantiate(module, {env: {mem: instance.exports.mem}});
+    self.cnnplaySIMD = simd.exports.gemm;
+  } catch (err) {
+    console.warn('cnnplay: SIMD kernel not installed, using the portable one:', err);
+  }
+}
+
 (async () => {
+  const simdModule = loadSIMD(); // in parallel with worker.wasm
   const go = new Go();
   const url = new URL('worker.wasm', self.location.href).href;
   let result;
@@ -33,6 +70,7 @@ importScripts(new URL('wasm_exec.js', self.location.href).href);
     }
     result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
   }
+  await installSIMD(await simdModule, result.instance);
   await go.run(result.instance);
   postError('the training worker stopped unexpectedly; see the browser console');
 })().catch((err) => postError('the training worker could not start: ' + err));
