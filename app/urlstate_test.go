@@ -72,7 +72,7 @@ func TestParseSetupIgnoresBadValues(t *testing.T) {
 		{"model=../../etc/passwd", []string{`ignored model="../../etc/passwd": want one of digits, fashion`}},
 		{"x=1", []string{`ignored "x": not a cnnplay setting`}},
 		{"lr=0.1&lr=0.2", []string{"lr appears 2 times"}},
-		{"lr=" + strings.Repeat("9", 100), []string{`ignored lr="`+strings.Repeat("9", 40)+`"…`}},
+		{"lr=" + strings.Repeat("9", 100), []string{`ignored lr="` + strings.Repeat("9", 40) + `"…`}},
 		{strings.Repeat("a", 3000), []string{"ignored the whole link setup"}},
 	}
 	d := defaultSetup()
