@@ -59,6 +59,7 @@ func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, 
 			clear(c[i*ldc : i*ldc+n])
 		}
 	}
+	kernel := kernel // one kernel for the whole product
 	mr, nr := kernel.mr, kernel.nr
 	mp := (m + mr - 1) / mr
 	np := (n + nr - 1) / nr

@@ -50,8 +50,20 @@ func init() {
 	kernel = simdKernel
 }
 
-// SIMD reports whether gemm uses the WebAssembly SIMD128 kernel.
-func SIMD() bool { return kernel.block != nil }
+// WasmSIMD reports whether gemm uses the WebAssembly SIMD128 kernel.
+func WasmSIMD() bool { return kernel.block != nil }
+
+// SetWasmSIMD switches gemm to the SIMD128 kernel (if the host installed
+// it) or back to the portable one, for comparisons, and reports whether the
+// SIMD kernel is now in use. Products already running keep their kernel.
+func SetWasmSIMD(on bool) bool {
+	if on && simdGemm.Type() == js.TypeFunction {
+		kernel = simdKernel
+	} else {
+		kernel = portableKernel
+	}
+	return WasmSIMD()
+}
 
 // addr is the linear-memory byte offset of p.
 func addr(p *float32) int { return int(uintptr(unsafe.Pointer(p))) }

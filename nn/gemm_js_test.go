@@ -12,8 +12,8 @@ import (
 // its run through nn/simd/go_js_wasm_simd_exec) but the host did not install
 // the SIMD kernel, so a broken loader cannot fall back unnoticed.
 func TestSIMDInstalled(t *testing.T) {
-	t.Logf("SIMD kernel: %v", SIMD())
-	if os.Getenv("CNNPLAY_WANT_SIMD") == "1" && !SIMD() {
+	t.Logf("SIMD kernel: %v", WasmSIMD())
+	if os.Getenv("CNNPLAY_WANT_SIMD") == "1" && !WasmSIMD() {
 		t.Fatal("CNNPLAY_WANT_SIMD=1 but the host installed no cnnplaySIMD; run with -exec nn/simd/go_js_wasm_simd_exec")
 	}
 }
@@ -29,7 +29,7 @@ func withKernel(t *testing.T, k microKernel, f func(*testing.T)) {
 // TestGemmBothKernels runs the gemm tests on the portable kernel too when
 // the SIMD one is installed, so one run under the SIMD runner tests both.
 func TestGemmBothKernels(t *testing.T) {
-	if !SIMD() {
+	if !WasmSIMD() {
 		t.Skip("SIMD kernel not installed; the other tests cover the portable kernel")
 	}
 	t.Run("portable", func(t *testing.T) {
@@ -50,7 +50,7 @@ func TestGemmBothKernels(t *testing.T) {
 // overhanging tiles must leave the elements past n in each row, and the rows
 // past m, alone.
 func TestSIMDTileWrites(t *testing.T) {
-	if !SIMD() {
+	if !WasmSIMD() {
 		t.Skip("SIMD kernel not installed")
 	}
 	rng := rand.New(rand.NewPCG(5, 5))
@@ -79,7 +79,7 @@ func TestSIMDTileWrites(t *testing.T) {
 
 // TestSIMDGemmAllocates nothing per call.
 func TestSIMDGemmAllocates(t *testing.T) {
-	if !SIMD() {
+	if !WasmSIMD() {
 		t.Skip("SIMD kernel not installed")
 	}
 	rng := rand.New(rand.NewPCG(6, 6))
