@@ -22,11 +22,15 @@ const gemmKC = 256
 // A kernel may instead set block, which adds the product of a whole packed
 // block (A as m×kc in panels of mr rows, B as kc×n in panels of nr columns)
 // to the m×n matrix C in one call, tiles that overhang m or n included; gemm
-// then calls it once per block (see gemm_js.go).
+// then calls it once per block (see gemm_js.go). It may also set pack, which
+// then replaces packA and packB: pack(dst, rows, kc, w, src, rs, ps) packs
+// rows (at stride rs, steps at stride ps) into panels of w, as
+// packA(dst, rows, kc, w, src, rs, ps) does.
 type microKernel struct {
 	mr, nr int
 	run    func(c []float32, ldc int, pa, pb []float32, kc int)
 	block  func(c []float32, ldc, m, n int, pa, pb []float32, kc int)
+	pack   func(dst []float32, rows, kc, w int, src []float32, rs, ps int)
 }
 
 // kernel is the micro-kernel gemm uses: the portable 4x4 one, or a SIMD one
@@ -68,8 +72,13 @@ func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, 
 		kc := min(gemmKC, k-p0)
 		s.pa = grow(s.pa, mp*mr*kc)
 		s.pb = grow(s.pb, np*nr*kc)
-		packA(s.pa, m, kc, mr, a[p0*acs:], ars, acs)
-		packB(s.pb, n, kc, nr, b[p0*brs:], brs, bcs)
+		if kernel.pack != nil {
+			kernel.pack(s.pa, m, kc, mr, a[p0*acs:], ars, acs)
+			kernel.pack(s.pb, n, kc, nr, b[p0*brs:], bcs, brs)
+		} else {
+			packA(s.pa, m, kc, mr, a[p0*acs:], ars, acs)
+			packB(s.pb, n, kc, nr, b[p0*brs:], brs, bcs)
+		}
 		if kernel.block != nil {
 			kernel.block(c, ldc, m, n, s.pa, s.pb, kc)
 			continue

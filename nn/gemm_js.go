@@ -7,15 +7,16 @@ package nn
 // nn/simd/gemm.wat: Go's compiler emits no SIMD for wasm. The host that
 // starts the Go program (web/worker.js; nn/simd/node_runner.js for tests and
 // benchmarks) instantiates the module with the Go instance's exported memory
-// and sets its gemm export as the global function cnnplaySIMD. Where the
+// and sets its exports (gemm, packT, packN) as the global cnnplaySIMD. Where the
 // host did not (an engine without SIMD, go test without -exec, or
 // CNNPLAY_SIMD=0 in the environment), gemm keeps the portable kernel.
 //
 // The module works on Go slices in place: a Go pointer under wasm is a byte
 // offset into linear memory, and the module imports the same
 // WebAssembly.Memory, so memory growth is shared. One call adds a whole
-// packed kc-deep block, so its cost (tens of nanoseconds) is spread over
-// the block's m·n·kc multiply-adds.
+// packed kc-deep block, and one more packs each operand of the block (the
+// module transposes 4x4 groups with shuffles), so the calls' cost (tens of
+// nanoseconds each) is spread over the block's m·n·kc multiply-adds.
 
 import (
 	"os"
@@ -24,8 +25,8 @@ import (
 	"unsafe"
 )
 
-// simdGemm is the module's gemm export, if the host installed it.
-var simdGemm js.Value
+// The module's exports, if the host installed it.
+var simdGemm, simdPackT, simdPackN js.Value
 
 // simdTile is the module's scratch for tiles overhanging C. The call is
 // synchronous and no Go code runs during it, so one buffer serves all
@@ -36,17 +37,23 @@ var simdTile [simdMR * simdNR]float32
 const simdMR, simdNR = 4, 8
 
 // simdKernel is the SIMD128 kernel, as a whole-block kernel for gemm.
-var simdKernel = microKernel{mr: simdMR, nr: simdNR, block: simdBlock}
+var simdKernel = microKernel{mr: simdMR, nr: simdNR, block: simdBlock, pack: simdPack}
 
 func init() {
 	if os.Getenv("CNNPLAY_SIMD") == "0" {
 		return
 	}
-	f := js.Global().Get("cnnplaySIMD")
-	if f.Type() != js.TypeFunction {
+	m := js.Global().Get("cnnplaySIMD")
+	if m.Type() != js.TypeObject {
 		return
 	}
-	simdGemm = f
+	gemm, packT, packN := m.Get("gemm"), m.Get("packT"), m.Get("packN")
+	for _, f := range []js.Value{gemm, packT, packN} {
+		if f.Type() != js.TypeFunction {
+			return
+		}
+	}
+	simdGemm, simdPackT, simdPackN = gemm, packT, packN
 	kernel = simdKernel
 }
 
@@ -80,4 +87,27 @@ func simdBlock(c []float32, ldc, m, n int, pa, pb []float32, kc int) {
 	runtime.KeepAlive(c)
 	runtime.KeepAlive(pa)
 	runtime.KeepAlive(pb)
+}
+
+// simdPack packs like packA(dst, rows, kc, w, src, rs, ps). The whole panels
+// go to the module when the rows (ps = 1) or the steps (rs = 1) are
+// contiguous; the last partial panel, and other strides, stay in Go.
+func simdPack(dst []float32, rows, kc, w int, src []float32, rs, ps int) {
+	full := rows / w
+	if full == 0 || (ps != 1 && rs != 1) {
+		packA(dst, rows, kc, w, src, rs, ps)
+		return
+	}
+	_ = dst[full*w*kc-1]
+	_ = src[(full*w-1)*rs+(kc-1)*ps]
+	if ps == 1 {
+		simdPackT.Invoke(addr(&dst[0]), addr(&src[0]), full, kc, rs, w)
+	} else {
+		simdPackN.Invoke(addr(&dst[0]), addr(&src[0]), full, kc, ps, w)
+	}
+	runtime.KeepAlive(dst)
+	runtime.KeepAlive(src)
+	if done := full * w; done < rows {
+		packA(dst[done*kc:], rows-done, kc, w, src[done*rs:], rs, ps)
+	}
 }

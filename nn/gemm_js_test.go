@@ -93,3 +93,37 @@ func TestSIMDGemmAllocates(t *testing.T) {
 		t.Errorf("gemm allocates %v times per call with the SIMD kernel", allocs)
 	}
 }
+
+// TestSIMDPackMatchesPackA compares the module's packing with packA for
+// both contiguous layouts, a strided one, partial panels and odd depths.
+func TestSIMDPackMatchesPackA(t *testing.T) {
+	if !WasmSIMD() {
+		t.Skip("SIMD kernel not installed")
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, w := range []int{4, 8} {
+		for _, rows := range []int{1, 4, 5, 8, 13, 17} {
+			for _, kc := range []int{1, 3, 4, 7, 256} {
+				for _, layout := range []string{"rows", "columns", "strided"} {
+					rs, ps := kc+3, 1
+					switch layout {
+					case "columns":
+						rs, ps = 1, rows+2
+					case "strided":
+						rs, ps = 2*kc+1, 2
+					}
+					src := randSlice(rng, (rows-1)*rs+(kc-1)*ps+1)
+					n := (rows + w - 1) / w * w * kc
+					got, want := randSlice(rng, n), randSlice(rng, n)
+					simdPack(got, rows, kc, w, src, rs, ps)
+					packA(want, rows, kc, w, src, rs, ps)
+					for i := range want {
+						if got[i] != want[i] {
+							t.Fatalf("w=%d rows=%d kc=%d %s: element %d is %g, want %g", w, rows, kc, layout, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -10,9 +10,9 @@
 //
 // Where the browser has WebAssembly SIMD128, the loader also instantiates
 // cnnplay's SIMD GEMM kernel (gemm_simd.wasm, from nn/simd/gemm.wat) on the
-// Go instance's memory and publishes its gemm export as self.cnnplaySIMD
-// before go.run; the engine then uses it (see nn/gemm_js.go). Without it the
-// engine keeps its pure-Go kernel.
+// Go instance's memory and publishes its exports (gemm, packT, packN) as
+// self.cnnplaySIMD before go.run; the engine then uses them (see
+// nn/gemm_js.go). Without them the engine keeps its pure-Go kernel.
 'use strict';
 
 self.cnnplayEarly = [];
@@ -41,14 +41,14 @@ async function loadSIMD() {
 }
 
 // installSIMD binds the module to the Go instance's exported memory (the
-// same WebAssembly.Memory, so growth is shared) and publishes its gemm.
+// same WebAssembly.Memory, so growth is shared) and publishes its exports.
 async function installSIMD(module, instance) {
   if (!module) {
     return;
   }
   try {
     const simd = await WebAssembly.instantiate(module, {env: {mem: instance.exports.mem}});
-    self.cnnplaySIMD = simd.exports.gemm;
+    self.cnnplaySIMD = simd.exports;
   } catch (err) {
     console.warn('cnnplay: SIMD kernel not installed, using the portable one:', err);
   }

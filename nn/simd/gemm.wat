@@ -142,4 +142,108 @@
         (br_if $iloop (i32.lt_s (local.get $i) (local.get $m))))
 
       (local.set $j (i32.add (local.get $j) (i32.const 8)))
-      (br_if $jloop (i32.lt_s (local.get $j) (local.get $n))))))
+      (br_if $jloop (i32.lt_s (local.get $j) (local.get $n)))))
+
+  ;; packT packs $panels panels of $w rows (w = 4 or 8) from a matrix whose
+  ;; rows are contiguous (row r at $src + r·$ld floats, step p at +p): the
+  ;; panel layout of gemm.go's packA with acs = 1, or of packB with brs = 1.
+  ;; Each group of 4 rows is transposed 4 steps at a time with shuffles.
+  (func (export "packT")
+    (param $dst i32) (param $src i32) (param $panels i32) (param $kc i32)
+    (param $ld i32) (param $w i32)
+    (local $g i32) (local $groups i32) (local $per i32) (local $ldb i32) (local $step i32)
+    (local $s0 i32) (local $d i32) (local $p i32) (local $kc4 i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $ldb (i32.shl (local.get $ld) (i32.const 2)))
+    (local.set $step (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $per (i32.shr_u (local.get $w) (i32.const 2)))
+    (local.set $groups (i32.mul (local.get $panels) (local.get $per)))
+    (local.set $kc4 (i32.and (local.get $kc) (i32.const -4)))
+    (local.set $g (i32.const 0))
+    (block $gdone (loop $gloop
+      (br_if $gdone (i32.ge_u (local.get $g) (local.get $groups)))
+      ;; rows 4g..4g+3 start at src + 4g·ld floats; they go to panel g/per,
+      ;; columns 4·(g mod per)..+3 of each w-wide step
+      (local.set $s0 (i32.add (local.get $src) (i32.shl (i32.mul (local.get $g) (local.get $ldb)) (i32.const 2))))
+      (local.set $d
+        (i32.add (local.get $dst)
+          (i32.add
+            (i32.shl
+              (i32.mul (i32.div_u (local.get $g) (local.get $per)) (i32.mul (local.get $w) (local.get $kc)))
+              (i32.const 2))
+            (i32.shl (i32.rem_u (local.get $g) (local.get $per)) (i32.const 4)))))
+      (local.set $p (i32.const 0))
+      (block $pdone (loop $ploop
+        (br_if $pdone (i32.ge_u (local.get $p) (local.get $kc4)))
+        (local.set $r0 (v128.load (local.get $s0)))
+        (local.set $r1 (v128.load (i32.add (local.get $s0) (local.get $ldb))))
+        (local.set $r2 (v128.load (i32.add (local.get $s0) (i32.shl (local.get $ldb) (i32.const 1)))))
+        (local.set $r3 (v128.load (i32.add (local.get $s0) (i32.mul (local.get $ldb) (i32.const 3)))))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        (v128.store (local.get $d)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+        (local.set $d (i32.add (local.get $d) (local.get $step)))
+        (v128.store (local.get $d)
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+        (local.set $d (i32.add (local.get $d) (local.get $step)))
+        (v128.store (local.get $d)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3)))
+        (local.set $d (i32.add (local.get $d) (local.get $step)))
+        (v128.store (local.get $d)
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3)))
+        (local.set $d (i32.add (local.get $d) (local.get $step)))
+        (local.set $s0 (i32.add (local.get $s0) (i32.const 16)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $ploop)))
+      ;; the last kc mod 4 steps, one at a time
+      (block $rdone (loop $rloop
+        (br_if $rdone (i32.ge_u (local.get $p) (local.get $kc)))
+        (f32.store offset=0 (local.get $d) (f32.load (local.get $s0)))
+        (f32.store offset=4 (local.get $d) (f32.load (i32.add (local.get $s0) (local.get $ldb))))
+        (f32.store offset=8 (local.get $d) (f32.load (i32.add (local.get $s0) (i32.shl (local.get $ldb) (i32.const 1)))))
+        (f32.store offset=12 (local.get $d) (f32.load (i32.add (local.get $s0) (i32.mul (local.get $ldb) (i32.const 3)))))
+        (local.set $d (i32.add (local.get $d) (local.get $step)))
+        (local.set $s0 (i32.add (local.get $s0) (i32.const 4)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $rloop)))
+      (local.set $g (i32.add (local.get $g) (i32.const 1)))
+      (br $gloop))))
+
+  ;; packN packs $panels panels of $w rows (w = 4 or 8) from a matrix whose
+  ;; columns are contiguous (row r at $src + r floats, step p at +p·$ld): the
+  ;; layout of packA with ars = 1, or of packB with bcs = 1. Each step of a
+  ;; panel is a straight copy of w floats.
+  (func (export "packN")
+    (param $dst i32) (param $src i32) (param $panels i32) (param $kc i32)
+    (param $ld i32) (param $w i32)
+    (local $i i32) (local $s i32) (local $d i32) (local $end i32) (local $ldb i32)
+    (local.set $ldb (i32.shl (local.get $ld) (i32.const 2)))
+    (local.set $d (local.get $dst))
+    (local.set $i (i32.const 0))
+    (block $idone (loop $iloop
+      (br_if $idone (i32.ge_u (local.get $i) (local.get $panels)))
+      (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $i) (local.get $w)) (i32.const 2))))
+      (local.set $end (i32.add (local.get $d) (i32.shl (i32.mul (local.get $w) (local.get $kc)) (i32.const 2))))
+      (if (i32.eq (local.get $w) (i32.const 8))
+        (then
+          (block $d8 (loop $l8
+            (br_if $d8 (i32.ge_u (local.get $d) (local.get $end)))
+            (v128.store (local.get $d) (v128.load (local.get $s)))
+            (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s)))
+            (local.set $s (i32.add (local.get $s) (local.get $ldb)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (br $l8))))
+        (else
+          (block $d4 (loop $l4
+            (br_if $d4 (i32.ge_u (local.get $d) (local.get $end)))
+            (v128.store (local.get $d) (v128.load (local.get $s)))
+            (local.set $s (i32.add (local.get $s) (local.get $ldb)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $l4)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $iloop))))
+)

@@ -37,7 +37,7 @@ if (!goroot) {
 require(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js'));
 
 // installSIMD instantiates the kernel module on the Go instance's memory
-// and publishes its gemm export for nn (see nn/gemm_js.go).
+// and publishes its exports (gemm, packT, packN) for nn (see nn/gemm_js.go).
 async function installSIMD(instance) {
   if (process.env.CNNPLAY_SIMD === '0') {
     return;
@@ -47,7 +47,7 @@ async function installSIMD(instance) {
     return; // no SIMD128 in this engine: the portable kernel stays
   }
   const simd = await WebAssembly.instantiate(bytes, {env: {mem: instance.exports.mem}});
-  globalThis.cnnplaySIMD = simd.instance.exports.gemm;
+  globalThis.cnnplaySIMD = simd.instance.exports;
 }
 
 const go = new Go();
