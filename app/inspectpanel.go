@@ -62,6 +62,7 @@ type inspectPanel struct {
 
 	Model *model.Model // the page's current model; nil while loading
 	Digit []float32    // the drawing as the network sees it (28x28), or nil
+	Tab   string       // when set, the only view shown, without the tab bar (embeds)
 
 	tab    string
 	net    *nn.Network // a copy of Model's network for the views
@@ -95,6 +96,9 @@ func (ip *inspectPanel) OnUpdate(ctx app.Context) { ip.need(ctx) }
 // Render shows the tabs and the active view.
 func (ip *inspectPanel) Render() app.UI {
 	ip.sync()
+	if ip.Tab != "" {
+		ip.tab = ip.Tab
+	}
 	if ip.tab == "" {
 		ip.tab = inspectTabMaps
 	}
@@ -102,19 +106,7 @@ func (ip *inspectPanel) Render() app.UI {
 		ID(inspectPanelID).
 		Class("inspect").
 		Body(
-			app.Div().
-				Class("inspect-tabs").
-				Attr("role", "tablist").
-				Body(app.Range(inspectTabs).Slice(func(i int) app.UI {
-					t := inspectTabs[i]
-					return app.Button().
-						ID("inspect-tab-"+t.id).
-						Class("inspect-tab").
-						Attr("role", "tab").
-						Aria("selected", t.id == ip.tab).
-						Text(t.label).
-						OnClick(ip.onTab(t.id))
-				})),
+			app.If(ip.Tab == "", ip.renderTabs()),
 			app.If(ip.evalStale && !ip.running && (ip.tab == inspectTabProj || ip.tab == inspectTabMistakes),
 				app.P().
 					Class("inspect-stale").
@@ -132,6 +124,23 @@ func (ip *inspectPanel) Render() app.UI {
 				Attr("role", "tabpanel").
 				Body(ip.view()),
 		)
+}
+
+// renderTabs returns the tab bar.
+func (ip *inspectPanel) renderTabs() app.UI {
+	return app.Div().
+		Class("inspect-tabs").
+		Attr("role", "tablist").
+		Body(app.Range(inspectTabs).Slice(func(i int) app.UI {
+			t := inspectTabs[i]
+			return app.Button().
+				ID("inspect-tab-"+t.id).
+				Class("inspect-tab").
+				Attr("role", "tab").
+				Aria("selected", t.id == ip.tab).
+				Text(t.label).
+				OnClick(ip.onTab(t.id))
+		}))
 }
 
 // view returns the active tab's view.
@@ -208,6 +217,9 @@ func (ip *inspectPanel) onTab(id string) app.EventHandler {
 // tab shows them and they are missing.
 func (ip *inspectPanel) need(ctx app.Context) {
 	ip.sync()
+	if ip.Tab != "" {
+		ip.tab = ip.Tab
+	}
 	if ip.Model == nil || ip.net == nil {
 		return
 	}

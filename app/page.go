@@ -35,11 +35,15 @@ type page struct {
 	ready   string // readyAttr's value once the model is loaded
 	drawing []byte // the latest canvas pixels (RGBA), kept to re-classify
 	dw, dh  int
+	link    Setup    // the setup the page's link asked for (see ParseSetup)
+	notes   []string // what the link asked for that was ignored, and why
 }
 
 // newPage returns the playground page.
 func newPage() *page {
-	return &page{status: statusLoad, classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}}
+	p := &page{status: statusLoad, classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}}
+	p.link, p.notes = ParseSetup(app.Window().URL().RawQuery)
+	return p
 }
 
 // OnMount loads the shipped digits model in the background.
@@ -78,6 +82,9 @@ func (p *page) Render() app.UI {
 			app.Main().
 				Class("page-main").
 				Body(
+					app.If(len(p.notes) > 0,
+						renderNotes(p.notes),
+					),
 					app.Section().
 						Class("panel draw-panel").
 						Aria("label", "Drawing").
@@ -110,6 +117,7 @@ func (p *page) Render() app.UI {
 							&inspectPanel{Model: p.model, Digit: p.pred.digit},
 						),
 					newTrainPanel().
+						Link(&p.link).
 						Current(p.model).
 						OnModelChange(p.onModel),
 				),

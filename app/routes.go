@@ -10,4 +10,9 @@ const PathHome = "/"
 // them) both call it, so the two always agree. Calling it twice is harmless.
 func Routes() {
 	app.RouteFunc(PathHome, func() app.Composer { return newPage() })
+	// A static export serves the home page as index.html and the embed
+	// page as embed.html; some hosts drop the extension.
+	app.RouteFunc("/index.html", func() app.Composer { return newPage() })
+	app.RouteFunc(PathEmbed, func() app.Composer { return newEmbedPage() })
+	app.RouteFunc("/embed", func() app.Composer { return newEmbedPage() })
 }

@@ -53,6 +53,7 @@ type trainPanel struct {
 
 	Model   *model.Model // the model classifying the drawing, to save
 	OnModel func(ctx app.Context, m *model.Model)
+	Setup   *Setup // the settings and network the panel opens with (a link's); nil for the defaults
 
 	settings trainSettings
 	bad      map[string]string
@@ -94,6 +95,12 @@ func (p *trainPanel) Current(m *model.Model) *trainPanel {
 	return p
 }
 
+// Link sets the settings and network the panel opens with.
+func (p *trainPanel) Link(s *Setup) *trainPanel {
+	p.Setup = s
+	return p
+}
+
 // OnModelChange sets the callback that makes a model classify the drawing.
 func (p *trainPanel) OnModelChange(f func(ctx app.Context, m *model.Model)) *trainPanel {
 	p.OnModel = f
@@ -108,6 +115,9 @@ func (p *trainPanel) setup() {
 	p.settings, p.phase = defaultSettings(), phaseIdle
 	p.describe = "The shipped digits model classifies your drawing."
 	p.spec, _ = nn.Preset(p.settings.Preset)
+	if p.Setup != nil {
+		p.settings, p.spec = p.Setup.Settings, p.Setup.Spec
+	}
 	p.analyze()
 }
 
@@ -155,6 +165,7 @@ func (p *trainPanel) Render() app.UI {
 							p.renderSettings(),
 							p.renderButtons(running, paused, session),
 							p.renderStatus(),
+							&shareMenu{Setup: p.linkSetup()},
 						),
 					app.Div().
 						Class("train-charts").
@@ -420,6 +431,16 @@ func (p *trainPanel) fileName() string {
 		}
 	}
 	return "cnnplay-" + dataset + "-" + preset + ".cnn"
+}
+
+// linkSetup is the setup the controls show, for the share menu.
+func (p *trainPanel) linkSetup() Setup {
+	s := defaultSetup()
+	if p.Setup != nil {
+		s = *p.Setup
+	}
+	s.Settings, s.Spec = p.settings, p.spec
+	return s
 }
 
 // analyze recomputes what the editor shows for the current spec and settings.

@@ -10,7 +10,6 @@ import (
 
 	ui "github.com/cnnplay/cnnplay/app"
 	"github.com/cnnplay/cnnplay/web"
-	"github.com/cnnplay/cnnplay/web/models"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -102,12 +101,22 @@ func (s *server) newGoApp(version string) *app.Handler {
 		LoadingLabel:    "Loading cnnplay… {progress}%",
 		Styles:          []string{s.versioned("style.css")},
 		Resources:       resources{appWasm: s.versioned(web.AppWasm)},
-		// The service worker caches these too, so prediction works offline
-		// once the page has loaded.
-		CacheableResources:      []string{"/web/models/" + models.Digits},
+		// The service worker caches these too, so the views work offline
+		// once the page has loaded (see offline.go).
+		CacheableResources:      precacheAssets(s.assets.fsys, s.pageURL),
+		ServiceWorkerTemplate:   serviceWorker,
 		Version:                 version,
 		WasmContentLengthHeader: wasmLengthHeader,
 	}
+}
+
+// pageURL returns the URL the pages and the worker request an asset by:
+// versioned for the assets the page shell names, plain for the others.
+func (s *server) pageURL(name string) string {
+	if name == web.AppWasm || name == "style.css" {
+		return s.versioned(name)
+	}
+	return "/web/" + name
 }
 
 // resources is the go-app resource provider for assets this server serves

@@ -7,6 +7,7 @@
 //	serve -addr 127.0.0.1:9000   # another port
 //	serve -addr :8080            # every interface (the network can reach it)
 //	serve -dev web               # serve ./web from disk while developing
+//	serve -static out/static     # write a static copy of the site and exit
 //
 // Build the wasm programs first (make build); the server logs a warning
 // when app.wasm is missing.
@@ -42,10 +43,15 @@ func main() {
 	dev := flag.String("dev", "",
 		"serve the web assets from `dir` on disk instead of the embedded copy, for example -dev web;\n"+
 			"a rebuilt app.wasm is then picked up on the next page load")
+	static := flag.String("static", "",
+		"write the whole site as plain files into `dir` for any static host (no Go server), then exit;\n"+
+			"for example -static out/static")
+	staticDocs := flag.String("static-docs", "docs",
+		"with -static, copy the files of `dir` (the example documentation page) to the top of the export; \"\" for none")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: serve [-addr host:port] [-dev dir]\n\n"+
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: serve [-addr host:port] [-dev dir] [-static dir]\n\n"+
 			"serve runs cnnplay's web server. Examples:\n"+
-			"\tserve\n\tserve -addr 127.0.0.1:9000\n\tserve -dev web\n\nflags:\n")
+			"\tserve\n\tserve -addr 127.0.0.1:9000\n\tserve -dev web\n\tserve -static out/static\n\nflags:\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -60,6 +66,21 @@ func main() {
 	}
 	if _, err := fs.Stat(opts.Assets, web.AppWasm); err != nil {
 		log.Printf("warning: %s is missing: run `make build` first", web.AppWasm)
+	}
+
+	if *static != "" {
+		docs := *staticDocs
+		if docs != "" {
+			if _, err := os.Stat(docs); err != nil {
+				log.Printf("-static-docs: %v; exporting without it", err)
+				docs = ""
+			}
+		}
+		if err := exportStatic(*static, opts, docs); err != nil {
+			log.Fatal(err)
+		}
+		log.Printf("static site written to %s", *static)
+		return
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	ui "github.com/cnnplay/cnnplay/app"
+)
+
+// serviceWorker is the template of go-app's service worker, /app-worker.js
+// (go-app fills in {{.Version}} and {{.ResourcesToCache}}, a JSON array).
+// It differs from go-app's default in two ways that offline use needs:
+//
+//   - pages are looked up without their query, so a shared link such as
+//     /?preset=lenet5&lr=0.01 or /embed.html?view=filters opens offline
+//     from the cached page;
+//   - whatever else the site fetches while online (a training set, the
+//     Fashion-MNIST files) is kept too, so it works offline after one use.
+//
+// Like go-app's, it answers from the cache first and keeps one cache per
+// version, deleting the others when a new version activates.
+const serviceWorker = `// cnnplay's service worker (go-app's /app-worker.js), version {{.Version}}.
+const cacheName = "cnnplay-{{.Version}}";
+const precache = {{.ResourcesToCache}};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(cacheName)
+      .then((cache) => cache.addAll(precache))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== cacheName).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  if (req.method !== "GET" || new URL(req.url).origin !== self.location.origin) {
+    return;
+  }
+  const page = req.mode === "navigate";
+  event.respondWith((async () => {
+    const cache = await caches.open(cacheName);
+    const hit = await cache.match(req, {ignoreSearch: page});
+    if (hit) {
+      return hit;
+    }
+    const res = await fetch(req);
+    if (!page && res.status === 200 && !req.headers.has("range")) {
+      cache.put(req, res.clone());
+    }
+    return res;
+  })());
+});
+`
+
+// precacheAssets lists the /web/ assets the service worker stores when it
+// installs, so that every view works offline after the first visit: the
+// wasm programs and their loaders, the models, the SIMD kernel and the
+// MNIST test set (the data, projection and mistakes views need it). The
+// training sets (10 MB for MNIST, 26 MB for Fashion-MNIST) and the
+// Fashion-MNIST test set are kept when first used instead.
+func precacheAssets(assets fs.FS, versioned func(name string) string) []string {
+	var out []string
+	fs.WalkDir(assets, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		base := path.Base(name)
+		switch {
+		case path.Ext(name) == ".md", path.Ext(name) == ".json" && strings.HasPrefix(name, "models/"):
+			return nil
+		case strings.HasPrefix(name, "data/") && (strings.Contains(base, "train-") || strings.HasPrefix(base, "fashion-")):
+			return nil
+		case base == "robots.txt" || base == "sitemap.xml" || base == "ads.txt":
+			return nil
+		}
+		out = append(out, versioned(name))
+		return nil
+	})
+	// The pages go-app does not list itself.
+	out = append(out, ui.PathEmbed)
+	slices.Sort(out)
+	return out
+}
