@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cnnplay/cnnplay/internal/session"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -254,7 +255,7 @@ func (e *archEditor) totalsText() string {
 	if !e.Info.Built {
 		return ""
 	}
-	return fmt.Sprintf("training memory about %s; one epoch about %s", bytesText(float64(e.Info.Memory)), durationText(e.Info.EpochSecs))
+	return fmt.Sprintf("training memory about %s; one epoch about %s", session.FormatBytes(int64(e.Info.Memory)), session.FormatDuration(e.Info.EpochSecs))
 }
 
 func (e *archEditor) countText(n int) string {
@@ -401,4 +402,17 @@ func groupDigits(n int) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// flopsText formats a forward cost: 1.2 MFLOP.
+func flopsText(n int) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.1f GFLOP", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.2f MFLOP", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1f kFLOP", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d FLOP", n)
 }

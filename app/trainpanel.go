@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/cnnplay/cnnplay/internal/session"
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/model"
@@ -379,7 +380,7 @@ func (p *trainPanel) statusText() string {
 		case p.parsing:
 			return "Preparing the " + name + " images…"
 		case p.total > 0:
-			return fmt.Sprintf("Downloading %s: %s of %s", name, bytesText(float64(p.loaded)), bytesText(float64(p.total)))
+			return fmt.Sprintf("Downloading %s: %s of %s", name, session.FormatBytes(int64(p.loaded)), session.FormatBytes(int64(p.total)))
 		}
 		return "Downloading " + name + "…"
 	case string(wire.StateRunning):

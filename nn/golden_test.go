@@ -125,6 +125,9 @@ func TestGoldenLayers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		for _, p := range l.Params() {
+			p.alloc()
+		}
 		if ps := l.Params(); ps != nil {
 			copy(ps[0].W, g[c.key+".w"].Data)
 			copy(ps[1].W, g[c.key+".b"].Data)

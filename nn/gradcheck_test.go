@@ -114,6 +114,9 @@ func mustLayer(t *testing.T, ls LayerSpec, in Shape) Layer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, p := range l.Params() {
+		p.alloc()
+	}
 	if len(l.Params()) > 0 {
 		rng := rand.New(rand.NewPCG(1, 2))
 		for _, p := range l.Params() {

@@ -81,6 +81,8 @@ func TestConvMatchesReference(t *testing.T) {
 		t.Run(fmt.Sprint(c), func(t *testing.T) {
 			in := Shape{c.h, c.w, c.ci}
 			l := newConv2D("conv1", in, c.f, c.k, c.s, c.p)
+			l.w.alloc()
+			l.b.alloc()
 			copy(l.w.W, randSlice(rng, len(l.w.W)))
 			copy(l.b.W, randSlice(rng, len(l.b.W)))
 			const n = 2

@@ -14,12 +14,23 @@ type Param struct {
 	Decay bool      // whether L2 weight decay applies (weights yes, biases no)
 }
 
+// newParam declares a parameter; Build allocates its values (see alloc), so
+// Analyze can describe a network without holding its weights.
 func newParam(name string, decay bool, dims ...int) *Param {
+	return &Param{Name: name, Dims: dims, Decay: decay}
+}
+
+// Size is the number of values the parameter holds.
+func (p *Param) Size() int {
 	n := 1
-	for _, d := range dims {
+	for _, d := range p.Dims {
 		n *= d
 	}
-	return &Param{Name: name, Dims: dims, W: make([]float32, n), G: make([]float32, n), Decay: decay}
+	return n
+}
+
+func (p *Param) alloc() {
+	p.W, p.G = make([]float32, p.Size()), make([]float32, p.Size())
 }
 
 // Pass carries what a forward pass needs besides its input: whether it is

@@ -37,7 +37,7 @@ func (net *Network) Params() []*Param {
 func (net *Network) ParamCount() int {
 	n := 0
 	for _, p := range net.Params() {
-		n += len(p.W)
+		n += p.Size()
 	}
 	return n
 }
@@ -52,16 +52,11 @@ func (net *Network) FLOPs() int {
 	return n
 }
 
-// MemoryBytes estimates what training with the given batch size holds:
-// weights, gradients and two optimizer moments, plus activations and their
-// gradients for the batch. The UI refuses networks whose estimate would not
-// fit a browser tab.
+// MemoryBytes estimates what training with the given batch size holds (see
+// Summary.TrainingBytes).
 func (net *Network) MemoryBytes(batch int) int64 {
-	acts := 0
-	for _, l := range net.Layers {
-		acts += l.OutShape().Size()
-	}
-	return 4 * (4*int64(net.ParamCount()) + 2*int64(acts)*int64(batch))
+	s, _ := Analyze(net.Spec)
+	return s.TrainingBytes(batch)
 }
 
 func (net *Network) ensure(n int) {

@@ -21,6 +21,7 @@ func TestOptimizerSteps(t *testing.T) {
 		{OptimizerSpec{Kind: "adadelta"}, [2]float64{1 - math.Sqrt(1e-6)/math.Sqrt(0.05*0.25+1e-6)*0.5, math.NaN()}},
 	} {
 		p := newParam("w", true, 1)
+		p.alloc()
 		p.W[0] = 1
 		opt, err := NewOptimizer(c.spec, []*Param{p})
 		if err != nil {

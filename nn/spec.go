@@ -56,8 +56,58 @@ func Build(spec Spec, rng *rand.Rand) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, p := range net.Params() {
+		p.alloc()
+	}
 	net.initWeights(rng)
 	return net, nil
+}
+
+// LayerInfo describes one layer of a spec, as the architecture editor shows
+// it.
+type LayerInfo struct {
+	Name   string // conv1, relu2, …
+	Out    Shape
+	Params int
+	FLOPs  int // one example's forward pass
+}
+
+// Summary describes a spec's network without building it.
+type Summary struct {
+	Layers  []LayerInfo
+	Params  int
+	FLOPs   int
+	Classes int
+	acts    int // activation values per example, all layers
+}
+
+// Analyze validates spec exactly as Build does and describes every layer,
+// without allocating any weights, so a user interface can show shapes,
+// sizes and costs, and refuse a network too large, before building it.
+func Analyze(spec Spec) (Summary, error) {
+	net, err := build(spec)
+	if err != nil {
+		return Summary{}, err
+	}
+	s := Summary{Classes: net.Classes()}
+	for _, l := range net.Layers {
+		li := LayerInfo{Name: l.Name(), Out: l.OutShape(), FLOPs: l.FLOPs()}
+		for _, p := range l.Params() {
+			li.Params += p.Size()
+		}
+		s.Layers = append(s.Layers, li)
+		s.Params += li.Params
+		s.FLOPs += li.FLOPs
+		s.acts += li.Out.Size()
+	}
+	return s, nil
+}
+
+// TrainingBytes estimates what training with the given batch size holds:
+// weights, gradients and two optimizer moments, plus every layer's
+// activations and their gradients for the batch.
+func (s Summary) TrainingBytes(batch int) int64 {
+	return 4 * (4*int64(s.Params) + 2*int64(s.acts)*int64(batch))
 }
 
 func build(spec Spec) (*Network, error) {
@@ -92,7 +142,7 @@ func build(spec Spec) (*Network, error) {
 			return nil, fmt.Errorf("%s: softmax may only be the last layer", name)
 		}
 		for _, p := range l.Params() {
-			params += len(p.W)
+			params += p.Size()
 		}
 		if params > maxParams {
 			return nil, fmt.Errorf("%s: the network would have over %d million parameters", name, maxParams>>20)

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -89,5 +90,44 @@ func TestSameSeedSameModel(t *testing.T) {
 	}
 	if slices.Equal(a, c) {
 		t.Error("different seeds gave the same weights")
+	}
+}
+
+// TestAnalyzeMatchesBuild: Analyze reports what Build builds, without
+// allocating, and refuses what Build refuses.
+func TestAnalyzeMatchesBuild(t *testing.T) {
+	for _, name := range PresetNames() {
+		spec, _ := Preset(name)
+		sum, err := Analyze(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, _ := Build(spec, rand.New(rand.NewPCG(1, 1)))
+		if sum.Params != net.ParamCount() || sum.FLOPs != net.FLOPs() || sum.Classes != net.Classes() || len(sum.Layers) != len(net.Layers) {
+			t.Errorf("%s: Analyze %+v disagrees with Build", name, sum)
+		}
+		for i, l := range net.Layers {
+			if sum.Layers[i].Name != l.Name() || sum.Layers[i].Out != l.OutShape() {
+				t.Errorf("%s layer %d: %+v, built %s %s", name, i, sum.Layers[i], l.Name(), l.OutShape())
+			}
+		}
+		if sum.TrainingBytes(64) != net.MemoryBytes(64) {
+			t.Errorf("%s: training bytes %d vs %d", name, sum.TrainingBytes(64), net.MemoryBytes(64))
+		}
+	}
+	// 40 million weights: Analyze describes it without allocating them.
+	big := Spec{Input: Shape{28, 28, 1}, Layers: []LayerSpec{{Type: "dense", Units: 50000}, {Type: "dense", Units: 10}, {Type: "softmax"}}}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	sum, err := Analyze(big)
+	runtime.ReadMemStats(&after)
+	if err != nil || sum.Params != 784*50000+50000+50000*10+10 {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+		t.Errorf("Analyze allocated %d bytes for a network of 40 million weights", grew)
+	}
+	if _, err := Analyze(Spec{Input: Shape{28, 28, 1}, Layers: []LayerSpec{{Type: "conv", Filters: 4, Size: 40}, {Type: "softmax"}}}); err == nil {
+		t.Error("Analyze accepted a kernel larger than the input")
 	}
 }

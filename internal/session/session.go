@@ -129,17 +129,17 @@ func New(start wire.Start, data Data, weights []float32) (*Session, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	net, err := nn.Build(start.Spec, rand.New(rand.NewPCG(cfg.Seed, 0)))
+	// Refuse before allocating the network or parsing the data, which
+	// takes a while: guess the training set's size from the usual 60000.
+	sum, err := nn.Analyze(start.Spec)
 	if err != nil {
 		return nil, err
 	}
-	if net.Classes() != len(classes) {
-		return nil, fmt.Errorf("the network tells %d classes apart but %s has %d: the last dense layer needs %d units",
-			net.Classes(), start.Dataset, len(classes), len(classes))
+	if err := CheckFits(sum, cfg.BatchSize, guessTrainSize(start), len(classes)); err != nil {
+		return nil, err
 	}
-	// Refuse before parsing the data, which takes a while: guess the
-	// training set's size from the usual 60000 images.
-	if err := checkSize(net, cfg.BatchSize, guessTrainSize(start)); err != nil {
+	net, err := nn.Build(start.Spec, rand.New(rand.NewPCG(cfg.Seed, 0)))
+	if err != nil {
 		return nil, err
 	}
 	if weights != nil {
@@ -190,32 +190,39 @@ func guessTrainSize(start wire.Start) int {
 	return n - v
 }
 
-// checkSize refuses a network whose training would not fit a browser tab
-// or would take absurdly long.
-func checkSize(net *nn.Network, batch, trainN int) error {
-	mem := net.MemoryBytes(batch)
-	secs := epochSeconds(net, trainN)
+// CheckFits refuses a network (described by nn.Analyze) whose training
+// would not fit a browser tab, would take absurdly long, or does not end in
+// one unit per class. The architecture editor and the worker both use it,
+// so they refuse the same networks with the same words.
+func CheckFits(sum nn.Summary, batch, trainN, classes int) error {
+	mem := sum.TrainingBytes(batch)
+	secs := EpochSeconds(sum, trainN)
 	if mem > MaxMemoryBytes {
 		return fmt.Errorf("this network is too large to train in a browser tab: with batch size %d it needs about %s "+
 			"for weights, optimizer state and activations (at most %s fits), and one epoch of %d images would take about %s; "+
 			"use a smaller batch, fewer filters or units, or pooling earlier",
-			batch, formatBytes(mem), formatBytes(MaxMemoryBytes), trainN, formatDuration(secs))
+			batch, FormatBytes(mem), FormatBytes(MaxMemoryBytes), trainN, FormatDuration(secs))
 	}
 	if secs > MaxEpochSeconds {
 		return fmt.Errorf("this network is too slow to train in a browser tab: it costs %s operations per image, "+
 			"so one epoch of %d images would take about %s (at most %s is allowed); use fewer filters or units, or pooling earlier",
-			formatCount(3*float64(net.FLOPs())), trainN, formatDuration(secs), formatDuration(MaxEpochSeconds))
+			formatCount(3*float64(sum.FLOPs)), trainN, FormatDuration(secs), FormatDuration(MaxEpochSeconds))
+	}
+	if sum.Classes != classes {
+		return fmt.Errorf("the network tells %d classes apart but the dataset has %d: the last dense layer needs %d units",
+			sum.Classes, classes, classes)
 	}
 	return nil
 }
 
-// epochSeconds estimates one epoch: a training step costs about three
-// forward passes.
-func epochSeconds(net *nn.Network, trainN int) float64 {
-	return 3 * float64(net.FLOPs()) * float64(trainN) / AssumedFLOPS
+// EpochSeconds estimates one epoch of trainN images in the browser: a
+// training step costs about three forward passes.
+func EpochSeconds(sum nn.Summary, trainN int) float64 {
+	return 3 * float64(sum.FLOPs) * float64(trainN) / AssumedFLOPS
 }
 
-func formatBytes(n int64) string {
+// FormatBytes formats a size for people: 12 KB, 340 MB, 1.5 GB.
+func FormatBytes(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
@@ -225,7 +232,8 @@ func formatBytes(n int64) string {
 	return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
 }
 
-func formatDuration(secs float64) string {
+// FormatDuration formats an estimated duration for people.
+func FormatDuration(secs float64) string {
 	switch {
 	case secs >= 2*86400:
 		return fmt.Sprintf("%.0f days", secs/86400)
@@ -323,7 +331,10 @@ func (s *Session) Started() wire.Message {
 		Train: s.trainSet.N, Test: s.testSet.N,
 		EpochBatches: (s.trainSet.N + s.cfg.BatchSize - 1) / s.cfg.BatchSize,
 		Params:       s.net.ParamCount(), MemoryBytes: s.net.MemoryBytes(s.cfg.BatchSize),
-		FLOPs: int64(s.net.FLOPs()), EpochSeconds: epochSeconds(s.net, s.trainSet.N)}
+		FLOPs: int64(s.net.FLOPs())}
+	if sum, err := nn.Analyze(s.net.Spec); err == nil {
+		st.EpochSeconds = EpochSeconds(sum, s.trainSet.N)
+	}
 	if s.valSet != nil {
 		st.Val = s.valSet.N
 	}
