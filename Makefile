@@ -21,7 +21,8 @@ help:
 	@echo 'make build  - build web/app.wasm (and web/worker.wasm), copy assets, build bin/serve'
 	@echo 'make run    - build, then serve on http://$(ADDR)'
 	@echo 'make test   - build, then vet and test natively, the nn packages under wasm, and in Chromium'
-	@echo 'make bench  - nn benchmarks natively and under wasm (node)'
+	@echo 'make bench  - nn benchmarks natively and under wasm (node), then make bench-peers'
+	@echo 'make bench-peers - cnnplay against ConvNetJS and TF.js (npm, pinned) in Chromium and node: one table'
 	@echo 'make models - retrain the pretrained models in web/models (seeded)'
 	@echo 'make accuracy - full MNIST/Fashion-MNIST accuracy runs of the presets'
 	@echo 'make clean  - remove built files'
@@ -87,9 +88,25 @@ test-wasm:
 			$(GO) test -timeout $(TIMEOUT) -exec $(SIMD_EXEC) ./nn/...; \
 	fi
 
+# The peer benchmark: ConvNetJS 0.3.0 and TensorFlow.js 4.22.0 from npm,
+# pinned by bench/peers/package-lock.json and installed with npm ci into
+# .cache/npm (again only when the lock file changes), against cnnplay on the
+# same networks, MNIST images and batch sizes, in Chromium and in node.
+PEERS_NPM := .cache/npm
+.PHONY: bench-peers
+bench-peers: chromium
+	@mkdir -p $(PEERS_NPM)
+	@if ! cmp -s bench/peers/package-lock.json $(PEERS_NPM)/installed.lock; then \
+		echo 'npm ci (bench/peers/package-lock.json) in $(PEERS_NPM)'; \
+		cp bench/peers/package.json bench/peers/package-lock.json $(PEERS_NPM)/ && \
+		(cd $(PEERS_NPM) && npm ci --no-audit --no-fund) && \
+		cp bench/peers/package-lock.json $(PEERS_NPM)/installed.lock; \
+	fi
+	$(GO) run ./bench/peers -mnist $(MNIST_DIR) -npm $(PEERS_NPM)
+
 # Under wasm the benchmarks run on the portable kernel, then on the SIMD128
 # one.
-bench:
+bench: bench-peers
 	CNNPLAY_MNIST=$(MNIST_DIR) $(GO) test -timeout $(TIMEOUT) -run '^$$' -bench . ./nn/...
 	PATH=$(WASM_PATH) CNNPLAY_MNIST=$(MNIST_DIR) GOOS=js GOARCH=wasm \
 		$(GO) test -timeout $(TIMEOUT) -run '^$$' -bench . ./nn/...

@@ -48,6 +48,7 @@ import (
 // The peers, in table order, with their column titles.
 var peers = []struct{ id, title string }{
 	{"cnnplay", "cnnplay"},
+	{"cnnplay-portable", "cnnplay (no SIMD)"},
 	{"convnetjs", "ConvNetJS 0.3.0"},
 	{"tfjs-cpu", "TF.js 4.22.0 cpu"},
 	{"tfjs-wasm", "TF.js 4.22.0 wasm"},
@@ -113,7 +114,7 @@ func main() {
 	flag.StringVar(&c.npm, "npm", ".cache/npm", "npm cache folder: holds node_modules installed from bench/peers/package-lock.json")
 	flag.StringVar(&c.chromium, "chromium", "/usr/bin/chromium", "Chromium binary")
 	flag.StringVar(&envs, "envs", "chromium,node", "where to run: chromium, node or both")
-	flag.StringVar(&peerList, "peers", "cnnplay,convnetjs,tfjs-cpu,tfjs-wasm", "which libraries to run")
+	flag.StringVar(&peerList, "peers", "cnnplay,convnetjs,tfjs-cpu,tfjs-wasm", "which libraries to run (also: cnnplay-portable, cnnplay without its SIMD kernel)")
 	flag.StringVar(&presetList, "presets", "convnetjs,keras", "which networks")
 	flag.IntVar(&c.n, "n", 1280, "MNIST training images to cycle through")
 	flag.DurationVar(&c.budget, "budget", 3*time.Second, "time to spend timing each task (a task slower than twice this is timed once, cold)")
@@ -321,6 +322,9 @@ func startChromium(c config, data, wasmExec string) (*browser, error) {
 	mux.HandleFunc("/cnnplay.wasm", func(w http.ResponseWriter, r *http.Request) {
 		http.ServeFile(w, r, filepath.Join(data, "cnnplay.wasm"))
 	})
+	mux.HandleFunc("/gemm_simd.wasm", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, "nn/simd/gemm.wasm")
+	})
 	mux.HandleFunc("/wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
 		http.ServeFile(w, r, wasmExec)
 	})
@@ -520,7 +524,7 @@ func printTable(w io.Writer, c config, versions map[string]string, all map[strin
 		}
 		shown = append(shown, p.id)
 		header = append(header, p.title)
-		if p.id != "cnnplay" && contains(c.peers, "cnnplay") {
+		if !strings.HasPrefix(p.id, "cnnplay") && contains(c.peers, "cnnplay") {
 			header = append(header, "×")
 		}
 	}
@@ -548,7 +552,7 @@ func printTable(w io.Writer, c config, versions map[string]string, all map[strin
 				for _, id := range shown {
 					t := res[id].task(tk.id)
 					row = append(row, cell(t, lat))
-					if id != "cnnplay" && cnn != nil {
+					if !strings.HasPrefix(id, "cnnplay") && cnn != nil {
 						row = append(row, ratio(cnn, t, lat))
 					}
 				}

@@ -26,11 +26,15 @@ const env = {
     const images = new Float32Array(f32.buffer.slice(f32.byteOffset, f32.byteOffset + f32.length));
     return { images, labels, n: labels.length, size: images.length / labels.length };
   },
-  async startCnnplay() {
+  async startCnnplay(beforeRun) {
     require(path.resolve(cfg.wasmExec));
     const go = new globalThis.Go();
     const { instance } = await WebAssembly.instantiate(fs.readFileSync(cfg.wasm), go.importObject);
+    await beforeRun(instance);
     go.run(instance);
+  },
+  async simdKernel() {
+    return fs.readFileSync(path.join(__dirname, '../../nn/simd/gemm.wasm'));
   },
   async gradients() {
     const { register } = require('module');

@@ -14,7 +14,9 @@
 //	infer(start, batch)              a forward pass on those examples;
 //	                                 returns the first class of the first one
 //
-// and then waits forever, serving the calls.
+// and then waits forever, serving the calls. The engine uses the SIMD128
+// GEMM kernel when the host set globalThis.cnnplaySIMD before go.run, as
+// web/worker.js does.
 package main
 
 import (

@@ -54,14 +54,23 @@
   // training step on batch number step, infer a forward pass on examples
   // start..start+n; both wrap around the end of the data.
 
-  async function cnnplayPeer(env, p, data) {
-    if (!root.cnnplay) await env.startCnnplay();
+  // cnnplayPeer runs the engine as the playground's worker does: with the
+  // SIMD128 GEMM kernel where the engine validates it, unless simd is false.
+  async function cnnplayPeer(env, simd, p, data) {
+    if (!root.cnnplay) {
+      await env.startCnnplay(async (instance) => {
+        const bytes = simd ? await env.simdKernel() : null;
+        if (!bytes || !WebAssembly.validate(bytes)) return;
+        const k = await WebAssembly.instantiate(bytes, { env: { mem: instance.exports.mem } });
+        root.cnnplaySIMD = k.instance.exports.gemm;
+      });
+    }
     const err = root.cnnplay.load(p.name, data.images, data.labels, data.n);
     if (err) throw new Error(err);
     return {
       train: (step) => root.cnnplay.train(step * p.batch, p.batch),
       infer: (start, n) => root.cnnplay.infer(start, n),
-      info: 'Go→wasm, 1 thread',
+      info: (root.cnnplaySIMD ? 'SIMD128 GEMM' : 'portable Go kernel') + ', 1 thread',
     };
   }
 
@@ -126,8 +135,10 @@
     let info = '1 thread';
     if (backend === 'wasm') {
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+      const mt = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
       const threads = tf.wasm.getThreadsCount();
-      info = (simd ? 'SIMD' : 'no SIMD') + ', ' + threads + (threads === 1 ? ' thread' : ' threads');
+      info = (simd ? 'SIMD' : 'no SIMD') + ', ' + threads + (threads === 1 ? ' thread' : ' threads') +
+        (mt ? '' : ' (no multithread support here)');
     }
     let seed = 1;
     const he = (shape, fanIn) =>
@@ -194,7 +205,8 @@
 
   async function makePeer(env, name, p, data) {
     switch (name) {
-      case 'cnnplay': return cnnplayPeer(env, p, data);
+      case 'cnnplay': return cnnplayPeer(env, true, p, data);
+      case 'cnnplay-portable': return cnnplayPeer(env, false, p, data);
       case 'convnetjs': return convnetjsPeer(p, data);
       case 'tfjs-cpu': return tfjsPeer(env, 'cpu', p, data);
       case 'tfjs-wasm': return tfjsPeer(env, 'wasm', p, data);
