@@ -149,7 +149,8 @@ func TestBrowserSharedLink(t *testing.T) {
 
 	const setup = "preset=lenet5&opt=adam&lr=0.003&batch=64&epochs=3&seed=42&aug=shift"
 	b.Navigate(t, srv.URL+"/?"+setup)
-	b.WaitFor(t, `document.getElementById("train-panel") && document.getElementById("train-lr")`, 30*time.Second)
+	// The server's pre-rendered page has the fields too: wait for the UI.
+	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready && document.getElementById("train-lr")`, 30*time.Second)
 	fields := map[string]string{"train-preset": "lenet5", "train-optimizer": "adam", "train-lr": "0.003", "train-batch": "64",
 		"train-epochs": "3", "train-seed": "42"}
 	checkFields := func(where string) {
@@ -162,9 +163,9 @@ func TestBrowserSharedLink(t *testing.T) {
 		if !browsertest.Eval[bool](t, b, `document.getElementById("train-aug-shift").checked`) {
 			t.Errorf("%s: shift augmentation is off", where)
 		}
-		// LeNet-5 has 14 layers.
-		if n := browsertest.Eval[int](t, b, `document.querySelectorAll("#arch-editor tr.arch-row").length`); n != 14 {
-			t.Errorf("%s: the architecture editor shows %d layers, want LeNet-5's 14", where, n)
+		// LeNet-5 has 13 layers.
+		if n := browsertest.Eval[int](t, b, `document.querySelectorAll("#arch-editor tr.arch-row").length`); n != 13 {
+			t.Errorf("%s: the architecture editor shows %d layers, want LeNet-5's 13", where, n)
 		}
 	}
 	checkFields("shared link")
@@ -189,7 +190,7 @@ func TestBrowserSharedLink(t *testing.T) {
 	src := code[strings.Index(code, `src="`)+5:]
 	src = strings.ReplaceAll(src[:strings.Index(src, `"`)], "&amp;", "&")
 	b.Navigate(t, src)
-	b.WaitFor(t, `document.getElementById("embed") && document.getElementById("train-lr")`, 30*time.Second)
+	b.WaitFor(t, `document.getElementById("embed").dataset.ready && document.getElementById("train-lr")`, 30*time.Second)
 	checkFields("embed code")
 	b.Screenshot(t, "embed-train")
 
@@ -197,11 +198,11 @@ func TestBrowserSharedLink(t *testing.T) {
 	hostile := "/?lr=abc&epochs=1e9&view=%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E" +
 		"&arch=conv1000k5-relu-conv1000k5-relu-dense60000-softmax&theme=%22%3E%3Cscript%3Ewindow.__pwned%3D2%3C%2Fscript%3E&seed=7"
 	b.Navigate(t, srv.URL+hostile)
-	b.WaitFor(t, `document.getElementById("link-notes") && document.getElementById("train-lr")`, 30*time.Second)
+	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready && document.getElementById("link-notes")`, 30*time.Second)
 	notes := browsertest.Eval[string](t, b, `document.getElementById("link-notes").innerText`)
 	t.Logf("notes:\n%s", notes)
 	for _, want := range []string{`ignored lr="abc": learning rate must be a number`, `ignored epochs="1e9"`, `ignored view="<img src=x onerror=window.__pwned=1>"`,
-		`ignored arch="conv1000k5-relu-conv1000k5-relu-dense6"…`, `ignored theme="\"><script>window.__pwned=2</script>"`} {
+		`ignored arch="conv1000k5-relu-conv1000k5-relu-dense600"…`, `ignored theme="\"><script>window.__pwned=2</script>"`} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("the notes do not say %s", want)
 		}
