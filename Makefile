@@ -20,6 +20,7 @@ all: build
 help:
 	@echo 'make build  - build web/app.wasm (and web/worker.wasm), copy assets, build bin/serve'
 	@echo 'make run    - build, then serve on http://$(ADDR)'
+	@echo 'make static - build, then write the whole site as plain files to $(STATIC_DIR) (any static host; docs/example.html included)'
 	@echo 'make test   - build, then vet and test natively, the nn packages under wasm, and in Chromium'
 	@echo 'make bench  - nn benchmarks natively and under wasm (node), then make bench-peers'
 	@echo 'make bench-peers - cnnplay against ConvNetJS and TF.js (npm, pinned) in Chromium and node: one table'
@@ -56,6 +57,13 @@ wasm:
 
 run: build
 	bin/serve -addr $(ADDR)
+
+# A static copy of the site for GitHub Pages, a docs site or any file server:
+# pages, service worker, wasm, models, datasets and docs/example.html.
+STATIC_DIR ?= out/static
+.PHONY: static
+static: build
+	bin/serve -static $(STATIC_DIR) -static-docs docs
 
 # The browser tests need Chromium. As root (CI), install it; otherwise stop
 # with the command to run.
