@@ -21,6 +21,7 @@ help:
 	@echo 'make build  - build web/app.wasm (and web/worker.wasm), copy assets, build bin/serve'
 	@echo 'make run    - build, then serve on http://$(ADDR)'
 	@echo 'make static - build, then write the whole site as plain files to $(STATIC_DIR) (any static host; docs/example.html included)'
+	@echo 'make compress - brotli copies of the wasm files (web/*.wasm.br, about 1.5 min), served to browsers that accept br'
 	@echo 'make test   - build, then vet and test natively, the nn packages under wasm, and in Chromium'
 	@echo 'make bench  - nn benchmarks natively and under wasm (node), then make bench-peers'
 	@echo 'make bench-peers - cnnplay against ConvNetJS and TF.js (npm, pinned) in Chromium and node: one table'
@@ -61,9 +62,15 @@ run: build
 # A static copy of the site for GitHub Pages, a docs site or any file server:
 # pages, service worker, wasm, models, datasets and docs/example.html.
 STATIC_DIR ?= out/static
-.PHONY: static
-static: build
+.PHONY: static compress
+static: compress
+	$(GO) build -o bin/serve ./cmd/serve
 	bin/serve -static $(STATIC_DIR) -static-docs docs
+
+# Brotli takes too long to run at server start; the server uses these files
+# only while they match the wasm files (a stale one is ignored).
+compress: assets wasm
+	$(GO) run ./cmd/serve -precompress web
 
 # The browser tests need Chromium. As root (CI), install it; otherwise stop
 # with the command to run.

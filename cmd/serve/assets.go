@@ -82,6 +82,7 @@ type asset struct {
 	once sync.Once
 	hash string // hex SHA-256 prefix of the content
 	gz   []byte // gzipped content, nil when not worth it
+	br   []byte // the brotli file beside it (name.br), when it holds this content
 	err  error
 }
 
@@ -159,6 +160,7 @@ func (a *asset) load(fsys fs.FS) error {
 	if content == nil {
 		return nil
 	}
+	a.br = loadBrotli(fsys, a.name+".br", sum)
 	if gz, ok := gzCache.Load(sum); ok {
 		a.gz = gz.([]byte)
 		return nil
@@ -198,18 +200,25 @@ func (s *assetStore) serve(w http.ResponseWriter, r *http.Request, name string) 
 		hdr.Add("Vary", "Accept-Encoding")
 	}
 
-	if a.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		hdr.Set("Content-Encoding", "gzip")
-		hdr.Set("ETag", `"`+a.hash+`-gz"`)
+	coding, body := "", []byte(nil)
+	switch ae := r.Header.Get("Accept-Encoding"); {
+	case a.br != nil && accepts(ae, "br"):
+		coding, body = "br", a.br
+	case a.gz != nil && acceptsGzip(ae):
+		coding, body = "gzip", a.gz
+	}
+	if body != nil {
+		hdr.Set("Content-Encoding", coding)
+		hdr.Set("ETag", `"`+a.hash+`-`+map[string]string{"gzip": "gz", "br": "br"}[coding]+`"`)
 		// http.ServeContent leaves Content-Length out when the response
 		// has a Content-Encoding, unless it answers a range. Ranges of
-		// the gzipped form are of little use, so answer them in full and
-		// set the length here; a 304 drops it again.
-		hdr.Set("Content-Length", strconv.Itoa(len(a.gz)))
+		// the compressed form are of little use, so answer them in full
+		// and set the length here; a 304 drops it again.
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
 		r2 := *r
 		r2.Header = r.Header.Clone()
 		r2.Header.Del("Range")
-		http.ServeContent(w, &r2, "", time.Time{}, bytes.NewReader(a.gz))
+		http.ServeContent(w, &r2, "", time.Time{}, bytes.NewReader(body))
 		return
 	}
 	f, err := s.fsys.Open(name)
@@ -244,7 +253,11 @@ func cacheControl(name, hash string, r *http.Request) string {
 
 // acceptsGzip reports whether an Accept-Encoding header allows gzip: it
 // names gzip (or *) without q=0.
-func acceptsGzip(header string) bool {
+func acceptsGzip(header string) bool { return accepts(header, "gzip") }
+
+// accepts reports whether an Accept-Encoding header allows the content
+// coding (gzip or br): it names it (or *) without q=0.
+func accepts(header, want string) bool {
 	gzipQ, starQ := -1.0, -1.0
 	for _, part := range strings.Split(header, ",") {
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
@@ -257,10 +270,10 @@ func acceptsGzip(header string) bool {
 				}
 			}
 		}
-		switch strings.ToLower(strings.TrimSpace(coding)) {
-		case "gzip", "x-gzip":
+		switch c := strings.ToLower(strings.TrimSpace(coding)); {
+		case c == want, want == "gzip" && c == "x-gzip":
 			gzipQ = q
-		case "*":
+		case c == "*":
 			starQ = q
 		}
 	}

@@ -8,6 +8,7 @@
 //	serve -addr :8080            # every interface (the network can reach it)
 //	serve -dev web               # serve ./web from disk while developing
 //	serve -static out/static     # write a static copy of the site and exit
+//	serve -precompress web       # write web/*.wasm.br (brotli) and exit
 //
 // Build the wasm programs first (make build); the server logs a warning
 // when app.wasm is missing.
@@ -48,6 +49,9 @@ func main() {
 			"for example -static out/static")
 	staticDocs := flag.String("static-docs", "docs",
 		"with -static, copy the files of `dir` (the example documentation page) to the top of the export; \"\" for none")
+	precompressDir := flag.String("precompress", "",
+		"write a brotli copy (name.wasm.br, served to browsers that accept br) of every .wasm file in `dir`\n"+
+			"that lacks an up-to-date one, then exit; for example -precompress web (about 1.5 min for app.wasm)")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: serve [-addr host:port] [-dev dir] [-static dir]\n\n"+
 			"serve runs cnnplay's web server. Examples:\n"+
@@ -58,6 +62,13 @@ func main() {
 	if flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
+	}
+
+	if *precompressDir != "" {
+		if err := precompress(*precompressDir); err != nil {
+			log.Fatal(err)
+		}
+		return
 	}
 
 	opts, err := assetOptions(*dev)

@@ -76,7 +76,7 @@ func precacheAssets(assets fs.FS, versioned func(name string) string) []string {
 		}
 		base := path.Base(name)
 		switch {
-		case path.Ext(name) == ".md", path.Ext(name) == ".json" && strings.HasPrefix(name, "models/"):
+		case path.Ext(name) == ".md", path.Ext(name) == ".br", path.Ext(name) == ".json" && strings.HasPrefix(name, "models/"):
 			return nil
 		case strings.HasPrefix(name, "data/") && (strings.Contains(base, "train-") || strings.HasPrefix(base, "fashion-")):
 			return nil
