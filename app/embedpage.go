@@ -39,7 +39,16 @@ type embedPage struct {
 	ready   string
 	drawing []byte
 	dw, dh  int
+
+	resize   app.Value // a ResizeObserver of the root, posting its height to the host page
+	onResize app.Func
 }
+
+// embedHeightMessage is the type of the message the embed posts to the
+// page that holds its iframe whenever its height changes:
+// {type: "cnnplay:height", height: <CSS pixels>}. A host page may size the
+// iframe to it (docs/example.html shows how); ignoring it is harmless.
+const embedHeightMessage = "cnnplay:height"
 
 // newEmbedPage reads the setup from the window's URL (natively, when the
 // server pre-renders the page, there is none: the default view).
@@ -57,8 +66,10 @@ func newEmbedPage() *embedPage {
 // modelURL is the shipped model the setup names.
 func (e *embedPage) modelURL() string { return embedModelFn + e.setup.Model + ".cnn" }
 
-// OnMount loads the model the setup names.
+// OnMount loads the model the setup names and starts telling the host
+// page the embed's height.
 func (e *embedPage) OnMount(ctx app.Context) {
+	e.observeHeight()
 	if e.model != nil {
 		return
 	}
@@ -76,6 +87,36 @@ func (e *embedPage) OnMount(ctx app.Context) {
 			e.classify()
 		})
 	})
+}
+
+// observeHeight posts the root's height to the parent window as it
+// changes, when the page is in a frame and the browser has ResizeObserver.
+func (e *embedPage) observeHeight() {
+	win := app.Window()
+	parent := win.Get("parent")
+	ro := win.Get("ResizeObserver")
+	root := win.GetElementByID(embedID)
+	if e.resize != nil || !ro.Truthy() || !parent.Truthy() || parent.Equal(win.JSValue()) || !root.Truthy() {
+		return
+	}
+	e.onResize = app.FuncOf(func(this app.Value, args []app.Value) any {
+		msg := app.Window().Get("Object").New()
+		msg.Set("type", embedHeightMessage)
+		msg.Set("height", root.Get("offsetHeight").Int())
+		parent.Call("postMessage", msg, "*")
+		return nil
+	})
+	e.resize = ro.New(e.onResize)
+	e.resize.Call("observe", root)
+}
+
+// OnDismount stops the height observer.
+func (e *embedPage) OnDismount() {
+	if e.resize != nil {
+		e.resize.Call("disconnect")
+		e.onResize.Release()
+		e.resize = nil
+	}
 }
 
 func (e *embedPage) Render() app.UI {

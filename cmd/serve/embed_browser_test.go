@@ -126,6 +126,11 @@ func TestBrowserStaticDocsPage(t *testing.T) {
 	b.WaitFor(t, frameJS("embed-filters", `Number(d.getElementById("view-filters").dataset.updates) >= 1 && `+inkedJS+`(d, "#view-filters") > 1000`), 30*time.Second)
 	drawInFrame(t, b, "embed-maps", "#draw-canvas", sevenStroke)
 	b.WaitFor(t, frameJS("embed-maps", `Number(d.getElementById("view-maps").dataset.updates) >= 1 && `+inkedJS+`(d, "#view-maps") > 1000`), 30*time.Second)
+	// The page sizes each frame to the height its embed posts: nothing is
+	// cut off.
+	for _, f := range frames {
+		b.WaitFor(t, frameJS(f.id, `f.clientHeight >= d.getElementById("embed").offsetHeight && f.clientHeight < d.getElementById("embed").offsetHeight + 4`), 10*time.Second)
+	}
 	// The dark frame is dark.
 	bg := browsertest.Eval[string](t, b, frameJS("embed-maps", `w.getComputedStyle(d.body).backgroundColor`))
 	if bg != "rgb(15, 23, 42)" {
