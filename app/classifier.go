@@ -47,7 +47,7 @@ func classify(m *model.Model, rgba []byte, w, h int) (prediction, error) {
 
 // fetchModel downloads and decodes a model file from the server.
 func fetchModel(url string) (*model.Model, error) {
-	res, err := http.Get(url)
+	res, err := http.Get(webURL(url))
 	if err != nil {
 		return nil, err
 	}

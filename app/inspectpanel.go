@@ -285,7 +285,7 @@ func (ip *inspectPanel) loadTest(ctx app.Context, name string) {
 // inspectFetchSet downloads a gzipped IDX image file and label file.
 func inspectFetchSet(imagesURL, labelsURL, name string, classes []string) (*dataset.Set, error) {
 	get := func(url string) (io.ReadCloser, error) {
-		res, err := http.Get(url)
+		res, err := http.Get(webURL(url))
 		if err != nil {
 			return nil, err
 		}

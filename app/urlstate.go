@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cnnplay/cnnplay/nn"
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
 // Query parameters of a shared link or an embed URL. Every value is checked
@@ -517,4 +518,14 @@ func quoteShort(v string) string {
 		return strconv.Quote(string(r[:maxNoteIn])) + "…"
 	}
 	return strconv.Quote(v)
+}
+
+// webURL returns the URL of a /web/ asset on this site: the path itself at
+// a site's root, or under the prefix a static export was made for (go-app
+// passes the prefix to the page as GOAPP_STATIC_RESOURCES_URL).
+func webURL(p string) string {
+	if !strings.HasPrefix(p, "/web/") {
+		return p
+	}
+	return strings.TrimSuffix(app.Getenv("GOAPP_STATIC_RESOURCES_URL"), "/") + p
 }

@@ -26,7 +26,7 @@ type trainWorker struct {
 // posts, and a decoding failure as an error message.
 func newTrainWorker(onMessage func(wire.Message)) *trainWorker {
 	tw := &trainWorker{}
-	tw.w = app.Window().Get("Worker").New(workerScript)
+	tw.w = app.Window().Get("Worker").New(webURL(workerScript))
 	tw.onMsg = app.FuncOf(func(this app.Value, args []app.Value) any {
 		if len(args) == 0 {
 			return nil

@@ -312,3 +312,34 @@ func TestBrowserEmbedLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserStaticPrefix exports the site for a path prefix, as for a
+// GitHub project page (https://user.github.io/cnnplay/), and serves it
+// there with a plain file server.
+func TestBrowserStaticPrefix(t *testing.T) {
+	if !web.HasAppWasm() {
+		t.Fatal("web/app.wasm is missing from this test binary: run `make build` first")
+	}
+	dir := t.TempDir()
+	if err := exportStatic(dir, options{Assets: web.Assets(), Prefix: "/cnnplay"}, "../../docs"); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.StripPrefix("/cnnplay", http.FileServer(http.Dir(dir))))
+	defer srv.Close()
+	b := browsertest.Start(t)
+	b.Navigate(t, srv.URL+"/cnnplay/embed.html?view=filters")
+	b.WaitFor(t, `(() => { const e = document.getElementById("view-filters"); return e && Number(e.dataset.updates) >= 1; })()`, 60*time.Second)
+	b.Navigate(t, srv.URL+"/cnnplay/?preset=mlp&seed=5")
+	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready && document.getElementById("train-preset")`, 60*time.Second)
+	if got := browsertest.Eval[string](t, b, `document.getElementById("train-preset").value + " " + document.getElementById("train-seed").value`); got != "mlp 5" {
+		t.Errorf("preset and seed %q, want \"mlp 5\"", got)
+	}
+	if got := browsertest.Eval[string](t, b, `document.getElementById("share-link").value`); got != srv.URL+"/cnnplay/?preset=mlp&seed=5" {
+		t.Errorf("share link %q", got)
+	}
+	b.WaitFor(t, `navigator.serviceWorker.controller !== null`, 60*time.Second)
+	if sw := browsertest.Eval[string](t, b, `navigator.serviceWorker.controller.scriptURL`); sw != srv.URL+"/cnnplay/app-worker.js" {
+		t.Errorf("service worker %s", sw)
+	}
+	b.AssertNoErrors(t)
+}

@@ -21,6 +21,11 @@ type options struct {
 	// Dev rebuilds the go-app handler when the versioned assets change on
 	// disk, so a rebuilt app.wasm is picked up without a restart.
 	Dev bool
+	// Prefix is the path a static export will be served under, such as
+	// /cnnplay for a GitHub project page; "" for a site's root. The pages
+	// then name every resource under it. Only for exportStatic: the
+	// server itself always serves at the root.
+	Prefix string
 }
 
 // versionedAssets are the files whose content makes up the app's Version.
@@ -31,6 +36,7 @@ var versionedAssets = []string{web.AppWasm, web.WorkerWasm, web.WasmExecJS, "sty
 type server struct {
 	assets *assetStore
 	dev    bool
+	prefix string // see options.Prefix
 
 	mu      sync.Mutex
 	version string
@@ -42,7 +48,7 @@ type server struct {
 // else, including any path with dot segments or encoded separators.
 func newHandler(opts options) http.Handler {
 	ui.Routes()
-	s := &server{assets: newAssetStore(opts.Assets), dev: opts.Dev}
+	s := &server{assets: newAssetStore(opts.Assets), dev: opts.Dev, prefix: opts.Prefix}
 	s.refresh()
 	return s
 }
@@ -100,10 +106,10 @@ func (s *server) newGoApp(version string) *app.Handler {
 		ThemeColor:      "#1f2937",
 		LoadingLabel:    "Loading cnnplay… {progress}%",
 		Styles:          []string{s.versioned("style.css")},
-		Resources:       resources{appWasm: s.versioned(web.AppWasm)},
+		Resources:       resources{prefix: s.prefix, appWasm: s.versioned(web.AppWasm)},
 		// The service worker caches these too, so the views work offline
 		// once the page has loaded (see offline.go).
-		CacheableResources:      precacheAssets(s.assets.fsys, s.pageURL),
+		CacheableResources:      precacheAssets(s.assets.fsys, s.pageURL, s.prefix),
 		ServiceWorkerTemplate:   serviceWorker,
 		Version:                 version,
 		WasmContentLengthHeader: wasmLengthHeader,
@@ -123,11 +129,11 @@ func (s *server) pageURL(name string) string {
 // itself: everything lives under /web/ at the site root, and app.wasm is
 // addressed with its hash so browsers may cache it for good. It is not an
 // http.Handler, so go-app leaves /web/ to us.
-type resources struct{ appWasm string }
+type resources struct{ prefix, appWasm string }
 
-func (resources) Package() string   { return "" }
-func (resources) Static() string    { return "" }
-func (r resources) AppWASM() string { return r.appWasm }
+func (r resources) Package() string { return r.prefix }
+func (r resources) Static() string  { return r.prefix }
+func (r resources) AppWASM() string { return r.prefix + r.appWasm }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -47,6 +48,9 @@ func main() {
 	static := flag.String("static", "",
 		"write the whole site as plain files into `dir` for any static host (no Go server), then exit;\n"+
 			"for example -static out/static")
+	staticPrefix := flag.String("static-prefix", "",
+		"with -static, the `path` the export will be served under, for example /cnnplay for\n"+
+			"https://user.github.io/cnnplay/; empty for a site's root")
 	staticDocs := flag.String("static-docs", "docs",
 		"with -static, copy the files of `dir` (the example documentation page) to the top of the export; \"\" for none")
 	precompressDir := flag.String("precompress", "",
@@ -86,6 +90,9 @@ func main() {
 				log.Printf("-static-docs: %v; exporting without it", err)
 				docs = ""
 			}
+		}
+		if p := strings.Trim(*staticPrefix, "/"); p != "" {
+			opts.Prefix = "/" + p
 		}
 		if err := exportStatic(*static, opts, docs); err != nil {
 			log.Fatal(err)

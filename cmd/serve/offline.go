@@ -68,7 +68,10 @@ self.addEventListener("fetch", (event) => {
 // MNIST test set (the data, projection and mistakes views need it). The
 // training sets (10 MB for MNIST, 26 MB for Fashion-MNIST) and the
 // Fashion-MNIST test set are kept when first used instead.
-func precacheAssets(assets fs.FS, versioned func(name string) string) []string {
+//
+// go-app puts the /web/ URLs under the prefix of a static export; the
+// pages it does not list itself are put under it here.
+func precacheAssets(assets fs.FS, versioned func(name string) string, prefix string) []string {
 	var out []string
 	fs.WalkDir(assets, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -86,8 +89,12 @@ func precacheAssets(assets fs.FS, versioned func(name string) string) []string {
 		out = append(out, versioned(name))
 		return nil
 	})
-	// The pages go-app does not list itself.
-	out = append(out, ui.PathEmbed)
+	// The pages go-app does not list itself (it names the home page of a
+	// prefix without the final slash, which static hosts redirect).
+	out = append(out, prefix+ui.PathEmbed)
+	if prefix != "" {
+		out = append(out, prefix+"/")
+	}
 	slices.Sort(out)
 	return out
 }
