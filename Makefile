@@ -62,10 +62,13 @@ run: build
 # A static copy of the site for GitHub Pages, a docs site or any file server:
 # pages, service worker, wasm, models, datasets and docs/example.html.
 STATIC_DIR ?= out/static
+# The path the export is served under, e.g. STATIC_PREFIX=/cnnplay for
+# https://user.github.io/cnnplay/; empty for a site's root.
+STATIC_PREFIX ?=
 .PHONY: static compress
 static: compress
 	$(GO) build -o bin/serve ./cmd/serve
-	bin/serve -static $(STATIC_DIR) -static-docs docs
+	bin/serve -static $(STATIC_DIR) -static-prefix "$(STATIC_PREFIX)" -static-docs docs
 
 # Brotli takes too long to run at server start; the server uses these files
 # only while they match the wasm files (a stale one is ignored).
