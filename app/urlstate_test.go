@@ -147,3 +147,20 @@ func TestSetupQueryRoundTrip(t *testing.T) {
 		t.Errorf("custom query = %q", q)
 	}
 }
+
+func TestSiteBase(t *testing.T) {
+	for _, tt := range []struct{ scheme, host, path, want string }{
+		{"http", "127.0.0.1:8080", "/", "http://127.0.0.1:8080/"},
+		{"http", "127.0.0.1:8080", "/embed.html", "http://127.0.0.1:8080/"},
+		{"https", "user.github.io", "/cnnplay/", "https://user.github.io/cnnplay/"},
+		{"https", "user.github.io", "/cnnplay/embed.html", "https://user.github.io/cnnplay/"},
+		{"", "", "", "/"},
+	} {
+		if got := siteBase(tt.scheme, tt.host, tt.path); got != tt.want {
+			t.Errorf("siteBase(%q, %q, %q) = %q, want %q", tt.scheme, tt.host, tt.path, got, tt.want)
+		}
+	}
+	if got := webURL("/web/models/digits.cnn"); got != "/web/models/digits.cnn" {
+		t.Errorf("webURL at the root = %q", got)
+	}
+}
