@@ -13,7 +13,7 @@
 //
 // Usage, from the module root:
 //
-//	go run ./bench/peers -mnist DIR [-npm .cache/npm] [-envs chromium,node] [-budget 3s]
+//	go run ./bench/peers -mnist DIR [-npm .cache/npm] [-envs chromium,node] [-budget 2s] [-limit 40s]
 package main
 
 import (
@@ -64,6 +64,9 @@ type task struct {
 	Calls int     `json:"calls"` // calls per run
 	Cold  bool    `json:"cold"`  // one call, without a warm-up
 	Error string  `json:"error"`
+	// Stopped is set when the driver stopped the task: it had run this
+	// many seconds without finishing its first call.
+	Stopped float64 `json:"-"`
 }
 
 // result is one peer on one preset.
@@ -101,7 +104,7 @@ type config struct {
 	mnist, npm, chromium string
 	envs, peers, presets []string
 	n                    int
-	budget, timeout      time.Duration
+	budget, limit        time.Duration
 	verbose              bool
 }
 
@@ -117,8 +120,8 @@ func main() {
 	flag.StringVar(&peerList, "peers", "cnnplay,convnetjs,tfjs-cpu,tfjs-wasm", "which libraries to run (also: cnnplay-portable, cnnplay without its SIMD kernel)")
 	flag.StringVar(&presetList, "presets", "convnetjs,keras", "which networks")
 	flag.IntVar(&c.n, "n", 1280, "MNIST training images to cycle through")
-	flag.DurationVar(&c.budget, "budget", 3*time.Second, "time to spend timing each task (a task slower than twice this is timed once, cold)")
-	flag.DurationVar(&c.timeout, "timeout", 6*time.Minute, "limit for one library on one network")
+	flag.DurationVar(&c.budget, "budget", 2*time.Second, "time to spend timing each task (a task slower than twice this is timed once, cold)")
+	flag.DurationVar(&c.limit, "limit", 40*time.Second, "stop a library that reports nothing for this long (a training step slower than this is shown as a bound)")
 	flag.BoolVar(&c.verbose, "v", false, "log each result and the browser console")
 	flag.Parse()
 	c.envs, c.peers, c.presets = split(envs), split(peerList), split(presetList)
@@ -169,7 +172,7 @@ func run(c config) error {
 	all := map[string]map[string]map[string]*result{} // env, preset, peer
 	for _, env := range c.envs {
 		all[env] = map[string]map[string]*result{}
-		var runPeer func(peer, preset string) (*result, error)
+		var start func(peer, preset string) (<-chan report, func() string, error)
 		switch env {
 		case "node":
 			v, err := exec.Command("node", "--version").Output()
@@ -177,8 +180,8 @@ func run(c config) error {
 				return fmt.Errorf("node: %v (install it with: sudo apt-get install -y nodejs)", err)
 			}
 			versions[env] = "node " + strings.TrimSpace(string(v))
-			runPeer = func(peer, preset string) (*result, error) {
-				return runNode(c, tmp, wasmExec, peer, preset)
+			start = func(peer, preset string) (<-chan report, func() string, error) {
+				return startNode(c, tmp, wasmExec, peer, preset)
 			}
 		case "chromium":
 			b, err := startChromium(c, tmp, wasmExec)
@@ -187,24 +190,27 @@ func run(c config) error {
 			}
 			defer b.close()
 			versions[env] = b.version
-			runPeer = b.run
+			start = b.start
 		default:
 			return fmt.Errorf("unknown environment %q (want chromium or node)", env)
 		}
 		for _, preset := range c.presets {
 			all[env][preset] = map[string]*result{}
 			for _, peer := range c.peers {
-				start := time.Now()
-				r, err := runPeer(peer, preset)
+				t0 := time.Now()
+				r := &result{Peer: peer, Preset: preset}
+				reports, stop, err := start(peer, preset)
 				if err != nil {
-					r = &result{Peer: peer, Preset: preset, Error: err.Error()}
+					r.Error = err.Error()
+				} else {
+					collect(r, reports, stop, c.limit)
 				}
 				all[env][preset][peer] = r
 				if c.verbose {
 					j, _ := json.Marshal(r)
-					log.Printf("%s %s %s (%.1fs): %s", env, preset, peer, time.Since(start).Seconds(), j)
+					log.Printf("%s %s %s (%.1fs): %s", env, preset, peer, time.Since(t0).Seconds(), j)
 				} else {
-					fmt.Fprintf(os.Stderr, "bench-peers: %s, %s net, %s: %.1fs\n", env, preset, peer, time.Since(start).Seconds())
+					fmt.Fprintf(os.Stderr, "bench-peers: %s, %s net, %s: %.1fs\n", env, preset, peer, time.Since(t0).Seconds())
 				}
 			}
 		}
@@ -266,33 +272,143 @@ func buildCnnplay(dir string) (string, error) {
 	return filepath.Join(strings.TrimSpace(string(goroot)), "lib/wasm/wasm_exec.js"), nil
 }
 
-// runNode runs one peer on one preset in a node process of its own.
-func runNode(c config, data, wasmExec, peer, preset string) (*result, error) {
+// report is one line a peer's harness reports: a key ("info", "error", a
+// task name or "done") and its JSON value.
+type report struct {
+	key   string
+	value []byte
+}
+
+// parseReport parses "REPORT <key> <json>".
+func parseReport(line string) (report, bool) {
+	rest, ok := strings.CutPrefix(line, "REPORT ")
+	if !ok {
+		return report{}, false
+	}
+	key, value, ok := strings.Cut(rest, " ")
+	return report{key, []byte(value)}, ok
+}
+
+// taskOrder is the order bench.js runs the tasks in.
+var taskOrder = []string{"infer100", "latency", "train"}
+
+// collect fills r from the reports until "done", the end of the reports, or
+// a silence longer than limit; then it stops the runner. A task stopped by
+// the limit records it, so the table shows a bound; the ones after it were
+// not run.
+func collect(r *result, reports <-chan report, stop func() string, limit time.Duration) {
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	var last time.Time = time.Now()
+	for {
+		select {
+		case rep, ok := <-reports:
+			if !ok {
+				msg := stop()
+				if r.Error == "" && (r.Train == nil || r.Infer100 == nil || r.Latency == nil) {
+					r.Error = "stopped: " + msg
+				}
+				return
+			}
+			last = time.Now()
+			timer.Reset(limit)
+			var err error
+			switch rep.key {
+			case "done":
+				stop()
+				return
+			case "info":
+				err = json.Unmarshal(rep.value, &r.Info)
+			case "error":
+				err = json.Unmarshal(rep.value, &r.Error)
+			case "train":
+				err = json.Unmarshal(rep.value, &r.Train)
+			case "infer100":
+				err = json.Unmarshal(rep.value, &r.Infer100)
+			case "latency":
+				err = json.Unmarshal(rep.value, &r.Latency)
+			}
+			if err != nil {
+				r.Error = fmt.Sprintf("bad report %s: %v", rep.key, err)
+			}
+		case <-timer.C:
+			stop()
+			if r.Info == "" && r.Error == "" {
+				r.Error = fmt.Sprintf("no answer for %v while starting", limit)
+				return
+			}
+			stopped := false
+			for _, name := range taskOrder {
+				if (name == "train" && r.Train != nil) || (name == "infer100" && r.Infer100 != nil) || (name == "latency" && r.Latency != nil) {
+					continue // reported
+				}
+				var t *task
+				if !stopped {
+					t = &task{Error: "stopped", Stopped: time.Since(last).Seconds()}
+					stopped = true
+				} else {
+					t = &task{Error: "not run: stopped before"}
+				}
+				switch name {
+				case "train":
+					r.Train = t
+				case "infer100":
+					r.Infer100 = t
+				case "latency":
+					r.Latency = t
+				}
+			}
+			return
+		}
+	}
+}
+
+// startNode runs one peer on one preset in a node process of its own.
+func startNode(c config, data, wasmExec, peer, preset string) (<-chan report, func() string, error) {
 	cfg, _ := json.Marshal(map[string]any{
 		"npm": c.npm, "data": data, "wasm": filepath.Join(data, "cnnplay.wasm"), "wasmExec": wasmExec,
 		"peer": peer, "preset": preset, "budget": c.budget.Milliseconds(),
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, "node", "bench/peers/node.js", string(cfg))
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		if line, ok := strings.CutPrefix(sc.Text(), "RESULT "); ok {
-			var r result
-			if err := json.Unmarshal([]byte(line), &r); err != nil {
-				return nil, err
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		cancel()
+		return nil, nil, fmt.Errorf("node: %v (install it with: sudo apt-get install -y nodejs)", err)
+	}
+	reports := make(chan report)
+	go func() {
+		defer close(reports)
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			if rep, ok := parseReport(sc.Text()); ok {
+				select {
+				case reports <- rep:
+				case <-ctx.Done():
+					return
+				}
 			}
-			return &r, nil
 		}
+	}()
+	stop := func() string {
+		cancel()
+		err := cmd.Wait()
+		if msg := lastLine(stderr.String()); msg != "" {
+			return msg
+		}
+		if err != nil {
+			return err.Error()
+		}
+		return "node exited"
 	}
-	if ctx.Err() != nil {
-		return nil, fmt.Errorf("timed out after %v", c.timeout)
-	}
-	return nil, fmt.Errorf("node: %v: %s", err, lastLine(stderr.String()))
+	return reports, stop, nil
 }
 
 func lastLine(s string) string {
@@ -307,8 +423,8 @@ type browser struct {
 	close    func()
 	url      string
 	version  string
-	timeout  time.Duration
 	budgetMs int64
+	verbose  bool
 }
 
 func startChromium(c config, data, wasmExec string) (*browser, error) {
@@ -373,8 +489,8 @@ func startChromium(c config, data, wasmExec string) (*browser, error) {
 	b := &browser{
 		ctx:      ctx,
 		url:      "http://" + ln.Addr().String() + "/index.html",
-		timeout:  c.timeout,
 		budgetMs: c.budget.Milliseconds(),
+		verbose:  c.verbose,
 		close: func() {
 			cancelTab()
 			cancelAlloc()
@@ -393,17 +509,6 @@ func startChromium(c config, data, wasmExec string) (*browser, error) {
 		b.close()
 		return nil, fmt.Errorf("starting %s: %v", c.chromium, err)
 	}
-	if c.verbose {
-		msgs := chromedp.Console(ctx)
-		go func() {
-			for m, err := range msgs {
-				if err != nil {
-					return
-				}
-				log.Printf("console: %s", m)
-			}
-		}()
-	}
 	out, err := exec.Command(c.chromium, "--version").Output()
 	if err != nil {
 		return nil, err
@@ -412,22 +517,64 @@ func startChromium(c config, data, wasmExec string) (*browser, error) {
 	return b, nil
 }
 
-// run loads a fresh page and runs one peer on one preset in it.
-func (b *browser) run(peer, preset string) (*result, error) {
-	ctx, cancel := context.WithTimeout(b.ctx, b.timeout)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate(b.url)); err != nil {
-		return nil, err
+// start opens a tab and runs one peer on one preset in it; stop closes
+// the tab, even when its page is still busy.
+func (b *browser) start(peer, preset string) (<-chan report, func() string, error) {
+	tab, cancel := chromedp.NewContext(b.ctx)
+	// The first action creates the tab: it must not run under a timeout of
+	// its own (that would close the tab), so wait for it here.
+	nav := make(chan error, 1)
+	go func() { nav <- chromedp.Do(tab, chromedp.Navigate(b.url)) }()
+	var err error
+	select {
+	case err = <-nav:
+	case <-time.After(60 * time.Second):
+		err = fmt.Errorf("loading %s: no answer after 60s", b.url)
 	}
-	cfg, _ := json.Marshal(map[string]any{"peer": peer, "preset": preset, "budget": b.budgetMs})
-	r, err := chromedp.Run(ctx, chromedp.Evaluate[*result]("runBench("+string(cfg)+")", chromedp.EvalAwaitPromise))
 	if err != nil {
-		return nil, err
+		cancel()
+		return nil, nil, err
 	}
-	if r == nil {
-		return nil, fmt.Errorf("no result")
+	reports := make(chan report)
+	done := make(chan struct{})
+	msgs := chromedp.Console(tab)
+	go func() {
+		defer close(reports)
+		for m, err := range msgs {
+			if err != nil {
+				if b.verbose {
+					log.Printf("console: %v", err)
+				}
+				return
+			}
+			if b.verbose && !strings.HasPrefix(m.Text, "REPORT ") {
+				log.Printf("console: %s", m.Text)
+			}
+			if rep, ok := parseReport(m.Text); ok {
+				select {
+				case reports <- rep:
+				case <-done:
+					return
+				}
+			}
+		}
+	}()
+	cfg, _ := json.Marshal(map[string]any{"peer": peer, "preset": preset, "budget": b.budgetMs})
+	// Start the run without waiting for it: its results come as console
+	// messages.
+	ctx, cancelEval := context.WithTimeout(tab, 60*time.Second)
+	defer cancelEval()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("runBench("+string(cfg)+"), true")); err != nil {
+		close(done)
+		cancel()
+		return nil, nil, err
 	}
-	return r, nil
+	stop := func() string {
+		close(done)
+		cancel()
+		return "the page stopped reporting"
+	}
+	return reports, stop, nil
 }
 
 // esModules serves the npm packages in dir, resolving the extensionless
@@ -452,8 +599,15 @@ func esModules(dir string) http.Handler {
 
 var notRegistered = regexp.MustCompile(`Kernel '(\w+)' not registered`)
 
-// cell formats one measurement: examples/s, or milliseconds for latency.
-func cell(t *task, latency bool) string {
+// cell formats one measurement: examples/s, or milliseconds for latency;
+// units is the examples in one call.
+func cell(t *task, latency bool, units int) string {
+	if t.Stopped > 0 {
+		if latency {
+			return fmt.Sprintf("> %.0f s (stopped)", t.Stopped)
+		}
+		return fmt.Sprintf("< %s (stopped)", number(float64(units)/t.Stopped))
+	}
 	if t.Error != "" {
 		if m := notRegistered.FindStringSubmatch(t.Error); m != nil {
 			return "cannot: no " + m[1] + " kernel"
@@ -497,7 +651,13 @@ func number(v float64) string {
 }
 
 // ratio is how many times faster cnnplay is than the peer.
-func ratio(cnn, peer *task, latency bool) string {
+func ratio(cnn, peer *task, latency bool, units int) string {
+	if peer.Stopped > 0 && cnn.Error == "" && cnn.Value > 0 {
+		if latency {
+			return fmt.Sprintf("> %.3gx", peer.Stopped*1000/cnn.Value)
+		}
+		return fmt.Sprintf("> %.3gx", cnn.Value/(float64(units)/peer.Stopped))
+	}
 	if cnn.Error != "" || peer.Error != "" || cnn.Value <= 0 || peer.Value <= 0 {
 		return "–"
 	}
@@ -545,15 +705,16 @@ func printTable(w io.Writer, c config, versions map[string]string, all map[strin
 				}
 				row := []string{env, preset, title}
 				lat := tk.id == "latency"
+				units := map[string]int{"train": batch[preset], "infer100": 100, "latency": 1}[tk.id]
 				var cnn *task
 				if r := res["cnnplay"]; r != nil {
 					cnn = r.task(tk.id)
 				}
 				for _, id := range shown {
 					t := res[id].task(tk.id)
-					row = append(row, cell(t, lat))
+					row = append(row, cell(t, lat, units))
 					if !strings.HasPrefix(id, "cnnplay") && cnn != nil {
-						row = append(row, ratio(cnn, t, lat))
+						row = append(row, ratio(cnn, t, lat, units))
 					}
 				}
 				rows = append(rows, row)
@@ -592,6 +753,7 @@ func printTable(w io.Writer, c config, versions map[string]string, all map[strin
 
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "* one cold call: too slow to repeat within the budget, so it includes start-up costs.")
+	fmt.Fprintf(w, "(stopped): no call finished within the limit (%v); the bound assumes the first call would have ended then.\n", c.limit)
 	for _, env := range c.envs {
 		for _, id := range shown {
 			var infos []string
@@ -609,10 +771,14 @@ func printTable(w io.Writer, c config, versions map[string]string, all map[strin
 		for _, preset := range c.presets {
 			for _, id := range shown {
 				r := all[env][preset][id]
+				var seen []string
 				for _, tk := range tasks {
-					if t := r.task(tk.id); t.Error != "" && (tk.id == "train" || t.Error != r.task("train").Error) {
-						fmt.Fprintf(w, "%s, %s net, %s, %s: %s\n", env, preset, id, tk.id, t.Error)
+					t := r.task(tk.id)
+					if t.Error == "" || t.Stopped > 0 || strings.HasPrefix(t.Error, "not run") || contains(seen, t.Error) {
+						continue
 					}
+					seen = append(seen, t.Error)
+					fmt.Fprintf(w, "%s, %s net, %s, %s: %s\n", env, preset, id, tk.id, t.Error)
 				}
 			}
 		}

@@ -1,7 +1,8 @@
 // Runs one peer of the benchmark in node: node node.js '<json config>'.
 // The config names the npm cache (npm), the data folder (data), cnnplay's
 // wasm and the toolchain's wasm_exec.js (wasm, wasmExec), and the peer,
-// preset and time budget per task. It prints one line, "RESULT <json>".
+// preset and time budget per task. It prints a line "REPORT <key> <json>"
+// for each result as it comes (see run in web/bench.js).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -20,6 +21,9 @@ if (cfg.peer === 'convnetjs') globalThis.convnetjs = npmRequire('convnetjs');
 require('./web/bench.js');
 
 const env = {
+  report(key, value) {
+    process.stdout.write('REPORT ' + key + ' ' + JSON.stringify(value) + '\n');
+  },
   async data(preset) {
     const f32 = fs.readFileSync(path.join(cfg.data, preset + '.f32'));
     const labels = new Uint8Array(fs.readFileSync(path.join(cfg.data, 'labels.u8')));
@@ -47,10 +51,7 @@ const env = {
   },
 };
 
-globalThis.cnnBench.run(env, cfg).then((out) => {
-  process.stdout.write('RESULT ' + JSON.stringify(out) + '\n');
-  process.exit(0);
-}, (e) => {
-  process.stdout.write('RESULT ' + JSON.stringify({ peer: cfg.peer, preset: cfg.preset, error: String(e && e.stack || e) }) + '\n');
-  process.exit(0);
+globalThis.cnnBench.run(env, cfg).then(() => process.exit(0), (e) => {
+  env.report('error', String((e && e.stack) || e));
+  process.exit(1);
 });

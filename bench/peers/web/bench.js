@@ -214,29 +214,36 @@
     throw new Error('unknown peer ' + name);
   }
 
-  // run benchmarks one peer on one preset: training examples/s at the
-  // preset's batch size, inference examples/s in batches of 100, and
-  // milliseconds for one image. A task that fails says why.
+  // The tasks, in the order they run: training last, since it is the one a
+  // slow library may not finish in time (the driver then stops it and keeps
+  // what was reported).
+  const taskOrder = ['infer100', 'latency', 'train'];
+
+  // run benchmarks one peer on one preset: inference examples/s in batches
+  // of 100, milliseconds for one image, and training examples/s at the
+  // preset's batch size. A task that fails says why. Each piece is passed
+  // to env.report(key, value) as soon as it is known (key "info", "error",
+  // a task name, then "done"), and the whole is returned.
   async function run(env, cfg) {
     const p = Object.assign({ name: cfg.preset }, presets[cfg.preset]);
-    const data = await env.data(cfg.preset);
     const out = { peer: cfg.peer, preset: cfg.preset };
+    const report = async (key, value) => {
+      out[key] = value;
+      env.report(key, value);
+      await new Promise((resolve) => setTimeout(resolve, 0)); // let it out
+    };
     let peer;
     try {
+      const data = await env.data(cfg.preset);
       peer = await makePeer(env, cfg.peer, p, data);
     } catch (e) {
-      out.error = String((e && e.message) || e);
+      await report('error', String((e && e.message) || e));
+      await report('done', true);
       return out;
     }
-    out.info = peer.info;
+    await report('info', peer.info);
     const budget = cfg.budget || 3000;
     const tasks = {
-      train() {
-        let step = 0;
-        const r = measure(() => peer.train(step++), budget);
-        r.value = (p.batch * 1000) / r.ms;
-        return r;
-      },
       infer100() {
         let start = 0;
         const r = measure(() => { peer.infer(start, 100); start += 100; }, budget);
@@ -249,16 +256,25 @@
         r.value = r.ms;
         return r;
       },
+      train() {
+        let step = 0;
+        const r = measure(() => peer.train(step++), budget);
+        r.value = (p.batch * 1000) / r.ms;
+        return r;
+      },
     };
-    for (const task of cfg.tasks || Object.keys(tasks)) {
+    for (const task of taskOrder) {
+      let r;
       try {
-        out[task] = tasks[task]();
+        r = tasks[task]();
       } catch (e) {
-        out[task] = { error: String((e && e.message) || e) };
+        r = { error: String((e && e.message) || e) };
       }
+      await report(task, r);
     }
+    await report('done', true);
     return out;
   }
 
-  root.cnnBench = { run, presets, measure };
+  root.cnnBench = { run, presets, measure, taskOrder };
 })(typeof globalThis !== 'undefined' ? globalThis : this);
