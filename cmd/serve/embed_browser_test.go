@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -275,8 +276,18 @@ func TestBrowserOffline(t *testing.T) {
 // cmd/serve, which gzips.
 func TestBrowserEmbedLoad(t *testing.T) {
 	_, static := staticSite(t)
-	served := httptest.NewServer(newHandler(options{Assets: web.Assets()}))
+	h := newHandler(options{Assets: web.Assets()})
+	var acceptEncoding atomic.Value
+	served := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/web/app.wasm") {
+			acceptEncoding.Store(r.Header.Get("Accept-Encoding"))
+		}
+		h.ServeHTTP(w, r)
+	}))
 	defer served.Close()
+	defer func() {
+		t.Logf("Chromium asked cmd/serve for app.wasm with Accept-Encoding: %v", acceptEncoding.Load())
+	}()
 	views := []struct{ view, ready string }{
 		{"draw", `document.getElementById("embed").dataset.ready`},
 		{"filters", `(() => { const e = document.getElementById("view-filters"); return e && Number(e.dataset.updates) >= 1; })()`},
