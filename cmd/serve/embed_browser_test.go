@@ -91,6 +91,27 @@ func drawInFrame(t *testing.T, b *browsertest.Browser, frame, sel string, pts []
 	b.Do(t, steps...)
 }
 
+// waitSettled polls a JavaScript expression until it is truthy, like
+// Browser.WaitFor, but takes an evaluation error (the page's context being
+// replaced while it loads, which happened now and then as the service
+// worker took control) as "not yet".
+func waitSettled(t *testing.T, b *browsertest.Browser, expr string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var last error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.Ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Boolean("+expr+")"))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("waiting %v for %s (last error: %v)", timeout, expr, last)
+}
+
 // sevenStroke is a digit 7 as fractions of the canvas.
 var sevenStroke = [][2]float64{{0.25, 0.2}, {0.75, 0.2}, {0.45, 0.85}}
 
@@ -243,8 +264,8 @@ func TestBrowserOffline(t *testing.T) {
 	base := "http://" + ln.Addr().String()
 	b := browsertest.Start(t)
 	b.Navigate(t, base+"/")
-	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 60*time.Second)
-	b.WaitFor(t, `navigator.serviceWorker.controller !== null`, 60*time.Second)
+	waitSettled(t, b, `document.getElementById("prediction-panel").dataset.ready`, 60*time.Second)
+	waitSettled(t, b, `navigator.serviceWorker.controller !== null`, 60*time.Second)
 	n := browsertest.Eval[int](t, b, `caches.keys().then(ks => caches.open(ks[0])).then(c => c.keys()).then(r => r.length)`)
 	t.Logf("service worker cache holds %d responses", n)
 	srv.Close()
