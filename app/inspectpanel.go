@@ -63,6 +63,7 @@ type inspectPanel struct {
 	Model *model.Model // the page's current model; nil while loading
 	Digit []float32    // the drawing as the network sees it (28x28), or nil
 	Tab   string       // when set, the only view shown, without the tab bar (embeds)
+	Start string       // the tab shown first (a shared link's view); "" for feature maps
 
 	tab    string
 	net    *nn.Network // a copy of Model's network for the views
@@ -98,6 +99,9 @@ func (ip *inspectPanel) Render() app.UI {
 	ip.sync()
 	if ip.Tab != "" {
 		ip.tab = ip.Tab
+	}
+	if ip.tab == "" {
+		ip.tab = ip.Start
 	}
 	if ip.tab == "" {
 		ip.tab = inspectTabMaps

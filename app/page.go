@@ -51,6 +51,7 @@ func (p *page) OnMount(ctx app.Context) {
 	if p.model != nil {
 		return
 	}
+	p.showLinkView(ctx)
 	ctx.Async(func() {
 		m, err := fetchModel(digitsModelURL)
 		ctx.Dispatch(func(ctx app.Context) {
@@ -114,7 +115,7 @@ func (p *page) Render() app.UI {
 						Body(
 							app.H2().
 								Text("Inside the network"),
-							&inspectPanel{Model: p.model, Digit: p.pred.digit},
+							&inspectPanel{Model: p.model, Digit: p.pred.digit, Start: p.link.inspectTab()},
 						),
 					newTrainPanel().
 						Link(&p.link).
@@ -195,4 +196,20 @@ func inkedPixels(rgba []byte) int {
 		}
 	}
 	return n
+}
+
+// showLinkView scrolls to the panel of the view a shared link names.
+func (p *page) showLinkView(ctx app.Context) {
+	id := map[string]string{"": "", "draw": pageID, "train": trainPanelID}[p.link.View]
+	if p.link.View != "" && id == "" {
+		id = inspectPanelID
+	}
+	if id == "" || id == pageID {
+		return
+	}
+	ctx.Defer(func(ctx app.Context) {
+		if e := app.Window().GetElementByID(id); e.Truthy() {
+			e.Call("scrollIntoView")
+		}
+	})
 }

@@ -248,6 +248,13 @@ func TestBrowserSharedLink(t *testing.T) {
 		t.Errorf("hostile embed: __pwned, view, notes = %s", got)
 	}
 	b.Screenshot(t, "embed-notes")
+
+	// On the whole page, a view opens its tab.
+	b.Navigate(t, srv.URL+"/?view=filters")
+	b.WaitFor(t, `(() => { const e = document.getElementById("view-filters"); return e && Number(e.dataset.updates) >= 1; })()`, 30*time.Second)
+	if sel := browsertest.Eval[string](t, b, `document.getElementById("inspect-tab-filters").getAttribute("aria-selected")`); sel != "true" {
+		t.Errorf("view=filters: the filters tab is not selected (%q)", sel)
+	}
 	b.AssertNoErrors(t)
 }
 
