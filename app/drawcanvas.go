@@ -68,7 +68,9 @@ type drawCanvas struct {
 
 	// OnChange receives the canvas pixels: w*h*4 bytes of RGBA, row-major,
 	// transparent background, ink opaque (alpha is the ink coverage). The
-	// slice is reused: it is only valid during the call.
+	// slice is reused: it is only valid during the call. The canvas does not
+	// update its parents after OnChange while drawing: OnChange updates what
+	// it changes.
 	OnChange func(ctx app.Context, rgba []byte, w, h int)
 
 	strokes [][]point // finished strokes, oldest first
@@ -191,7 +193,10 @@ func (c *drawCanvas) listenPointer(ctx app.Context, canvas app.Value) {
 			handled, ended = c.pointerUp(e), true
 		}
 		if handled {
-			ctx.Emit(func() { c.changed(ctx, ended) })
+			// Only the canvas updates: OnChange updates what it changes
+			// itself (the page updates just its live panels), so the
+			// whole page is not re-rendered at the pen's rate.
+			ctx.Dispatch(func(ctx app.Context) { c.changed(ctx, ended) })
 		}
 		return nil
 	})
@@ -309,8 +314,7 @@ func (c *drawCanvas) changed(ctx app.Context, now bool) {
 		if !c.pending || c.gen != gen || !c.Mounted() {
 			return
 		}
-		// Emit so that the parents, which OnChange may change, re-render.
-		ctx.Emit(func() { c.sendChange(ctx) })
+		c.sendChange(ctx)
 	}
 	if wait := changeInterval - time.Since(c.lastSent); wait > 0 {
 		ctx.After(wait, send)

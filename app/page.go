@@ -28,12 +28,8 @@ type page struct {
 	app.Compo
 
 	model   *model.Model
-	classes []string
-	pred    prediction
-	status  string
-	ink     int    // inked pixels of the drawing last classified
-	ready   string // readyAttr's value once the model is loaded
-	drawing []byte // the latest canvas pixels (RGBA), kept to re-classify
+	live    *livePanels // the prediction and inspect views, and their state
+	drawing []byte      // the latest canvas pixels (RGBA), kept to re-classify
 	dw, dh  int
 	link    Setup    // the setup the page's link asked for (see ParseSetup)
 	notes   []string // what the link asked for that was ignored, and why
@@ -41,8 +37,9 @@ type page struct {
 
 // newPage returns the playground page.
 func newPage() *page {
-	p := &page{status: statusLoad, classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}}
+	p := &page{live: &livePanels{Status: statusLoad, Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}}}
 	p.link, p.notes = ParseSetup(app.Window().URL().RawQuery)
+	p.live.Tab = p.link.inspectTab()
 	return p
 }
 
@@ -56,10 +53,11 @@ func (p *page) OnMount(ctx app.Context) {
 		m, err := fetchModel(digitsModelURL)
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
-				p.status = statusFailed + err.Error()
+				p.live.Status = statusFailed + err.Error()
+				p.live.Update()
 				return
 			}
-			p.ready = strconv.FormatFloat(app.Window().Get("performance").Call("now").Float(), 'f', 1, 64)
+			p.live.Ready = strconv.FormatFloat(app.Window().Get("performance").Call("now").Float(), 'f', 1, 64)
 			p.setModel(m)
 		})
 	})
@@ -98,25 +96,7 @@ func (p *page) Render() app.UI {
 								OnChanged(p.onDrawingChange),
 							&imagePicker{OnImage: p.onImage, OnError: p.onImageError},
 						),
-					app.Section().
-						ID(predPanelID).
-						Class("panel prediction-panel").
-						Aria("label", "Prediction").
-						Attr(inkAttr, p.ink).
-						Attr(readyAttr, p.ready).
-						Body(
-							app.H2().
-								Text("Prediction"),
-							&predictionView{Classes: p.classes, Pred: p.pred, Status: p.status},
-						),
-					app.Section().
-						Class("panel inspect-panel").
-						Aria("label", "Inside the network").
-						Body(
-							app.H2().
-								Text("Inside the network"),
-							&inspectPanel{Model: p.model, Digit: p.pred.digit, Start: p.link.inspectTab()},
-						),
+					p.live,
 					newTrainPanel().
 						Link(&p.link).
 						Current(p.model).
@@ -132,27 +112,34 @@ func (p *page) onModel(ctx app.Context, m *model.Model) { p.setModel(m) }
 // setModel makes m the model that classifies the drawing (the shipped one,
 // a snapshot from training, a loaded file) and re-classifies what is drawn.
 func (p *page) setModel(m *model.Model) {
-	p.model, p.classes = m, m.Classes
-	if p.status == statusLoad {
-		p.status = statusDraw
+	p.model = m
+	p.live.Model, p.live.Classes = m, m.Classes
+	if p.live.Status == statusLoad {
+		p.live.Status = statusDraw
 	}
 	p.classifyDrawing()
+	p.live.Update()
 }
 
 // onDrawingChange classifies the canvas pixels as they change.
+// Only the live panels update (the canvas calls this without updating its
+// parents).
 func (p *page) onDrawingChange(ctx app.Context, rgba []byte, w, h int) {
 	p.drawing, p.dw, p.dh = append(p.drawing[:0], rgba...), w, h
 	p.classifyDrawing()
+	p.live.Update()
 }
 
 // onImage classifies a picture the user chose or dropped, as if drawn.
 func (p *page) onImage(ctx app.Context, name string, rgba []byte, w, h int) {
 	p.drawing, p.dw, p.dh = rgba, w, h
 	p.classifyDrawing()
+	p.live.Update()
 }
 
 func (p *page) onImageError(ctx app.Context, msg string) {
-	p.status = msg
+	p.live.Status = msg
+	p.live.Update()
 }
 
 // onDragOver lets files be dropped on the drawing panel.
@@ -174,17 +161,18 @@ func (p *page) classifyDrawing() {
 	if p.model == nil || p.drawing == nil {
 		return
 	}
-	p.ink = inkedPixels(p.drawing)
+	l := p.live
+	l.Ink = inkedPixels(p.drawing)
 	pred, err := classify(p.model, p.drawing, p.dw, p.dh)
 	switch {
 	case err != nil:
-		p.status = err.Error()
+		l.Status = err.Error()
 	case pred.probs == nil:
-		p.status = statusDraw
+		l.Status = statusDraw
 	default:
-		p.status = ""
+		l.Status = ""
 	}
-	p.pred = pred
+	l.Pred = pred
 }
 
 // inkedPixels counts the pixels of an RGBA buffer whose alpha is not zero.

@@ -45,7 +45,7 @@ func TestBrowserReadsHandwriting(t *testing.T) {
 			for j, p := range s {
 				pts[j] = browsertest.Point{X: p[0] / float64(size), Y: p[1] / float64(size)}
 			}
-			b.DrawStroke(t, "#draw-canvas", kinds[i%len(kinds)], pts...)
+			b.DrawPath(t, "#draw-canvas", kinds[i%len(kinds)], pts...)
 		}
 		waitInk(t, b, 100)
 		got := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`)

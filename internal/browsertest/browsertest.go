@@ -242,22 +242,36 @@ func (b *Browser) DrawStroke(t testing.TB, selector string, kind Pointer, pts ..
 		t.Fatal("DrawStroke: no points")
 	}
 	r := b.Rect(t, selector)
-	abs := func(p Point) (float64, float64) { return r.X + p.X*r.Width, r.Y + p.Y*r.Height }
-
 	// Samples every 3 CSS pixels along the polyline.
-	var xs, ys []float64
-	x0, y0 := abs(pts[0])
-	xs, ys = append(xs, x0), append(ys, y0)
-	for _, p := range pts[1:] {
-		x1, y1 := abs(p)
-		n := int(math.Ceil(math.Hypot(x1-x0, y1-y0) / 3))
-		for i := 1; i <= n; i++ {
-			f := float64(i) / float64(n)
-			xs, ys = append(xs, x0+(x1-x0)*f), append(ys, y0+(y1-y0)*f)
+	dense := []Point{pts[0]}
+	for i, p := range pts[1:] {
+		q := pts[i]
+		n := int(math.Ceil(math.Hypot((p.X-q.X)*r.Width, (p.Y-q.Y)*r.Height) / 3))
+		for j := 1; j <= n; j++ {
+			f := float64(j) / float64(n)
+			dense = append(dense, Point{q.X + (p.X-q.X)*f, q.Y + (p.Y-q.Y)*f})
 		}
-		x0, y0 = x1, y1
 	}
+	b.drawPath(t, r, kind, dense)
+}
 
+// DrawPath draws one stroke with one input event per point, for paths that
+// are already sampled as densely as a real pointer reports (a few pixels
+// apart), such as the recorded drawings in testdata/strokes.
+func (b *Browser) DrawPath(t testing.TB, selector string, kind Pointer, pts ...Point) {
+	t.Helper()
+	if len(pts) == 0 {
+		t.Fatal("DrawPath: no points")
+	}
+	b.drawPath(t, b.Rect(t, selector), kind, pts)
+}
+
+func (b *Browser) drawPath(t testing.TB, r Rect, kind Pointer, pts []Point) {
+	t.Helper()
+	xs, ys := make([]float64, len(pts)), make([]float64, len(pts))
+	for i, p := range pts {
+		xs[i], ys[i] = r.X+p.X*r.Width, r.Y+p.Y*r.Height
+	}
 	var steps []chromedp.Action[chromedp.Void]
 	last := len(xs) - 1
 	if kind == Touch {
