@@ -217,9 +217,12 @@ func (e *embedPage) onModel(ctx app.Context, m *model.Model) {
 	e.classify()
 }
 
+// The canvas does not update its parents while drawing, so the embed
+// updates itself.
 func (e *embedPage) onDrawingChange(ctx app.Context, rgba []byte, w, h int) {
 	e.drawing, e.dw, e.dh = append(e.drawing[:0], rgba...), w, h
 	e.classify()
+	e.Update()
 }
 
 func (e *embedPage) classify() {

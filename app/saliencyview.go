@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/cnnplay/cnnplay/internal/inspect"
 	"github.com/cnnplay/cnnplay/nn"
@@ -37,6 +38,7 @@ type saliencyView struct {
 
 	class int // saliencyPredicted or a class index
 	shown int // the class the maps are for
+	gen   int // counts drawing updates; a pending occlusion checks it
 }
 
 func (v *saliencyView) Render() app.UI {
@@ -90,11 +92,35 @@ func (v *saliencyView) onClass(ctx app.Context, e app.Event) {
 	}
 	v.class = c
 	v.refresh()
+	v.occlude()
 }
 
-func (v *saliencyView) OnMount(ctx app.Context)  { v.class = saliencyPredicted; v.refresh() }
-func (v *saliencyView) OnUpdate(ctx app.Context) { v.refresh() }
+func (v *saliencyView) OnMount(ctx app.Context) {
+	v.class = saliencyPredicted
+	v.refresh()
+	v.occlude()
+}
 
+// OnUpdate follows the drawing: the gradient map at once, the occlusion map
+// (one forward pass per square, hundreds of milliseconds for the shipped
+// model) only once the drawing has rested for occludeDelay, so drawing
+// stays smooth with this tab open.
+func (v *saliencyView) OnUpdate(ctx app.Context) {
+	v.refresh()
+	v.gen++
+	gen := v.gen
+	ctx.After(occludeDelay, func(ctx app.Context) {
+		if gen == v.gen && v.Mounted() {
+			v.occlude()
+		}
+	})
+}
+
+// occludeDelay is how long the drawing must rest before the occlusion map
+// is recomputed.
+const occludeDelay = 300 * time.Millisecond
+
+// refresh paints the input and the gradient saliency of the shown class.
 func (v *saliencyView) refresh() {
 	if v.Net == nil {
 		return
@@ -120,11 +146,18 @@ func (v *saliencyView) refresh() {
 	g := inspect.Gradient(v.Net, v.Digit, 28, 28, class)
 	_, hi := inspect.Range(g)
 	inspectPaint(saliencyGradID, inspectScaleRGBA(inspect.HeatRGBA(make([]byte, 4*28*28), g, hi), 28, 28, saliencyScaleUp), 28*saliencyScaleUp, 28*saliencyScaleUp)
+	inspectMark(saliencyID, t0)
+}
+
+// occlude paints the occlusion map of the class refresh last showed.
+func (v *saliencyView) occlude() {
+	if v.Net == nil || v.Digit == nil || v.shown < 0 {
+		return
+	}
 	t1 := inspectNow()
-	o := inspect.Occlusion(v.Net, v.Digit, 28, 28, class, saliencyPatch, saliencyStride, saliencyBatch)
+	o := inspect.Occlusion(v.Net, v.Digit, 28, 28, v.shown, saliencyPatch, saliencyStride, saliencyBatch)
 	inspectPaint(saliencyOcclID, inspectScaleRGBA(inspect.DivergingRGBA(make([]byte, 4*28*28), o, inspect.MaxAbs(o)), 28, 28, saliencyScaleUp), 28*saliencyScaleUp, 28*saliencyScaleUp)
 	if el := app.Window().GetElementByID(saliencyID); el.Truthy() {
 		el.Call("setAttribute", saliencyOcclMsAttr, strconv.FormatFloat(inspectNow()-t1, 'f', 2, 64))
 	}
-	inspectMark(saliencyID, t0)
 }

@@ -94,12 +94,39 @@ func TestBrowserInspectViews(t *testing.T) {
 	// A confusion cell opens its images.
 	b.Click(t, "#inspect-tab-mistakes")
 	b.WaitFor(t, `document.querySelector("#view-mistakes .confusion-cell")`, 10*time.Second)
-	b.Click(t, `#view-mistakes button.confusion-cell[data-truth="4"][data-pred="9"]`)
+	// The first off-diagonal cell that holds images.
+	cell := browsertest.Eval[string](t, b, `(() => {
+		for (const c of document.querySelectorAll("#view-mistakes button.confusion-cell"))
+			if (c.dataset.truth !== c.dataset.pred && !c.disabled) { c.id = "test-cell"; return c.dataset.truth + "→" + c.dataset.pred; }
+		return "";
+	})()`)
+	if cell == "" {
+		t.Fatal("the confusion matrix has no mistakes to open")
+	}
+	t.Logf("opening confusion cell %s", cell)
+	b.Click(t, "#test-cell")
 	b.WaitFor(t, `document.querySelectorAll("#mistakes-cell canvas").length > 0`, 5*time.Second)
 	time.Sleep(200 * time.Millisecond)
 	if n := browsertest.Eval[int](t, b, inkedCanvasJS("mistakes-cell")); n < 50 {
 		t.Errorf("confusion cell images: %d inked pixels", n)
 	}
 	b.Screenshot(t, "inspect-mistakes-cell")
+
+	// A model trained in the page (the ConvNetJS preset, a few hundred
+	// steps on 2000 images): the views follow its snapshots.
+	for id, v := range map[string]string{"train-limit": "2000", "train-validation": "500", "train-epochs": "1", "train-batch": "20"} {
+		browsertest.Eval[bool](t, b, setFieldJS(id, v))
+	}
+	b.Click(t, "#train-start")
+	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "done"`, 180*time.Second)
+	for _, v := range []struct{ tab, view string }{{"filters", "view-filters"}, {"maps", "view-maps"}, {"saliency", "view-saliency"}} {
+		b.Click(t, "#inspect-tab-"+v.tab)
+		b.WaitFor(t, `(() => { const e = document.getElementById("`+v.view+`"); return e && Number(e.dataset.updates) >= 1; })()`, 10*time.Second)
+		time.Sleep(300 * time.Millisecond)
+		if n := browsertest.Eval[int](t, b, inkedCanvasJS(v.view)); n < 200 {
+			t.Errorf("%s with the model trained in the page: %d inked canvas pixels", v.tab, n)
+		}
+		b.Screenshot(t, "inspect-trained-"+v.tab)
+	}
 	b.AssertNoErrors(t)
 }
