@@ -124,8 +124,12 @@ func trainCmd(args []string) error {
 	if *specFile != "" {
 		arch = *specFile
 	}
-	fmt.Printf("test accuracy %.2f%% (best validation %.2f%% at epoch %d), %s on %s in %s, wrote %s\n",
-		100*res.Acc, 100*bestVal, bestEpoch, arch, *data, time.Since(start).Round(time.Second), *out)
+	best := fmt.Sprintf("best validation %.2f%% at epoch %d", 100*bestVal, bestEpoch)
+	if valSet.N == 0 {
+		best = fmt.Sprintf("no validation set; weights of epoch %d", bestEpoch)
+	}
+	fmt.Printf("test accuracy %.2f%% (%s), %s on %s in %s, wrote %s\n",
+		100*res.Acc, best, arch, *data, time.Since(start).Round(time.Second), *out)
 	return nil
 }
 
