@@ -1,13 +1,11 @@
 package main
 
 import (
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/cnnplay/cnnplay/internal/browsertest"
-	"github.com/cnnplay/cnnplay/web"
 )
 
 // inkedCanvasJS counts, over every canvas inside the element with the
@@ -30,13 +28,8 @@ func inkedCanvasJS(id string) string {
 // something, saves a screenshot of each and logs how long each view's
 // update took in the page.
 func TestBrowserInspectViews(t *testing.T) {
-	if !web.HasAppWasm() {
-		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
-	}
-	b := browsertest.Start(t)
-	srv := httptest.NewServer(newHandler(options{Assets: web.Assets()}))
-	defer srv.Close()
-	b.Navigate(t, srv.URL+"/")
+	b, url := startBrowser(t)
+	b.Navigate(t, url+"/")
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
 	b.WaitFor(t, `document.getElementById("inspect-panel")`, 10*time.Second)
 

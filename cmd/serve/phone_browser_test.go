@@ -1,27 +1,20 @@
 package main
 
 import (
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/cnnplay/cnnplay/internal/browsertest"
-	"github.com/cnnplay/cnnplay/web"
 )
 
 // TestBrowserPhoneLayout loads the page on a phone-sized touch screen: the
 // page is no wider than the screen (wide tables scroll in their panels),
 // and a digit drawn with a finger is read.
 func TestBrowserPhoneLayout(t *testing.T) {
-	if !web.HasAppWasm() {
-		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
-	}
-	b := browsertest.Start(t)
-	srv := httptest.NewServer(newHandler(options{Assets: web.Assets()}))
-	defer srv.Close()
+	b, url := startBrowser(t)
 	b.Do(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
-	b.Navigate(t, srv.URL+"/")
+	b.Navigate(t, url+"/")
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
 	if w := browsertest.Eval[float64](t, b, `document.documentElement.scrollWidth`); w > 390 {
 		t.Errorf("the page is %v px wide on a 390 px screen", w)

@@ -5,16 +5,13 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/cnnplay/cnnplay/internal/browsertest"
 	"github.com/cnnplay/cnnplay/nn/dataset"
-	"github.com/cnnplay/cnnplay/web"
 )
 
 // photoOf saves MNIST test digit i as a photo of paper would look: dark
@@ -53,18 +50,13 @@ func photoOf(t *testing.T, s *dataset.Set, i int) string {
 // file input and checks the page reads them as it reads drawings; a file
 // that is not an image gets a message.
 func TestBrowserClassifiesPicture(t *testing.T) {
-	if !web.HasAppWasm() {
-		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
-	}
 	test, err := dataset.LoadFiles("../../testdata/mnist/t10k-500-images-idx3-ubyte.gz",
 		"../../testdata/mnist/t10k-500-labels-idx1-ubyte.gz", "mnist-test", dataset.MNISTClasses)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := browsertest.Start(t)
-	srv := httptest.NewServer(newHandler(options{Assets: web.Assets()}))
-	defer srv.Close()
-	b.Navigate(t, srv.URL+"/")
+	b, url := startBrowser(t)
+	b.Navigate(t, url+"/")
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
 
 	for i := 0; i < 5; i++ {

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/cnnplay/cnnplay/internal/browsertest"
 	"github.com/cnnplay/cnnplay/internal/strokes"
-	"github.com/cnnplay/cnnplay/web"
 )
 
 // TestBrowserReadsHandwriting replays every stroke drawing of
@@ -17,17 +15,12 @@ import (
 // page shows. It also logs the time to the first possible prediction and what
 // the page transferred.
 func TestBrowserReadsHandwriting(t *testing.T) {
-	if !web.HasAppWasm() {
-		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
-	}
 	size, drawings, err := strokes.Load("../../testdata/strokes/digits.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := browsertest.Start(t)
-	srv := httptest.NewServer(newHandler(options{Assets: web.Assets()}))
-	defer srv.Close()
-	b.Navigate(t, srv.URL+"/")
+	b, url := startBrowser(t)
+	b.Navigate(t, url+"/")
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
 	ready, _ := strconv.ParseFloat(browsertest.Eval[string](t, b, `document.getElementById("prediction-panel").dataset.ready`), 64)
 	t.Logf("navigation to first possible prediction (model loaded): %.0f ms", ready)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/cnnplay/cnnplay/internal/browsertest"
-	"github.com/cnnplay/cnnplay/web"
 )
 
 // frameMeterJS counts animation frames and records the longest gap between
@@ -70,13 +68,8 @@ func loadPage(t *testing.T, b *browsertest.Browser, url string) {
 // saved model loads again after a reload with the same prediction, a
 // corrupt file is refused, and a diverging run is explained.
 func TestBrowserTrain(t *testing.T) {
-	if !web.HasAppWasm() {
-		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
-	}
-	b := browsertest.Start(t)
-	srv := httptest.NewServer(newHandler(options{Assets: web.Assets()}))
-	defer srv.Close()
-	loadPage(t, b, srv.URL+"/")
+	b, url := startBrowser(t)
+	loadPage(t, b, url+"/")
 	browsertest.Eval[bool](t, b, frameMeterJS)
 	drawSeven(t, b)
 
@@ -162,7 +155,7 @@ func TestBrowserTrain(t *testing.T) {
 
 	// Reload: the shipped model classifies; load the file: the trained one
 	// is back, with the same prediction of the same drawing.
-	loadPage(t, b, srv.URL+"/")
+	loadPage(t, b, url+"/")
 	drawSeven(t, b)
 	shippedBars := browsertest.Eval[string](t, b, barsJS)
 	b.Do(t, chromedp.SetUploadFiles("#load-model", []string{file}))
