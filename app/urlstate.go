@@ -297,7 +297,13 @@ func presetOf(spec nn.Spec) string {
 }
 
 func specEqual(a, b nn.Spec) bool {
-	return a.Input == b.Input && a.Mean == b.Mean && a.Std == b.Std && slices.Equal(a.Layers, b.Layers)
+	return sameFrame(a, b) && slices.Equal(a.Layers, b.Layers)
+}
+
+// sameFrame reports whether a and b agree on everything but their layers:
+// input shape, normalisation and initialisation.
+func sameFrame(a, b nn.Spec) bool {
+	return a.Input == b.Input && a.Mean == b.Mean && a.Std == b.Std && a.Init == b.Init
 }
 
 // Query returns the setup as a query string, naming only what differs from
@@ -338,12 +344,12 @@ func (s Setup) Query() string {
 	return encodeQuery(q)
 }
 
-// presetWithInput returns a preset with spec's input and normalisation, on
-// which a link can carry spec's layers.
+// presetWithInput returns a preset with spec's input, normalisation and
+// initialisation, on which a link can carry spec's layers.
 func presetWithInput(spec nn.Spec) string {
 	for _, name := range nn.PresetNames() {
 		p, _ := nn.Preset(name)
-		if p.Input == spec.Input && p.Mean == spec.Mean && p.Std == spec.Std {
+		if sameFrame(p, spec) {
 			return name
 		}
 	}

@@ -108,7 +108,7 @@ func TestArchRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: parseArch(%q): %v", name, text, err)
 		}
-		if got := (nn.Spec{Input: p.Input, Mean: p.Mean, Std: p.Std, Layers: layers}); !specEqual(got, p) {
+		if got := (nn.Spec{Input: p.Input, Mean: p.Mean, Std: p.Std, Init: p.Init, Layers: layers}); !specEqual(got, p) {
 			t.Errorf("%s: %q read back as %+v", name, text, layers)
 		}
 	}

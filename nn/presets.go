@@ -57,7 +57,8 @@ var presets = map[string]Spec{
 	// keras is Keras' mnist_cnn example: conv3x3x32, conv3x3x64, pool 2,
 	// dropout 0.25, dense 128, dropout 0.5, dense 10.
 	"keras": {
-		Input: Shape{28, 28, 1}, Mean: mnistMean, Std: mnistStd,
+		// Keras' mnist_cnn feeds x/255 and starts from Glorot-uniform.
+		Input: Shape{28, 28, 1}, Init: "glorot",
 		Layers: []LayerSpec{
 			{Type: "conv", Filters: 32, Size: 3}, {Type: "relu"},
 			{Type: "conv", Filters: 64, Size: 3}, {Type: "relu"},

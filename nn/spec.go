@@ -28,12 +28,17 @@ type LayerSpec struct {
 }
 
 // Spec declares a whole classifier: the input shape, how raw pixels in [0,1]
-// are normalised ((x-Mean)/Std, Std 0 meaning 1), and the layers, the last of
-// which is softmax.
+// are normalised ((x-Mean)/Std, Std 0 meaning 1), how weights start (Init),
+// and the layers, the last of which is softmax.
 type Spec struct {
-	Input  Shape       `json:"input"`
-	Mean   float32     `json:"mean,omitempty"`
-	Std    float32     `json:"std,omitempty"`
+	Input Shape   `json:"input"`
+	Mean  float32 `json:"mean,omitempty"`
+	Std   float32 `json:"std,omitempty"`
+	// Init picks the weight initialisation: "" (He-normal for layers that
+	// feed a ReLU, Glorot-uniform for the rest), "he" (He-normal
+	// everywhere) or "glorot" (Glorot-uniform everywhere, Keras' default,
+	// which the keras preset uses to reproduce Keras' results).
+	Init   string      `json:"init,omitempty"`
 	Layers []LayerSpec `json:"layers"`
 }
 
@@ -48,8 +53,7 @@ const (
 )
 
 // Build validates spec and returns the network with weights initialised from
-// rng: He-normal for layers that feed a ReLU, Glorot-uniform otherwise, biases
-// zero. Errors name the layer and say what does not fit, for example
+// rng as spec.Init says, biases zero. Errors name the layer and say what does not fit, for example
 // "conv2: 5x5 kernel does not fit a 4x4x16 input".
 func Build(spec Spec, rng *rand.Rand) (*Network, error) {
 	net, err := build(spec)
@@ -119,6 +123,8 @@ func build(spec Spec) (*Network, error) {
 		return nil, fmt.Errorf("input: normalisation mean %v, std %v is not a finite mean and a positive std", spec.Mean, spec.Std)
 	}
 	switch {
+	case spec.Init != "" && spec.Init != "he" && spec.Init != "glorot":
+		return nil, fmt.Errorf("init: unknown initialisation %q (want he or glorot, or none for He before ReLU and Glorot elsewhere)", spec.Init)
 	case len(spec.Layers) == 0:
 		return nil, errors.New("the network has no layers")
 	case len(spec.Layers) > maxLayers:
@@ -249,7 +255,7 @@ func (net *Network) initWeights(rng *rand.Rand) {
 		default:
 			continue
 		}
-		if net.feedsReLU(i) {
+		if net.Spec.Init == "he" || net.Spec.Init == "" && net.feedsReLU(i) {
 			std := math.Sqrt(2 / float64(fanIn))
 			for j := range w.W {
 				w.W[j] = float32(rng.NormFloat64() * std)

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -30,6 +31,45 @@ func TestBuildErrorsNameTheLayer(t *testing.T) {
 		_, err := Build(Spec{Input: in, Layers: c.layers}, rand.New(rand.NewPCG(1, 1)))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("got error %v, want one containing %q", err, c.want)
+		}
+	}
+}
+
+func TestBuildRefusesUnknownInit(t *testing.T) {
+	spec := Spec{Input: Shape{4, 4, 1}, Init: "xavier", Layers: []LayerSpec{{Type: "dense", Units: 2}, {Type: "softmax"}}}
+	if _, err := Build(spec, rand.New(rand.NewPCG(1, 1))); err == nil || !strings.Contains(err.Error(), `init: unknown initialisation "xavier"`) {
+		t.Errorf("got %v", err)
+	}
+}
+
+// TestInitStatistics checks each initialisation's spread on a dense layer
+// that feeds a ReLU: He-normal has standard deviation sqrt(2/fanIn),
+// Glorot-uniform stays within sqrt(6/(fanIn+fanOut)) with standard
+// deviation limit/sqrt(3).
+func TestInitStatistics(t *testing.T) {
+	const fanIn, fanOut = 400, 300
+	he := math.Sqrt(2.0 / fanIn)
+	limit := math.Sqrt(6.0 / (fanIn + fanOut))
+	for _, c := range []struct {
+		init        string
+		std, maxAbs float64
+	}{{"", he, math.Inf(1)}, {"he", he, math.Inf(1)}, {"glorot", limit / math.Sqrt(3), limit}} {
+		spec := Spec{Input: Shape{1, 1, fanIn}, Init: c.init, Layers: []LayerSpec{{Type: "dense", Units: fanOut}, {Type: "relu"}, {Type: "dense", Units: 2}, {Type: "softmax"}}}
+		net, err := Build(spec, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := net.Layers[0].Params()[0].W
+		var sum, sq, maxAbs float64
+		for _, v := range w {
+			sum += float64(v)
+			sq += float64(v) * float64(v)
+			maxAbs = math.Max(maxAbs, math.Abs(float64(v)))
+		}
+		n := float64(len(w))
+		std := math.Sqrt(sq/n - (sum/n)*(sum/n))
+		if math.Abs(std-c.std) > 0.02*c.std || maxAbs > c.maxAbs {
+			t.Errorf("init %q: std %.5f (want %.5f), max |w| %.5f (limit %.5f)", c.init, std, c.std, maxAbs, c.maxAbs)
 		}
 	}
 }
