@@ -15,6 +15,10 @@ import (
 // the user trains or loads another.
 const digitsModelURL = "/web/models/digits.cnn"
 
+// shippedModelURL is the URL of a shipped model (digits, fashion), as a
+// link's model parameter names it.
+func shippedModelURL(name string) string { return "/web/models/" + name + ".cnn" }
+
 // prediction is what the page shows for the current drawing: the 28x28
 // image the network sees and its class probabilities. An empty drawing has
 // neither.
@@ -23,15 +27,15 @@ type prediction struct {
 	probs []float32
 }
 
-// classify runs the same preprocessing as training data went through (see
-// package preprocess) and the model on RGBA pixels from the canvas or an
+// classify runs the same preprocessing as the model's training data went
+// through (see package preprocess: digits or clothing) and the model on RGBA pixels from the canvas or an
 // image file. Nothing drawn is not an error: it gives an empty prediction.
 func classify(m *model.Model, rgba []byte, w, h int) (prediction, error) {
 	gray := preprocess.GrayRGBA(rgba, w, h)
 	if gray == nil {
 		return prediction{}, fmt.Errorf("image data has %d bytes for %dx%d pixels", len(rgba), w, h)
 	}
-	digit, err := preprocess.Digit(gray, w, h)
+	digit, err := preprocess.For(m.Record.Dataset)(gray, w, h)
 	if errors.Is(err, preprocess.ErrEmpty) {
 		return prediction{}, nil
 	}

@@ -59,7 +59,7 @@ func predictCmd(args []string, w io.Writer) error {
 }
 
 // classify reads an image file and runs it through the same preprocessing as
-// the playground's canvas.
+// the playground's canvas (for a Fashion-MNIST model, the one for clothing).
 func classify(m *model.Model, file string) ([]float32, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -71,7 +71,7 @@ func classify(m *model.Model, file string) ([]float32, error) {
 		return nil, fmt.Errorf("not a PNG or JPEG image: %w", err)
 	}
 	gray, w, h := preprocess.Gray(img)
-	digit, err := preprocess.Digit(gray, w, h)
+	digit, err := preprocess.For(m.Record.Dataset)(gray, w, h)
 	if err != nil {
 		return nil, err
 	}

@@ -52,13 +52,46 @@ const (
 // ink. Digit returns ErrEmpty if there is no ink, and an error if
 // len(gray) is not w*h.
 func Digit(gray []float32, w, h int) ([]float32, error) {
-	if w <= 0 || h <= 0 || len(gray) != w*h {
-		return nil, fmt.Errorf("preprocess: picture of %d×%d needs %d pixels, got %d", w, h, max(w, 0)*max(h, 0), len(gray))
+	g, x0, x1, y0, y1, err := inked(gray, w, h)
+	if err != nil {
+		return nil, err
 	}
-	g := slices.Clone(gray)
+	return place(g, w, x0, x1, y0, y1, Box, true), nil
+}
+
+// Item turns the w×h luminance picture gray into a 28×28 image as
+// Fashion-MNIST made its pictures of clothing: the same ink extraction as
+// Digit (light on dark, background removed), but the item's longest side
+// scaled to the whole 28 pixels and its bounding box, not its centre of
+// mass, centred. It returns ErrEmpty if there is nothing in the picture.
+func Item(gray []float32, w, h int) ([]float32, error) {
+	g, x0, x1, y0, y1, err := inked(gray, w, h)
+	if err != nil {
+		return nil, err
+	}
+	return place(g, w, x0, x1, y0, y1, Size, false), nil
+}
+
+// For returns the preprocessing that makes a picture look like the images
+// of the named dataset: Item for "fashion", Digit for "mnist" and anything
+// else (models that do not say what they were trained on are digit models).
+func For(dataset string) func(gray []float32, w, h int) ([]float32, error) {
+	if dataset == "fashion" {
+		return Item
+	}
+	return Digit
+}
+
+// inked returns gray as ink in [0,1] on a zero background, inverted if it
+// was dark on light, and the box [x0,x1)×[y0,y1) that holds the ink.
+func inked(gray []float32, w, h int) (g []float32, x0, x1, y0, y1 int, err error) {
+	if w <= 0 || h <= 0 || len(gray) != w*h {
+		return nil, 0, 0, 0, 0, fmt.Errorf("preprocess: picture of %d×%d needs %d pixels, got %d", w, h, max(w, 0)*max(h, 0), len(gray))
+	}
+	g = slices.Clone(gray)
 	for i, v := range g {
 		if math.IsNaN(float64(v)) {
-			return nil, fmt.Errorf("preprocess: pixel %d is NaN", i)
+			return nil, 0, 0, 0, 0, fmt.Errorf("preprocess: pixel %d is NaN", i)
 		}
 		g[i] = min(max(v, 0), 1)
 	}
@@ -83,11 +116,11 @@ func Digit(gray []float32, w, h int) ([]float32, error) {
 		}
 	}
 	if len(ink) == 0 {
-		return nil, ErrEmpty
+		return nil, 0, 0, 0, 0, ErrEmpty
 	}
 	level := quantile(ink, 0.9)
 	if level < minContrast {
-		return nil, ErrEmpty
+		return nil, 0, 0, 0, 0, ErrEmpty
 	}
 	span := max(level-thr, 1e-3)
 	for i, r := range g {
@@ -96,9 +129,9 @@ func Digit(gray []float32, w, h int) ([]float32, error) {
 
 	x0, x1, y0, y1, ok := inkBox(g, w, h)
 	if !ok {
-		return nil, ErrEmpty
+		return nil, 0, 0, 0, 0, ErrEmpty
 	}
-	return place(g, w, x0, x1, y0, y1), nil
+	return g, x0, x1, y0, y1, nil
 }
 
 // border returns the pixels of a frame around the picture, a few percent of
@@ -257,13 +290,14 @@ func trim(p []float64, total float64) (lo, hi int) {
 	return lo, hi
 }
 
-// place scales the box [x0,x1)×[y0,y1) of the w-wide picture g to fit Box,
-// moves its centre of mass to the centre of the Size×Size field, and
-// resamples it there by area averaging: each output pixel is the integral of
-// the piecewise-constant scaled picture over its square.
-func place(g []float32, w, x0, x1, y0, y1 int) []float32 {
+// place scales the box [x0,x1)×[y0,y1) of the w-wide picture g to fit a
+// box×box square, moves its centre of mass (byMass) or its centre to the
+// centre of the Size×Size field, and resamples it there by area averaging:
+// each output pixel is the integral of the piecewise-constant scaled
+// picture over its square.
+func place(g []float32, w, x0, x1, y0, y1, box int, byMass bool) []float32 {
 	bw, bh := x1-x0, y1-y0
-	s := float64(Box) / float64(max(bw, bh))
+	s := float64(box) / float64(max(bw, bh))
 	// Centre of mass in box coordinates, pixel centres at i+0.5.
 	var m, mx, my float64
 	for y := range bh {
@@ -277,11 +311,14 @@ func place(g []float32, w, x0, x1, y0, y1 int) []float32 {
 	// MNIST puts the centre of mass at pixel (14, 14) counting from 0: its
 	// centre is at 14.5 with pixel centres at i+0.5 (the mean over the MNIST
 	// test set is 14.51, 14.48 in these coordinates).
-	const c = Size/2 + 0.5
+	c := Size/2 + 0.5
 	// Sub-pixel placement: moving by whole pixels as MNIST did is sharper,
 	// but a centre of mass near a half pixel then flips a whole pixel either
 	// way; over the MNIST test digits photographed again, the worst
 	// correlation with the originals was 0.59 that way and 0.86 this way.
+	if !byMass { // the box's centre to the field's centre
+		mx, my, m, c = float64(bw)/2, float64(bh)/2, 1, Size/2
+	}
 	ox := min(max(c-mx/m*s, 0), Size-float64(bw)*s)
 	oy := min(max(c-my/m*s, 0), Size-float64(bh)*s)
 	wx := weights(bw, s, ox)

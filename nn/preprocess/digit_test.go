@@ -307,3 +307,44 @@ func TestGray(t *testing.T) {
 		t.Errorf("Gray YCbCr: %v", got)
 	}
 }
+
+// TestFashionPhoto photographs Fashion-MNIST test pictures as dark items on
+// light paper, 6 times their size, and checks that Item gives back
+// pictures close to the originals, which fill the 28×28 field along their
+// longest side.
+func TestFashionPhoto(t *testing.T) {
+	d := dataset.FashionDir
+	s, err := dataset.LoadFiles(filepath.Join(d, dataset.TestImagesFile), filepath.Join(d, dataset.TestLabelsFile), "fashion-test", dataset.FashionClasses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const w, h, k, n = 300, 220, 6, 50
+	worst, sum := 1.0, 0.0
+	for i := range n {
+		orig := s.Image(i)
+		out, err := Item(photo(orig, k, w, h, 20+2*i, 10+i/3, uint64(i)), w, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := corr(out, orig)
+		worst = min(worst, c)
+		sum += c
+		if c < 0.6 { // dark, textured coats lose most to the ink threshold
+			t.Errorf("test image %d (%s): correlation %.3f", i, s.Classes[s.Labels[i]], c)
+		}
+	}
+	if sum/n < 0.85 {
+		t.Errorf("mean correlation %.3f", sum/n)
+	}
+	t.Logf("correlation over %d Fashion-MNIST pictures: mean %.3f, worst %.3f", n, sum/n, worst)
+	// The digit preprocessing, which shrinks to 20×20 and centres by mass,
+	// is the wrong one for these pictures: it must do measurably worse.
+	var digitSum float64
+	for i := range n {
+		out, _ := Digit(photo(s.Image(i), k, w, h, 20+2*i, 10+i/3, uint64(i)), w, h)
+		digitSum += corr(out, s.Image(i))
+	}
+	if digitSum >= sum {
+		t.Errorf("Digit's mean correlation %.3f is no worse than Item's %.3f", digitSum/n, sum/n)
+	}
+}
