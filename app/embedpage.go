@@ -15,10 +15,9 @@ const PathEmbed = "/embed.html"
 // data-view, data-theme and, once the model is loaded, data-ready (the page
 // time, ms, at which the view became usable).
 const (
-	embedID      = "embed"
-	linkNotesID  = "link-notes"
-	embedOpenID  = "embed-open"
-	embedModelFn = "/web/models/"
+	embedID     = "embed"
+	linkNotesID = "link-notes"
+	embedOpenID = "embed-open"
 )
 
 // embedPage shows one view of the playground, chosen by the query (see
@@ -64,7 +63,7 @@ func newEmbedPage() *embedPage {
 }
 
 // modelURL is the shipped model the setup names.
-func (e *embedPage) modelURL() string { return embedModelFn + e.setup.Model + ".cnn" }
+func (e *embedPage) modelURL() string { return shippedModelURL(e.setup.Model) }
 
 // OnMount loads the model the setup names and starts telling the host
 // page the embed's height.

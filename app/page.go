@@ -18,9 +18,9 @@ const (
 	// ms) at which the model was loaded and prediction became possible.
 	readyAttr    = "data-ready"
 	predPanelID  = "prediction-panel"
-	statusLoad   = "Loading the digits model…"
-	statusDraw   = "Draw a digit in the box."
-	statusFailed = "The digits model could not be loaded: "
+	statusLoad   = "Loading the model…"
+	statusDraw   = "Draw in the box, or classify a picture."
+	statusFailed = "The model could not be loaded: "
 )
 
 // page is the playground: the drawing canvas and the live prediction.
@@ -43,14 +43,15 @@ func newPage() *page {
 	return p
 }
 
-// OnMount loads the shipped digits model in the background.
+// OnMount loads the shipped model the link names (digits unless it says
+// fashion) in the background.
 func (p *page) OnMount(ctx app.Context) {
 	if p.model != nil {
 		return
 	}
 	p.showLinkView(ctx)
 	ctx.Async(func() {
-		m, err := fetchModel(digitsModelURL)
+		m, err := fetchModel(shippedModelURL(p.link.Model))
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				p.live.Status = statusFailed + err.Error()
