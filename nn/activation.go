@@ -23,9 +23,7 @@ func (l *Activation) Forward(out, in []float32, n int, _ Pass) {
 	out = out[:len(in)]
 	switch l.kind {
 	case "relu":
-		for i, v := range in {
-			out[i] = max(v, 0)
-		}
+		vec.relu(out, in)
 	case "leakyrelu":
 		for i, v := range in {
 			if v < 0 {
@@ -53,12 +51,7 @@ func (l *Activation) Backward(din, dout, in, out []float32, n int) {
 	out = out[:len(dout)]
 	switch l.kind {
 	case "relu":
-		for i, g := range dout {
-			if out[i] <= 0 {
-				g = 0
-			}
-			din[i] = g
-		}
+		vec.reluBackward(din, dout, out)
 	case "leakyrelu":
 		in = in[:len(dout)]
 		for i, g := range dout {

@@ -24,11 +24,12 @@ func BenchmarkTrain(b *testing.B) {
 				labels[i] = uint8(i % 10)
 			}
 			b.ResetTimer()
+			cpu := cpuSeconds()
 			for i := 0; i < b.N; i++ {
 				net.Gradient(x, labels, c.batch, Pass{Train: true, Rand: rng})
 				opt.Step()
 			}
-			b.ReportMetric(float64(b.N*c.batch)/b.Elapsed().Seconds(), "examples/s")
+			reportRate(b, c.batch, cpu)
 		})
 	}
 }
@@ -43,10 +44,11 @@ func BenchmarkInfer(b *testing.B) {
 				net, _ := Build(spec, rng)
 				x := randSlice(rng, batch*spec.Input.Size())
 				b.ResetTimer()
+				cpu := cpuSeconds()
 				for i := 0; i < b.N; i++ {
 					net.Forward(x, batch, Pass{})
 				}
-				b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "examples/s")
+				reportRate(b, batch, cpu)
 			})
 		}
 	}
@@ -68,5 +70,66 @@ func BenchmarkGemm(b *testing.B) {
 			}
 			b.ReportMetric(2*float64(c.m*c.n*c.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
+	}
+}
+
+// BenchmarkLayers times each layer's forward and backward pass on a training
+// batch of the convnetjs and keras presets, in milliseconds per batch, so a
+// training step can be broken down by layer and phase.
+func BenchmarkLayers(b *testing.B) {
+	for _, c := range []struct {
+		preset string
+		batch  int
+	}{{"convnetjs", 20}, {"keras", 128}} {
+		spec, _ := Preset(c.preset)
+		rng := rand.New(rand.NewPCG(1, 1))
+		net, _ := Build(spec, rng)
+		x := randSlice(rng, c.batch*spec.Input.Size())
+		labels := make([]uint8, c.batch)
+		p := Pass{Train: true, Rand: rng}
+		net.Gradient(x, labels, c.batch, p)
+		for i, l := range net.Layers {
+			in, din := x, []float32(nil)
+			if i > 0 {
+				in, din = net.acts[i-1], net.grads[i-1]
+			}
+			name := fmt.Sprintf("%s/%d-%s", c.preset, i, l.Name())
+			b.Run(name+"/fwd", func(b *testing.B) {
+				cpu := cpuSeconds()
+				for b.Loop() {
+					l.Forward(net.acts[i], in, c.batch, p)
+				}
+				reportBatch(b, cpu)
+			})
+			if _, ok := l.(*Softmax); ok {
+				continue // fused with the loss in training
+			}
+			b.Run(name+"/bwd", func(b *testing.B) {
+				cpu := cpuSeconds()
+				for b.Loop() {
+					l.Backward(din, net.grads[i], in, net.acts[i], c.batch)
+				}
+				reportBatch(b, cpu)
+			})
+		}
+	}
+}
+
+// reportRate reports examples/s by the wall clock and, where the process's
+// CPU time is known, cpu-examples/s by it (since cpu0, taken when timing
+// began): on a loaded machine the second is the steadier measure.
+func reportRate(b *testing.B, batch int, cpu0 float64) {
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "examples/s")
+	if cpu0 > 0 {
+		b.ReportMetric(float64(b.N*batch)/(cpuSeconds()-cpu0), "cpu-examples/s")
+	}
+}
+
+// reportBatch reports milliseconds per batch by the wall clock and by CPU
+// time (see reportRate).
+func reportBatch(b *testing.B, cpu0 float64) {
+	b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/batch")
+	if cpu0 > 0 {
+		b.ReportMetric((cpuSeconds()-cpu0)*1e3/float64(b.N), "cpu-ms/batch")
 	}
 }

@@ -14,6 +14,7 @@ type Conv2D struct {
 	k, stride int
 	pad       int
 	w, b      *Param
+	geom      convGeom
 	patches   []float32 // im2col buffer for one example: OH*OW × k*k*in.C
 	dpatches  []float32
 	mm        gemmScratch
@@ -25,8 +26,9 @@ func newConv2D(name string, in Shape, filters, k, stride, pad int) *Conv2D {
 	return &Conv2D{
 		name: name, in: in, out: Shape{oh, ow, filters},
 		k: k, stride: stride, pad: pad,
-		w: newParam(name+".w", true, k, k, in.C, filters),
-		b: newParam(name+".b", false, filters),
+		geom: convGeom{in.H, in.W, in.C, k, stride, pad, oh, ow},
+		w:    newParam(name+".w", true, k, k, in.C, filters),
+		b:    newParam(name+".b", false, filters),
 	}
 }
 
@@ -44,10 +46,10 @@ func (l *Conv2D) Forward(out, in []float32, n int, _ Pass) {
 	l.patches = grow(l.patches, m*kk)
 	for e := 0; e < n; e++ {
 		o := out[e*m*f : (e+1)*m*f]
-		l.im2col(l.patches, in[e*l.in.Size():(e+1)*l.in.Size()])
+		vec.im2col(l.patches, in[e*l.in.Size():(e+1)*l.in.Size()], &l.geom)
 		l.mm.gemm(m, f, kk, l.patches, kk, 1, l.w.W, f, 1, o, f, false)
-		addBias(o, l.b.W)
 	}
+	vec.addBias(out, l.b.W)
 }
 
 // Backward: dout n×OH×OW×F → din n×H×W×C, dW += patchesᵀ·dout, db += Σ dout.
@@ -57,105 +59,16 @@ func (l *Conv2D) Backward(din, dout, in, _ []float32, n int) {
 	l.dpatches = grow(l.dpatches, m*kk)
 	for e := 0; e < n; e++ {
 		d := dout[e*m*f : (e+1)*m*f]
-		l.im2col(l.patches, in[e*l.in.Size():(e+1)*l.in.Size()])
+		vec.im2col(l.patches, in[e*l.in.Size():(e+1)*l.in.Size()], &l.geom)
 		l.mm.gemm(kk, f, m, l.patches, 1, kk, d, f, 1, l.w.G, f, true)
-		sumRows(l.b.G, d)
 		if din != nil {
 			l.mm.gemm(m, kk, f, d, f, 1, l.w.W, 1, f, l.dpatches, kk, false)
-			x := din[e*l.in.Size() : (e+1)*l.in.Size()]
-			clear(x)
-			l.col2im(x, l.dpatches)
+			vec.col2im(din[e*l.in.Size():(e+1)*l.in.Size()], l.dpatches, &l.geom)
 		}
 	}
-}
-
-// im2col writes one example's patch matrix: row (oy*OW+ox) holds the k×k×C
-// window at that output position, zeros where it hangs over the padding.
-func (l *Conv2D) im2col(dst, src []float32) {
-	c, k, run := l.in.C, l.k, l.k*l.in.C
-	row := 0
-	for oy := 0; oy < l.out.H; oy++ {
-		for ox := 0; ox < l.out.W; ox++ {
-			x0 := ox*l.stride - l.pad
-			for ky := 0; ky < k; ky++ {
-				d := dst[row+ky*run : row+(ky+1)*run]
-				iy := oy*l.stride - l.pad + ky
-				if iy < 0 || iy >= l.in.H {
-					clear(d)
-					continue
-				}
-				base := iy * l.in.W
-				if x0 >= 0 && x0+k <= l.in.W {
-					copy(d, src[(base+x0)*c:(base+x0+k)*c])
-					continue
-				}
-				for kx := 0; kx < k; kx++ {
-					ix := x0 + kx
-					if ix < 0 || ix >= l.in.W {
-						clear(d[kx*c : (kx+1)*c])
-					} else {
-						copy(d[kx*c:(kx+1)*c], src[(base+ix)*c:(base+ix+1)*c])
-					}
-				}
-			}
-			row += k * run
-		}
-	}
-}
-
-// col2im adds the rows of a patch-gradient matrix back onto the input
-// positions they were copied from; the inverse scatter of im2col.
-func (l *Conv2D) col2im(dst, src []float32) {
-	c, k, run := l.in.C, l.k, l.k*l.in.C
-	row := 0
-	for oy := 0; oy < l.out.H; oy++ {
-		for ox := 0; ox < l.out.W; ox++ {
-			x0 := ox*l.stride - l.pad
-			for ky := 0; ky < k; ky++ {
-				iy := oy*l.stride - l.pad + ky
-				if iy < 0 || iy >= l.in.H {
-					continue
-				}
-				s := src[row+ky*run : row+(ky+1)*run]
-				base := iy * l.in.W
-				for kx := 0; kx < k; kx++ {
-					ix := x0 + kx
-					if ix < 0 || ix >= l.in.W {
-						continue
-					}
-					axpy1(dst[(base+ix)*c:(base+ix+1)*c], s[kx*c:(kx+1)*c])
-				}
-			}
-			row += k * run
-		}
-	}
-}
-
-// addBias adds b to every row of x (rows of len(b) values).
-func addBias(x, b []float32) {
-	f := len(b)
-	for i := 0; i+f <= len(x); i += f {
-		r := x[i : i+f : i+f]
-		for j, v := range b {
-			r[j] += v
-		}
-	}
-}
-
-// sumRows adds every row of x (rows of len(dst) values) to dst.
-func sumRows(dst, x []float32) {
-	f := len(dst)
-	for i := 0; i+f <= len(x); i += f {
-		axpy1(dst, x[i:i+f])
-	}
-}
-
-// axpy1 computes dst += x.
-func axpy1(dst, x []float32) {
-	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] += v
-	}
+	// the bias gradient sums the rows of every example in order, as one
+	// call per example would
+	vec.sumRows(l.b.G, dout[:n*m*f])
 }
 
 // convForwardRef is the direct convolution loop Forward is tested against.

@@ -30,14 +30,14 @@ func (l *Dense) Forward(out, in []float32, n int, _ Pass) {
 	checkLen(l.name+" input", len(in), n*i)
 	checkLen(l.name+" output", len(out), n*o)
 	l.mm.gemm(n, o, i, in, i, 1, l.w.W, o, 1, out, o, false)
-	addBias(out, l.b.W)
+	vec.addBias(out, l.b.W)
 }
 
 // Backward: dW += inᵀ·dout, db += Σ dout, din = dout·Wᵀ.
 func (l *Dense) Backward(din, dout, in, _ []float32, n int) {
 	i, o := l.in.Size(), l.out.C
 	l.mm.gemm(i, o, n, in, 1, i, dout, o, 1, l.w.G, o, true)
-	sumRows(l.b.G, dout)
+	vec.sumRows(l.b.G, dout[:n*o])
 	if din != nil {
 		l.mm.gemm(n, i, o, dout, o, 1, l.w.W, 1, o, din, i, false)
 	}

@@ -21,15 +21,16 @@ const gemmKC = 256
 //
 // A kernel may instead set block, which adds the product of a whole packed
 // block (A as m×kc in panels of mr rows, B as kc×n in panels of nr columns)
-// to the m×n matrix C in one call, tiles that overhang m or n included; gemm
-// then calls it once per block (see gemm_js.go). It may also set pack, which
+// to the m×n matrix C in one call, tiles that overhang m or n included, or
+// with acc false overwrites C with it; gemm then calls it once per block,
+// the first with its own acc, and does not clear C itself (see gemm_js.go). It may also set pack, which
 // then replaces packA and packB: pack(dst, rows, kc, w, src, rs, ps) packs
 // rows (at stride rs, steps at stride ps) into panels of w, as
 // packA(dst, rows, kc, w, src, rs, ps) does.
 type microKernel struct {
 	mr, nr int
 	run    func(c []float32, ldc int, pa, pb []float32, kc int)
-	block  func(c []float32, ldc, m, n int, pa, pb []float32, kc int)
+	block  func(c []float32, ldc, m, n int, pa, pb []float32, kc int, acc bool)
 	pack   func(dst []float32, rows, kc, w int, src []float32, rs, ps int)
 }
 
@@ -58,12 +59,12 @@ func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, 
 	if m == 0 || n == 0 {
 		return
 	}
-	if !acc {
+	kernel := kernel // one kernel for the whole product
+	if !acc && (kernel.block == nil || k == 0) {
 		for i := 0; i < m; i++ {
 			clear(c[i*ldc : i*ldc+n])
 		}
 	}
-	kernel := kernel // one kernel for the whole product
 	mr, nr := kernel.mr, kernel.nr
 	mp := (m + mr - 1) / mr
 	np := (n + nr - 1) / nr
@@ -80,7 +81,7 @@ func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, 
 			packB(s.pb, n, kc, nr, b[p0*brs:], brs, bcs)
 		}
 		if kernel.block != nil {
-			kernel.block(c, ldc, m, n, s.pa, s.pb, kc)
+			kernel.block(c, ldc, m, n, s.pa, s.pb, kc, acc || p0 > 0)
 			continue
 		}
 		for jp := 0; jp < np; jp++ {

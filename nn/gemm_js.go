@@ -7,7 +7,9 @@ package nn
 // nn/simd/gemm.wat: Go's compiler emits no SIMD for wasm. The host that
 // starts the Go program (web/worker.js; nn/simd/node_runner.js for tests and
 // benchmarks) instantiates the module with the Go instance's exported memory
-// and sets its exports (gemm, packT, packN) as the global cnnplaySIMD. Where the
+// and sets its exports (gemm, packT, packN, and the loops of vec.go: relu,
+// reluBack, addBias, sumRows, im2col, col2im, maxPool, maxPoolBack) as the
+// global cnnplaySIMD. Where the
 // host did not (an engine without SIMD, go test without -exec, or
 // CNNPLAY_SIMD=0 in the environment), gemm keeps the portable kernel.
 //
@@ -28,6 +30,11 @@ import (
 // The module's exports, if the host installed it.
 var simdGemm, simdPackT, simdPackN js.Value
 
+// simdFn holds the module's other exports, the loops of vecOps.
+var simdFn struct {
+	relu, reluBack, addBias, sumRows, im2col, col2im, maxPool, maxPoolBack js.Value
+}
+
 // simdTile is the module's scratch for tiles overhanging C. The call is
 // synchronous and no Go code runs during it, so one buffer serves all
 // goroutines.
@@ -47,17 +54,26 @@ func init() {
 	if m.Type() != js.TypeObject {
 		return
 	}
-	gemm, packT, packN := m.Get("gemm"), m.Get("packT"), m.Get("packN")
-	for _, f := range []js.Value{gemm, packT, packN} {
-		if f.Type() != js.TypeFunction {
-			return
+	fns := map[string]*js.Value{
+		"gemm": &simdGemm, "packT": &simdPackT, "packN": &simdPackN,
+		"relu": &simdFn.relu, "reluBack": &simdFn.reluBack,
+		"addBias": &simdFn.addBias, "sumRows": &simdFn.sumRows,
+		"im2col": &simdFn.im2col, "col2im": &simdFn.col2im,
+		"maxPool": &simdFn.maxPool, "maxPoolBack": &simdFn.maxPoolBack,
+	}
+	for name := range fns {
+		if m.Get(name).Type() != js.TypeFunction {
+			return // an older or foreign module: keep the portable path
 		}
 	}
-	simdGemm, simdPackT, simdPackN = gemm, packT, packN
-	kernel = simdKernel
+	for name, v := range fns {
+		*v = m.Get(name)
+	}
+	kernel, vec = simdKernel, simdVec
 }
 
-// WasmSIMD reports whether gemm uses the WebAssembly SIMD128 kernel.
+// WasmSIMD reports whether gemm uses the WebAssembly SIMD128 kernel (and
+// the loops of vec.go the module's).
 func WasmSIMD() bool { return kernel.block != nil }
 
 // SetWasmSIMD switches gemm to the SIMD128 kernel (if the host installed
@@ -65,9 +81,9 @@ func WasmSIMD() bool { return kernel.block != nil }
 // SIMD kernel is now in use. Products already running keep their kernel.
 func SetWasmSIMD(on bool) bool {
 	if on && simdGemm.Type() == js.TypeFunction {
-		kernel = simdKernel
+		kernel, vec = simdKernel, simdVec
 	} else {
-		kernel = portableKernel
+		kernel, vec = portableKernel, portableVec
 	}
 	return WasmSIMD()
 }
@@ -76,14 +92,14 @@ func SetWasmSIMD(on bool) bool {
 func addr(p *float32) int { return int(uintptr(unsafe.Pointer(p))) }
 
 // simdBlock checks the bounds the module relies on, then hands it the block.
-func simdBlock(c []float32, ldc, m, n int, pa, pb []float32, kc int) {
+func simdBlock(c []float32, ldc, m, n int, pa, pb []float32, kc int, acc bool) {
 	if m <= 0 || n <= 0 || kc <= 0 {
 		return
 	}
 	_ = c[(m-1)*ldc+n-1]
 	_ = pa[(m+simdMR-1)/simdMR*simdMR*kc-1]
 	_ = pb[(n+simdNR-1)/simdNR*simdNR*kc-1]
-	simdGemm.Invoke(addr(&c[0]), ldc, m, n, addr(&pa[0]), addr(&pb[0]), kc, addr(&simdTile[0]))
+	simdGemm.Invoke(addr(&c[0]), ldc, m, n, addr(&pa[0]), addr(&pb[0]), kc, addr(&simdTile[0]), acc)
 	runtime.KeepAlive(c)
 	runtime.KeepAlive(pa)
 	runtime.KeepAlive(pb)
@@ -110,4 +126,118 @@ func simdPack(dst []float32, rows, kc, w int, src []float32, rs, ps int) {
 	if done := full * w; done < rows {
 		packA(dst[done*kc:], rows-done, kc, w, src[done*rs:], rs, ps)
 	}
+}
+
+// simdVec runs the loops of vec.go in the module. Each checks the bounds
+// the module relies on (it writes wherever it is told), and leaves work too
+// small to repay a call (about a hundred nanoseconds) to the Go loop.
+var simdVec = vecOps{
+	relu:            simdRelu,
+	reluBackward:    simdReluBackward,
+	addBias:         simdAddBias,
+	sumRows:         simdSumRows,
+	im2col:          simdIm2col,
+	col2im:          simdCol2im,
+	maxPool:         simdMaxPool,
+	maxPoolBackward: simdMaxPoolBackward,
+}
+
+// simdMin is the length below which the Go loops are used.
+const simdMin = 64
+
+func simdRelu(out, in []float32) {
+	if len(in) < simdMin {
+		reluForward(out, in)
+		return
+	}
+	out = out[:len(in)]
+	simdFn.relu.Invoke(addr(&out[0]), addr(&in[0]), len(in))
+	runtime.KeepAlive(out)
+	runtime.KeepAlive(in)
+}
+
+func simdReluBackward(din, dout, out []float32) {
+	if len(dout) < simdMin {
+		reluBackward(din, dout, out)
+		return
+	}
+	din, out = din[:len(dout)], out[:len(dout)]
+	simdFn.reluBack.Invoke(addr(&din[0]), addr(&dout[0]), addr(&out[0]), len(dout))
+	runtime.KeepAlive(din)
+	runtime.KeepAlive(dout)
+	runtime.KeepAlive(out)
+}
+
+func simdAddBias(x, b []float32) {
+	f := len(b)
+	if f == 0 || len(x) < simdMin {
+		addBias(x, b)
+		return
+	}
+	rows := len(x) / f
+	simdFn.addBias.Invoke(addr(&x[0]), addr(&b[0]), rows, f)
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(b)
+}
+
+func simdSumRows(dst, x []float32) {
+	f := len(dst)
+	if f == 0 || len(x) < simdMin {
+		sumRows(dst, x)
+		return
+	}
+	rows := len(x) / f
+	simdFn.sumRows.Invoke(addr(&dst[0]), addr(&x[0]), rows, f)
+	runtime.KeepAlive(dst)
+	runtime.KeepAlive(x)
+}
+
+func simdIm2col(dst, src []float32, g *convGeom) {
+	_ = dst[g.oh*g.ow*g.k*g.k*g.c-1]
+	_ = src[g.h*g.w*g.c-1]
+	simdFn.im2col.Invoke(addr(&dst[0]), addr(&src[0]), g.h, g.w, g.c, g.k, g.stride, g.pad, g.oh, g.ow)
+	runtime.KeepAlive(dst)
+	runtime.KeepAlive(src)
+}
+
+func simdCol2im(dst, src []float32, g *convGeom) {
+	_ = dst[g.h*g.w*g.c-1]
+	_ = src[g.oh*g.ow*g.k*g.k*g.c-1]
+	simdFn.col2im.Invoke(addr(&dst[0]), addr(&src[0]), g.h, g.w, g.c, g.k, g.stride, g.pad, g.oh, g.ow)
+	runtime.KeepAlive(dst)
+	runtime.KeepAlive(src)
+}
+
+func simdMaxPool(out []float32, arg []int32, in []float32, n int, g *poolGeom) {
+	if g.c%4 != 0 || n == 0 {
+		maxPoolForward(out, arg, in, n, g)
+		return
+	}
+	size := n * g.oh * g.ow * g.c
+	_ = out[size-1]
+	_ = arg[size-1]
+	_ = in[n*g.h*g.w*g.c-1]
+	// the windows must lie inside the input (poolOut guarantees it)
+	if (g.oh-1)*g.stride+g.size > g.h || (g.ow-1)*g.stride+g.size > g.w {
+		panic("nn: maxPool: windows overhang the input")
+	}
+	simdFn.maxPool.Invoke(addr(&out[0]), addr((*float32)(unsafe.Pointer(&arg[0]))), addr(&in[0]), n,
+		g.h, g.w, g.c, g.size, g.stride, g.oh, g.ow)
+	runtime.KeepAlive(out)
+	runtime.KeepAlive(arg)
+	runtime.KeepAlive(in)
+}
+
+func simdMaxPoolBackward(din, dout []float32, arg []int32) {
+	if len(dout) == 0 || len(din) == 0 {
+		maxPoolBackward(din, dout, arg)
+		return
+	}
+	// arg comes from maxPool, which keeps every index of example e inside
+	// example e's input, so inside din for the same batch size.
+	arg = arg[:len(dout)]
+	simdFn.maxPoolBack.Invoke(addr(&din[0]), addr(&dout[0]), addr((*float32)(unsafe.Pointer(&arg[0]))), len(dout), len(din))
+	runtime.KeepAlive(din)
+	runtime.KeepAlive(dout)
+	runtime.KeepAlive(arg)
 }

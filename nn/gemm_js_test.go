@@ -127,3 +127,42 @@ func TestSIMDPackMatchesPackA(t *testing.T) {
 		}
 	}
 }
+
+func init() {
+	if WasmSIMD() {
+		vecImpls["simd"] = simdVec
+	}
+}
+
+// TestSIMDSameModel trains each preset for a few steps on the SIMD128
+// module and on the portable Go loops: the module computes every value with
+// the same operations in the same order, so the weights must agree bit for
+// bit.
+func TestSIMDSameModel(t *testing.T) {
+	if !WasmSIMD() {
+		t.Skip("SIMD kernel not installed")
+	}
+	defer SetWasmSIMD(true)
+	for _, preset := range PresetNames() {
+		var weights [2][]float32
+		for i, simd := range []bool{false, true} {
+			SetWasmSIMD(simd)
+			spec, _ := Preset(preset)
+			rng := rand.New(rand.NewPCG(1, 1))
+			net, _ := Build(spec, rng)
+			opt, _ := NewOptimizer(OptimizerSpec{Kind: "adam"}, net.Params())
+			const batch = 5
+			x := randSlice(rng, batch*spec.Input.Size())
+			labels := []uint8{0, 1, 2, 3, 4}
+			for range 3 {
+				net.ZeroGrad()
+				net.Gradient(x, labels, batch, Pass{Train: true, Rand: rng})
+				opt.Step()
+			}
+			weights[i] = net.Weights()
+		}
+		if i := sameBits(weights[1], weights[0]); i >= 0 {
+			t.Errorf("%s: weight %d is %g with SIMD, %g without", preset, i, weights[1][i], weights[0][i])
+		}
+	}
+}

@@ -1,13 +1,12 @@
 package nn
 
-import "math"
-
 // MaxPool takes the maximum of each size×size window, moving by stride, per
 // channel. It remembers where each maximum came from for Backward.
 type MaxPool struct {
 	name         string
 	in, out      Shape
 	size, stride int
+	geom         poolGeom
 	arg          []int32 // per output value, the input index of its maximum
 }
 
@@ -35,31 +34,8 @@ func (l *MaxPool) Forward(out, in []float32, n int, _ Pass) {
 	if cap(l.arg) < len(out) {
 		l.arg = make([]int32, len(out))
 	}
-	arg := l.arg[:len(out)]
-	c := l.in.C
-	o := 0
-	for e := 0; e < n; e++ {
-		base := e * l.in.Size()
-		for oy := 0; oy < l.out.H; oy++ {
-			for ox := 0; ox < l.out.W; ox++ {
-				first := base + (oy*l.stride*l.in.W+ox*l.stride)*c
-				for ch := 0; ch < c; ch++ {
-					best, bi := float32(math.Inf(-1)), first+ch
-					for ky := 0; ky < l.size; ky++ {
-						row := first + ky*l.in.W*c + ch
-						for kx := 0; kx < l.size; kx++ {
-							if v := in[row+kx*c]; v > best {
-								best, bi = v, row+kx*c
-							}
-						}
-					}
-					out[o+ch] = best
-					arg[o+ch] = int32(bi)
-				}
-				o += c
-			}
-		}
-	}
+	l.geom = poolGeom{l.in.H, l.in.W, l.in.C, l.size, l.stride, l.out.H, l.out.W}
+	vec.maxPool(out, l.arg[:len(out)], in, n, &l.geom)
 }
 
 // Backward routes each output gradient to the input that was the maximum.
@@ -67,11 +43,7 @@ func (l *MaxPool) Backward(din, dout, _, _ []float32, n int) {
 	if din == nil {
 		return
 	}
-	clear(din)
-	arg := l.arg[:len(dout)]
-	for i, g := range dout {
-		din[arg[i]] += g
-	}
+	vec.maxPoolBackward(din[:n*l.in.Size()], dout, l.arg[:len(dout)])
 }
 
 func (l *AvgPool) Name() string     { return l.name }

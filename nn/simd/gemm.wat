@@ -17,22 +17,27 @@
   ;; gemm adds the product of one packed kc-deep block, A (m×kc, in panels
   ;; at $pa) times B (kc×n, in panels at $pb), to the m×n matrix C at $c
   ;; with leading dimension $ldc (in floats). $tile is scratch for 32 floats
-  ;; used by the tiles that overhang m or n. Requires m, n, kc ≥ 1.
+  ;; used by the tiles that overhang m or n. With $acc = 0 the block
+  ;; overwrites C instead (C's old values are masked to +0 before the add,
+  ;; exactly as if C had been cleared), which saves clearing C before the
+  ;; first block. Requires m, n, kc ≥ 1.
   ;;
   ;; For each 4x8 tile of C, eight f32x4 accumulators hold the tile's rows
   ;; (two vectors per row); each step k broadcasts the four A values and
   ;; multiplies them by B's two vectors.
   (func (export "gemm")
     (param $c i32) (param $ldc i32) (param $m i32) (param $n i32)
-    (param $pa i32) (param $pb i32) (param $kc i32) (param $tile i32)
+    (param $pa i32) (param $pb i32) (param $kc i32) (param $tile i32) (param $acc i32)
     (local $i i32) (local $j i32)
     (local $a i32) (local $b i32) (local $aend i32) (local $bpanel i32)
     (local $ct i32) (local $ldb i32) (local $rows i32) (local $cols i32)
     (local $r i32) (local $q i32) (local $src i32) (local $dst i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local $b0 v128) (local $b1 v128) (local $av v128)
+    (local $b0 v128) (local $b1 v128) (local $av v128) (local $keep v128)
 
+    ;; $keep masks C's old values: all ones to add to them, zero to overwrite
+    (local.set $keep (i32x4.splat (i32.sub (i32.const 0) (i32.ne (local.get $acc) (i32.const 0)))))
     ;; leading dimension of C in bytes
     (local.set $ldb (i32.shl (local.get $ldc) (i32.const 2)))
 
@@ -88,17 +93,17 @@
                 (i32.shl
                   (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j))
                   (i32.const 2))))
-            (v128.store (local.get $ct) (f32x4.add (v128.load (local.get $ct)) (local.get $c00)))
-            (v128.store offset=16 (local.get $ct) (f32x4.add (v128.load offset=16 (local.get $ct)) (local.get $c01)))
+            (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $c00)))
+            (v128.store offset=16 (local.get $ct) (f32x4.add (v128.and (v128.load offset=16 (local.get $ct)) (local.get $keep)) (local.get $c01)))
             (local.set $ct (i32.add (local.get $ct) (local.get $ldb)))
-            (v128.store (local.get $ct) (f32x4.add (v128.load (local.get $ct)) (local.get $c10)))
-            (v128.store offset=16 (local.get $ct) (f32x4.add (v128.load offset=16 (local.get $ct)) (local.get $c11)))
+            (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $c10)))
+            (v128.store offset=16 (local.get $ct) (f32x4.add (v128.and (v128.load offset=16 (local.get $ct)) (local.get $keep)) (local.get $c11)))
             (local.set $ct (i32.add (local.get $ct) (local.get $ldb)))
-            (v128.store (local.get $ct) (f32x4.add (v128.load (local.get $ct)) (local.get $c20)))
-            (v128.store offset=16 (local.get $ct) (f32x4.add (v128.load offset=16 (local.get $ct)) (local.get $c21)))
+            (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $c20)))
+            (v128.store offset=16 (local.get $ct) (f32x4.add (v128.and (v128.load offset=16 (local.get $ct)) (local.get $keep)) (local.get $c21)))
             (local.set $ct (i32.add (local.get $ct) (local.get $ldb)))
-            (v128.store (local.get $ct) (f32x4.add (v128.load (local.get $ct)) (local.get $c30)))
-            (v128.store offset=16 (local.get $ct) (f32x4.add (v128.load offset=16 (local.get $ct)) (local.get $c31))))
+            (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $c30)))
+            (v128.store offset=16 (local.get $ct) (f32x4.add (v128.and (v128.load offset=16 (local.get $ct)) (local.get $keep)) (local.get $c31))))
           (else
             ;; a tile overhanging m or n: spill the accumulators to $tile
             ;; (4 rows of 8), then add only the rows and columns inside C
@@ -130,7 +135,9 @@
               (local.set $q (i32.const 0))
               (loop $qloop
                 (f32.store (local.get $dst)
-                  (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+                  (f32.add
+                    (select (f32.load (local.get $dst)) (f32.const 0) (local.get $acc))
+                    (f32.load (local.get $src))))
                 (local.set $src (i32.add (local.get $src) (i32.const 4)))
                 (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
                 (local.set $q (i32.add (local.get $q) (i32.const 1)))
@@ -246,4 +253,326 @@
             (br $l4)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $iloop))))
+;; The elementwise and data-movement loops around the products (see
+  ;; nn/vec.go, whose pure-Go versions they must match bit for bit: each
+  ;; output value is computed by the same float operations in the same
+  ;; order, four lanes at a time). Lengths are in floats; pointers are byte
+  ;; offsets into Go's memory.
+
+  ;; relu: dst[i] = src[i] if src[i] > 0, else +0 (NaN stays NaN), for n
+  ;; values: Go's max(v, 0).
+  (func (export "relu") (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $end4 i32) (local $v v128) (local $x f32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $src) (local.get $end4)))
+      (local.set $v (v128.load (local.get $src)))
+      (v128.store (local.get $dst)
+        (v128.andnot (local.get $v) (f32x4.le (local.get $v) (v128.const i32x4 0 0 0 0))))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $l4)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $src) (local.get $end)))
+      (local.set $x (f32.load (local.get $src)))
+      (f32.store (local.get $dst)
+        (select (f32.const 0) (local.get $x) (f32.le (local.get $x) (f32.const 0))))
+      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (br $l1))))
+
+  ;; reluBack: din[i] = dout[i] unless out[i] <= 0, then +0, for n values.
+  (func (export "reluBack") (param $din i32) (param $dout i32) (param $out i32) (param $n i32)
+    (local $end i32) (local $end4 i32)
+    (local.set $end (i32.add (local.get $dout) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $dout) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $dout) (local.get $end4)))
+      (v128.store (local.get $din)
+        (v128.andnot (v128.load (local.get $dout))
+          (f32x4.le (v128.load (local.get $out)) (v128.const i32x4 0 0 0 0))))
+      (local.set $dout (i32.add (local.get $dout) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (local.set $din (i32.add (local.get $din) (i32.const 16)))
+      (br $l4)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $dout) (local.get $end)))
+      (f32.store (local.get $din)
+        (select (f32.const 0) (f32.load (local.get $dout))
+          (f32.le (f32.load (local.get $out)) (f32.const 0))))
+      (local.set $dout (i32.add (local.get $dout) (i32.const 4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (local.set $din (i32.add (local.get $din) (i32.const 4)))
+      (br $l1))))
+
+  ;; addRun: dst[i] += src[i] for n values (internal).
+  (func $addRun (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $end4 i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $src) (local.get $end4)))
+      (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $l4)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $src) (local.get $end)))
+      (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (br $l1))))
+
+  ;; copyRun: dst[i] = src[i] for n values (internal); short runs (a few
+  ;; channels) are cheaper here than through memory.copy.
+  (func $copyRun (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $end4 i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $src) (local.get $end4)))
+      (v128.store (local.get $dst) (v128.load (local.get $src)))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $l4)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $src) (local.get $end)))
+      (f32.store (local.get $dst) (f32.load (local.get $src)))
+      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (br $l1))))
+
+  ;; zeroRun: dst[i] = +0 for n values (internal).
+  (func $zeroRun (param $dst i32) (param $n i32)
+    (local $end i32) (local $end4 i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $dst) (local.get $end4)))
+      (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $l4)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $dst) (local.get $end)))
+      (f32.store (local.get $dst) (f32.const 0))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (br $l1))))
+
+  ;; addBias: every one of $rows rows of $f values at $x gets b added.
+  (func (export "addBias") (param $x i32) (param $b i32) (param $rows i32) (param $f i32)
+    (local $r i32) (local $step i32)
+    (local.set $step (i32.shl (local.get $f) (i32.const 2)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+      (call $addRun (local.get $x) (local.get $b) (local.get $f))
+      (local.set $x (i32.add (local.get $x) (local.get $step)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $l))))
+
+  ;; sumRows: dst (f values) += each of $rows rows of $f values at $x, in
+  ;; row order.
+  (func (export "sumRows") (param $dst i32) (param $x i32) (param $rows i32) (param $f i32)
+    (local $r i32) (local $step i32)
+    (local.set $step (i32.shl (local.get $f) (i32.const 2)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+      (call $addRun (local.get $dst) (local.get $x) (local.get $f))
+      (local.set $x (i32.add (local.get $x) (local.get $step)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $l))))
+
+  ;; im2col writes one example's patch matrix, as Conv2D.im2col does: for
+  ;; each output position (oy, ox), k rows of the k×k×c window, zeros where
+  ;; the window hangs over the padding. The input is h×w×c (HWC).
+  (func (export "im2col")
+    (param $dst i32) (param $src i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $k i32) (param $stride i32) (param $pad i32) (param $oh i32) (param $ow i32)
+    (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32)
+    (local $iy i32) (local $ix i32) (local $x0 i32) (local $run i32) (local $cb i32) (local $s i32)
+    (local.set $run (i32.mul (local.get $k) (local.get $c)))
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (block $oydone (loop $oyl
+      (br_if $oydone (i32.ge_s (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $oxdone (loop $oxl
+        (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $ow)))
+        (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $stride)) (local.get $pad)))
+        (local.set $ky (i32.const 0))
+        (block $kydone (loop $kyl
+          (br_if $kydone (i32.ge_s (local.get $ky) (local.get $k)))
+          (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $stride)) (local.get $pad)) (local.get $ky)))
+          (if (i32.or (i32.lt_s (local.get $iy) (i32.const 0)) (i32.ge_s (local.get $iy) (local.get $h)))
+            (then (call $zeroRun (local.get $dst) (local.get $run)))
+            (else
+              (if (i32.and (i32.ge_s (local.get $x0) (i32.const 0))
+                           (i32.le_s (i32.add (local.get $x0) (local.get $k)) (local.get $w)))
+                (then
+                  (call $copyRun (local.get $dst)
+                    (i32.add (local.get $src)
+                      (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $x0)) (local.get $cb)))
+                    (local.get $run)))
+                (else
+                  (local.set $kx (i32.const 0))
+                  (local.set $s (local.get $dst))
+                  (block $kxdone (loop $kxl
+                    (br_if $kxdone (i32.ge_s (local.get $kx) (local.get $k)))
+                    (local.set $ix (i32.add (local.get $x0) (local.get $kx)))
+                    (if (i32.or (i32.lt_s (local.get $ix) (i32.const 0)) (i32.ge_s (local.get $ix) (local.get $w)))
+                      (then (call $zeroRun (local.get $s) (local.get $c)))
+                      (else
+                        (call $copyRun (local.get $s)
+                          (i32.add (local.get $src)
+                            (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $cb)))
+                          (local.get $c))))
+                    (local.set $s (i32.add (local.get $s) (local.get $cb)))
+                    (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+                    (br $kxl)))))))
+          (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $run) (i32.const 2))))
+          (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+          (br $kyl)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $oxl)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $oyl))))
+
+  ;; col2im clears the h×w×c input gradient at $dst, then adds each row of
+  ;; the patch-gradient matrix at $src back onto the input positions im2col
+  ;; copied it from, in im2col's order, as Conv2D.col2im does.
+  (func (export "col2im")
+    (param $dst i32) (param $src i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $k i32) (param $stride i32) (param $pad i32) (param $oh i32) (param $ow i32)
+    (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32)
+    (local $iy i32) (local $ix i32) (local $x0 i32) (local $run i32) (local $cb i32) (local $s i32)
+    (local.set $run (i32.mul (local.get $k) (local.get $c)))
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (memory.fill (local.get $dst) (i32.const 0)
+      (i32.shl (i32.mul (i32.mul (local.get $h) (local.get $w)) (local.get $c)) (i32.const 2)))
+    (block $oydone (loop $oyl
+      (br_if $oydone (i32.ge_s (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $oxdone (loop $oxl
+        (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $ow)))
+        (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $stride)) (local.get $pad)))
+        (local.set $ky (i32.const 0))
+        (block $kydone (loop $kyl
+          (br_if $kydone (i32.ge_s (local.get $ky) (local.get $k)))
+          (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $stride)) (local.get $pad)) (local.get $ky)))
+          (if (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $h)))
+            (then
+              (if (i32.and (i32.ge_s (local.get $x0) (i32.const 0))
+                           (i32.le_s (i32.add (local.get $x0) (local.get $k)) (local.get $w)))
+                (then
+                  (call $addRun
+                    (i32.add (local.get $dst)
+                      (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $x0)) (local.get $cb)))
+                    (local.get $src) (local.get $run)))
+                (else
+                  (local.set $kx (i32.const 0))
+                  (local.set $s (local.get $src))
+                  (block $kxdone (loop $kxl
+                    (br_if $kxdone (i32.ge_s (local.get $kx) (local.get $k)))
+                    (local.set $ix (i32.add (local.get $x0) (local.get $kx)))
+                    (if (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.lt_s (local.get $ix) (local.get $w)))
+                      (then
+                        (call $addRun
+                          (i32.add (local.get $dst)
+                            (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $cb)))
+                          (local.get $s) (local.get $c))))
+                    (local.set $s (i32.add (local.get $s) (local.get $cb)))
+                    (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+                    (br $kxl)))))))
+          (local.set $src (i32.add (local.get $src) (i32.shl (local.get $run) (i32.const 2))))
+          (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+          (br $kyl)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $oxl)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $oyl))))
+
+  ;; maxPool: for $n examples of h×w×c at $in (c a multiple of 4), the
+  ;; maximum of each size×size window moving by $stride, per channel, to
+  ;; $out (n×oh×ow×c), and the index into $in (counted from $in, in floats)
+  ;; of each maximum to $arg (int32s), as MaxPool.Forward does: start from
+  ;; -Inf at the window's first value, take a value only when strictly
+  ;; greater, so the first of equal maxima wins.
+  (func (export "maxPool")
+    (param $out i32) (param $arg i32) (param $in i32) (param $n i32)
+    (param $h i32) (param $w i32) (param $c i32) (param $size i32) (param $stride i32)
+    (param $oh i32) (param $ow i32)
+    (local $e i32) (local $oy i32) (local $ox i32) (local $ch i32) (local $ky i32) (local $kx i32)
+    (local $first i32) (local $row i32) (local $idx i32)
+    (local $best v128) (local $bi v128) (local $v v128) (local $mask v128)
+    (block $edone (loop $el
+      (br_if $edone (i32.ge_s (local.get $e) (local.get $n)))
+      (local.set $oy (i32.const 0))
+      (block $oydone (loop $oyl
+        (br_if $oydone (i32.ge_s (local.get $oy) (local.get $oh)))
+        (local.set $ox (i32.const 0))
+        (block $oxdone (loop $oxl
+          (br_if $oxdone (i32.ge_s (local.get $ox) (local.get $ow)))
+          ;; first: the window's first value, channel 0, in floats from $in
+          (local.set $first
+            (i32.add
+              (i32.mul (local.get $e) (i32.mul (i32.mul (local.get $h) (local.get $w)) (local.get $c)))
+              (i32.mul
+                (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $stride)) (local.get $w))
+                         (i32.mul (local.get $ox) (local.get $stride)))
+                (local.get $c))))
+          (local.set $ch (i32.const 0))
+          (block $chdone (loop $chl
+            (br_if $chdone (i32.ge_s (local.get $ch) (local.get $c)))
+            (local.set $best (v128.const f32x4 -inf -inf -inf -inf))
+            (local.set $bi
+              (i32x4.add (i32x4.splat (i32.add (local.get $first) (local.get $ch)))
+                         (v128.const i32x4 0 1 2 3)))
+            (local.set $ky (i32.const 0))
+            (block $kydone (loop $kyl
+              (br_if $kydone (i32.ge_s (local.get $ky) (local.get $size)))
+              (local.set $row
+                (i32.add (i32.add (local.get $first) (local.get $ch))
+                         (i32.mul (i32.mul (local.get $ky) (local.get $w)) (local.get $c))))
+              (local.set $kx (i32.const 0))
+              (block $kxdone (loop $kxl
+                (br_if $kxdone (i32.ge_s (local.get $kx) (local.get $size)))
+                (local.set $idx (i32.add (local.get $row) (i32.mul (local.get $kx) (local.get $c))))
+                (local.set $v (v128.load (i32.add (local.get $in) (i32.shl (local.get $idx) (i32.const 2)))))
+                (local.set $mask (f32x4.gt (local.get $v) (local.get $best)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $mask)))
+                (local.set $bi
+                  (v128.bitselect
+                    (i32x4.add (i32x4.splat (local.get $idx)) (v128.const i32x4 0 1 2 3))
+                    (local.get $bi) (local.get $mask)))
+                (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+                (br $kxl)))
+              (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+              (br $kyl)))
+            (v128.store (local.get $out) (local.get $best))
+            (v128.store (local.get $arg) (local.get $bi))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $arg (i32.add (local.get $arg) (i32.const 16)))
+            (local.set $ch (i32.add (local.get $ch) (i32.const 4)))
+            (br $chl)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $oxl)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $oyl)))
+      (local.set $e (i32.add (local.get $e) (i32.const 1)))
+      (br $el))))
+
+  ;; maxPoolBack clears the $nin input gradients at $din, then adds each of
+  ;; the $nout output gradients at $dout to the input its maximum came from
+  ;; ($arg, int32 indices), in order, as MaxPool.Backward does.
+  (func (export "maxPoolBack")
+    (param $din i32) (param $dout i32) (param $arg i32) (param $nout i32) (param $nin i32)
+    (local $end i32) (local $d i32)
+    (memory.fill (local.get $din) (i32.const 0) (i32.shl (local.get $nin) (i32.const 2)))
+    (local.set $end (i32.add (local.get $dout) (i32.shl (local.get $nout) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $dout) (local.get $end)))
+      (local.set $d (i32.add (local.get $din) (i32.shl (i32.load (local.get $arg)) (i32.const 2))))
+      (f32.store (local.get $d) (f32.add (f32.load (local.get $d)) (f32.load (local.get $dout))))
+      (local.set $dout (i32.add (local.get $dout) (i32.const 4)))
+      (local.set $arg (i32.add (local.get $arg) (i32.const 4)))
+      (br $l))))
 )

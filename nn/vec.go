@@ -1,0 +1,225 @@
+package nn
+
+import "math"
+
+// The loops around the matrix products: activations, bias, pooling and the
+// im2col/col2im data movement. Each has a pure-Go version here; under
+// GOOS=js with the SIMD128 module installed (gemm_js.go) the same loops run
+// in the module instead, computing every value with the same float
+// operations in the same order, so both give identical results.
+
+// vecOps is one implementation of those loops.
+type vecOps struct {
+	// relu: out = max(in, 0), elementwise (len(out) ≥ len(in)).
+	relu func(out, in []float32)
+	// reluBackward: din = dout where out > 0, else 0.
+	reluBackward func(din, dout, out []float32)
+	// addBias adds b to every row of x (rows of len(b) values).
+	addBias func(x, b []float32)
+	// sumRows adds every row of x (rows of len(dst) values) to dst, in row
+	// order.
+	sumRows func(dst, x []float32)
+	// im2col writes one example's patch matrix (see Conv2D).
+	im2col func(dst, src []float32, g *convGeom)
+	// col2im sets dst, one example's input gradient, to the scatter-add of
+	// the patch-gradient matrix src.
+	col2im func(dst, src []float32, g *convGeom)
+	// maxPool is MaxPool.Forward's loop over a batch of n examples.
+	maxPool func(out []float32, arg []int32, in []float32, n int, g *poolGeom)
+	// maxPoolBackward sets din to zero, then adds each dout[i] to
+	// din[arg[i]], in order.
+	maxPoolBackward func(din, dout []float32, arg []int32)
+}
+
+// vec is the implementation in use: portableVec, or the SIMD128 module's
+// where the host installed it.
+var vec = portableVec
+
+var portableVec = vecOps{
+	relu:            reluForward,
+	reluBackward:    reluBackward,
+	addBias:         addBias,
+	sumRows:         sumRows,
+	im2col:          im2col,
+	col2im:          col2im,
+	maxPool:         maxPoolForward,
+	maxPoolBackward: maxPoolBackward,
+}
+
+var negInf = float32(math.Inf(-1))
+
+// convGeom is the geometry of a convolution: an h×w×c input (HWC), k×k
+// windows moving by stride over the input padded by pad, oh×ow outputs.
+type convGeom struct {
+	h, w, c, k, stride, pad, oh, ow int
+}
+
+// poolGeom is the geometry of a pooling layer: h×w×c in, size×size windows
+// moving by stride, oh×ow×c out.
+type poolGeom struct {
+	h, w, c, size, stride, oh, ow int
+}
+
+// reluForward: out = max(in, 0). The comparison (not Go's max, which the
+// wasm compiler turns into a call) keeps NaN and gives +0 for -0, as max.
+func reluForward(out, in []float32) {
+	out = out[:len(in)]
+	for i, v := range in {
+		if v <= 0 {
+			v = 0
+		}
+		out[i] = v
+	}
+}
+
+// reluBackward: din = dout where out > 0, else 0.
+func reluBackward(din, dout, out []float32) {
+	din = din[:len(dout)]
+	out = out[:len(dout)]
+	for i, g := range dout {
+		if out[i] <= 0 {
+			g = 0
+		}
+		din[i] = g
+	}
+}
+
+// addBias adds b to every row of x (rows of len(b) values).
+func addBias(x, b []float32) {
+	f := len(b)
+	for i := 0; i+f <= len(x); i += f {
+		r := x[i : i+f : i+f]
+		for j, v := range b {
+			r[j] += v
+		}
+	}
+}
+
+// sumRows adds every row of x (rows of len(dst) values) to dst.
+func sumRows(dst, x []float32) {
+	f := len(dst)
+	for i := 0; i+f <= len(x); i += f {
+		axpy1(dst, x[i:i+f])
+	}
+}
+
+// axpy1 computes dst += x.
+func axpy1(dst, x []float32) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] += v
+	}
+}
+
+// im2col writes one example's patch matrix: row (oy*OW+ox) holds the k×k×C
+// window at that output position, zeros where it hangs over the padding.
+func im2col(dst, src []float32, g *convGeom) {
+	c, k, run := g.c, g.k, g.k*g.c
+	row := 0
+	for oy := 0; oy < g.oh; oy++ {
+		for ox := 0; ox < g.ow; ox++ {
+			x0 := ox*g.stride - g.pad
+			for ky := 0; ky < k; ky++ {
+				d := dst[row+ky*run : row+(ky+1)*run]
+				iy := oy*g.stride - g.pad + ky
+				if iy < 0 || iy >= g.h {
+					clear(d)
+					continue
+				}
+				base := iy * g.w
+				if x0 >= 0 && x0+k <= g.w {
+					copy(d, src[(base+x0)*c:(base+x0+k)*c])
+					continue
+				}
+				for kx := 0; kx < k; kx++ {
+					ix := x0 + kx
+					if ix < 0 || ix >= g.w {
+						clear(d[kx*c : (kx+1)*c])
+					} else {
+						copy(d[kx*c:(kx+1)*c], src[(base+ix)*c:(base+ix+1)*c])
+					}
+				}
+			}
+			row += k * run
+		}
+	}
+}
+
+// col2im sets dst to zero, then adds the rows of a patch-gradient matrix
+// back onto the input positions they were copied from: the inverse scatter
+// of im2col.
+func col2im(dst, src []float32, g *convGeom) {
+	clear(dst[:g.h*g.w*g.c])
+	c, k, run := g.c, g.k, g.k*g.c
+	row := 0
+	for oy := 0; oy < g.oh; oy++ {
+		for ox := 0; ox < g.ow; ox++ {
+			x0 := ox*g.stride - g.pad
+			for ky := 0; ky < k; ky++ {
+				iy := oy*g.stride - g.pad + ky
+				if iy < 0 || iy >= g.h {
+					continue
+				}
+				s := src[row+ky*run : row+(ky+1)*run]
+				base := iy * g.w
+				if x0 >= 0 && x0+k <= g.w {
+					// the whole window row lands on consecutive inputs;
+					// each value still gets one add, in the same order
+					axpy1(dst[(base+x0)*c:(base+x0+k)*c], s)
+					continue
+				}
+				for kx := 0; kx < k; kx++ {
+					ix := x0 + kx
+					if ix < 0 || ix >= g.w {
+						continue
+					}
+					axpy1(dst[(base+ix)*c:(base+ix+1)*c], s[kx*c:(kx+1)*c])
+				}
+			}
+			row += k * run
+		}
+	}
+}
+
+// maxPoolForward: in n×H×W×C, out n×OH×OW×C; arg gets the index into in of
+// each maximum. Each window starts from -Inf at its first value and takes a
+// value only when strictly greater, so the first of equal maxima wins.
+func maxPoolForward(out []float32, arg []int32, in []float32, n int, g *poolGeom) {
+	c := g.c
+	o := 0
+	for e := 0; e < n; e++ {
+		base := e * g.h * g.w * c
+		for oy := 0; oy < g.oh; oy++ {
+			for ox := 0; ox < g.ow; ox++ {
+				first := base + (oy*g.stride*g.w+ox*g.stride)*c
+				best, bi := out[o:o+c:o+c], arg[o:o+c:o+c]
+				for ch := range best {
+					best[ch] = negInf
+					bi[ch] = int32(first + ch)
+				}
+				for ky := 0; ky < g.size; ky++ {
+					for kx := 0; kx < g.size; kx++ {
+						i := first + (ky*g.w+kx)*c
+						v := in[i : i+c : i+c]
+						for ch, x := range v {
+							if x > best[ch] {
+								best[ch], bi[ch] = x, int32(i+ch)
+							}
+						}
+					}
+				}
+				o += c
+			}
+		}
+	}
+}
+
+// maxPoolBackward routes each output gradient to the input that was the
+// maximum.
+func maxPoolBackward(din, dout []float32, arg []int32) {
+	clear(din)
+	arg = arg[:len(dout)]
+	for i, g := range dout {
+		din[arg[i]] += g
+	}
+}
