@@ -23,6 +23,8 @@ func BenchmarkTrain(b *testing.B) {
 			for i := range labels {
 				labels[i] = uint8(i % 10)
 			}
+			// one step first: buffers are allocated on the first batch
+			net.Gradient(x, labels, c.batch, Pass{Train: true, Rand: rng})
 			b.ResetTimer()
 			cpu := cpuSeconds()
 			for i := 0; i < b.N; i++ {
@@ -43,6 +45,7 @@ func BenchmarkInfer(b *testing.B) {
 				rng := rand.New(rand.NewPCG(1, 1))
 				net, _ := Build(spec, rng)
 				x := randSlice(rng, batch*spec.Input.Size())
+				net.Forward(x, batch, Pass{})
 				b.ResetTimer()
 				cpu := cpuSeconds()
 				for i := 0; i < b.N; i++ {

@@ -32,6 +32,11 @@ type microKernel struct {
 	run    func(c []float32, ldc int, pa, pb []float32, kc int)
 	block  func(c []float32, ldc, m, n int, pa, pb []float32, kc int, acc bool)
 	pack   func(dst []float32, rows, kc, w int, src []float32, rs, ps int)
+	// rows, if set, computes the whole product without packing when A has
+	// fewer than mr rows and A's steps and B's columns are contiguous
+	// (acs = bcs = 1), summing over the same gemmKC-deep blocks so the
+	// result is the same bit for bit.
+	rows func(m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc bool)
 }
 
 // kernel is the micro-kernel gemm uses: the portable 4x4 one, or a SIMD one
@@ -60,6 +65,10 @@ func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, 
 		return
 	}
 	kernel := kernel // one kernel for the whole product
+	if kernel.rows != nil && m < kernel.mr && acs == 1 && bcs == 1 && k > 0 {
+		kernel.rows(m, n, k, a, ars, b, brs, c, ldc, acc)
+		return
+	}
 	if !acc && (kernel.block == nil || k == 0) {
 		for i := 0; i < m; i++ {
 			clear(c[i*ldc : i*ldc+n])

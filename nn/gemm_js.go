@@ -7,7 +7,7 @@ package nn
 // nn/simd/gemm.wat: Go's compiler emits no SIMD for wasm. The host that
 // starts the Go program (web/worker.js; nn/simd/node_runner.js for tests and
 // benchmarks) instantiates the module with the Go instance's exported memory
-// and sets its exports (gemm, packT, packN, and the loops of vec.go: relu,
+// and sets its exports (gemmBlock, gemmRows, packT, packN, and the loops of vec.go: relu,
 // reluBack, addBias, sumRows, im2col, col2im, maxPool, maxPoolBack) as the
 // global cnnplaySIMD. Where the
 // host did not (an engine without SIMD, go test without -exec, or
@@ -28,7 +28,7 @@ import (
 )
 
 // The module's exports, if the host installed it.
-var simdGemm, simdPackT, simdPackN js.Value
+var simdGemm, simdPackT, simdPackN, simdRows js.Value
 
 // simdFn holds the module's other exports, the loops of vecOps.
 var simdFn struct {
@@ -44,7 +44,7 @@ var simdTile [simdMR * simdNR]float32
 const simdMR, simdNR = 4, 8
 
 // simdKernel is the SIMD128 kernel, as a whole-block kernel for gemm.
-var simdKernel = microKernel{mr: simdMR, nr: simdNR, block: simdBlock, pack: simdPack}
+var simdKernel = microKernel{mr: simdMR, nr: simdNR, block: simdBlock, pack: simdPack, rows: simdGemmRows}
 
 func init() {
 	if os.Getenv("CNNPLAY_SIMD") == "0" {
@@ -55,7 +55,7 @@ func init() {
 		return
 	}
 	fns := map[string]*js.Value{
-		"gemm": &simdGemm, "packT": &simdPackT, "packN": &simdPackN,
+		"gemmBlock": &simdGemm, "gemmRows": &simdRows, "packT": &simdPackT, "packN": &simdPackN,
 		"relu": &simdFn.relu, "reluBack": &simdFn.reluBack,
 		"addBias": &simdFn.addBias, "sumRows": &simdFn.sumRows,
 		"im2col": &simdFn.im2col, "col2im": &simdFn.col2im,
@@ -103,6 +103,24 @@ func simdBlock(c []float32, ldc, m, n int, pa, pb []float32, kc int, acc bool) {
 	runtime.KeepAlive(c)
 	runtime.KeepAlive(pa)
 	runtime.KeepAlive(pb)
+}
+
+// simdGemmRows checks the bounds the module relies on, then hands it the
+// product (see microKernel.rows).
+func simdGemmRows(m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc bool) {
+	if m <= 0 || n <= 0 || k <= 0 {
+		return
+	}
+	_ = a[(m-1)*ars+k-1]
+	_ = b[(k-1)*brs+n-1]
+	_ = c[(m-1)*ldc+n-1]
+	if gemmKC != 256 {
+		panic("nn: the SIMD module's gemmRows blocks by 256")
+	}
+	simdRows.Invoke(addr(&c[0]), ldc, m, n, addr(&a[0]), ars, addr(&b[0]), brs, k, acc)
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(c)
 }
 
 // simdPack packs like packA(dst, rows, kc, w, src, rs, ps). The whole panels

@@ -166,3 +166,33 @@ func TestSIMDSameModel(t *testing.T) {
 		}
 	}
 }
+
+// TestSIMDRowsSameBits checks the unpacked product for A with fewer rows
+// than a panel against the packed portable kernel, bit for bit, at widths
+// around its 16-, 4- and 1-column groups and depths around the blocks.
+func TestSIMDRowsSameBits(t *testing.T) {
+	if !WasmSIMD() {
+		t.Skip("SIMD kernel not installed")
+	}
+	rng := rand.New(rand.NewPCG(8, 8))
+	var s gemmScratch
+	for m := 1; m < simdMR; m++ {
+		for _, n := range []int{1, 3, 4, 5, 15, 16, 17, 21, 36, 128} {
+			for _, k := range []int{1, 7, gemmKC - 1, gemmKC, gemmKC + 1, 2*gemmKC + 5} {
+				for _, acc := range []bool{false, true} {
+					const pad = 3
+					a, b := randSlice(rng, m*(k+pad)), randSlice(rng, k*(n+pad))
+					got := randSlice(rng, m*(n+pad))
+					want := append([]float32(nil), got...)
+					s.gemm(m, n, k, a, k+pad, 1, b, n+pad, 1, got, n+pad, acc)
+					withKernel(t, portableKernel, func(t *testing.T) {
+						s.gemm(m, n, k, a, k+pad, 1, b, n+pad, 1, want, n+pad, acc)
+					})
+					if i := sameBits(got, want); i >= 0 {
+						t.Fatalf("m=%d n=%d k=%d acc=%v: element %d is %g, want %g", m, n, k, acc, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -25,7 +25,7 @@
   ;; For each 4x8 tile of C, eight f32x4 accumulators hold the tile's rows
   ;; (two vectors per row); each step k broadcasts the four A values and
   ;; multiplies them by B's two vectors.
-  (func (export "gemm")
+  (func (export "gemmBlock")
     (param $c i32) (param $ldc i32) (param $m i32) (param $n i32)
     (param $pa i32) (param $pb i32) (param $kc i32) (param $tile i32) (param $acc i32)
     (local $i i32) (local $j i32)
@@ -253,7 +253,100 @@
             (br $l4)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $iloop))))
-;; The elementwise and data-movement loops around the products (see
+;; gemmRows computes C = A·B, or C += A·B with $acc ≠ 0, for a few rows
+  ;; of A (m×k at $a, rows $lda floats apart, steps contiguous) and B (k×n
+  ;; at $b, rows $ldb floats apart, columns contiguous), without packing:
+  ;; when A has fewer rows than a panel (one image through a dense layer),
+  ;; packing B costs more than the product. Sums run over the same
+  ;; 256-deep blocks as gemm's packed path, each from zero and then added to
+  ;; C, so the result is the same bit for bit. Columns go 16 at a time (four
+  ;; accumulators), then 4, then 1.
+  (func (export "gemmRows")
+    (param $c i32) (param $ldc i32) (param $m i32) (param $n i32)
+    (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $k i32) (param $acc i32)
+    (local $i i32) (local $j i32) (local $p0 i32) (local $kc i32) (local $p i32)
+    (local $ap i32) (local $bp i32) (local $ct i32) (local $w i32) (local $ldbb i32)
+    (local $keep v128) (local $av v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $x f32)
+    (local.set $ldbb (i32.shl (local.get $ldb) (i32.const 2)))
+    (block $idone (loop $il
+      (br_if $idone (i32.ge_s (local.get $i) (local.get $m)))
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $jl
+        (br_if $jdone (i32.ge_s (local.get $j) (local.get $n)))
+        ;; width of this column group: 16, 4 or 1
+        (local.set $w (i32.const 1))
+        (if (i32.le_s (i32.add (local.get $j) (i32.const 4)) (local.get $n))
+          (then (local.set $w (i32.const 4))))
+        (if (i32.le_s (i32.add (local.get $j) (i32.const 16)) (local.get $n))
+          (then (local.set $w (i32.const 16))))
+        (local.set $ct (i32.add (local.get $c)
+          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
+        (local.set $p0 (i32.const 0))
+        (block $pdone (loop $pl
+          (br_if $pdone (i32.ge_s (local.get $p0) (local.get $k)))
+          (local.set $kc (i32.sub (local.get $k) (local.get $p0)))
+          (if (i32.gt_s (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
+          (local.set $keep (i32x4.splat (i32.sub (i32.const 0)
+            (i32.or (i32.ne (local.get $acc) (i32.const 0)) (i32.gt_s (local.get $p0) (i32.const 0))))))
+          (local.set $ap (i32.add (local.get $a)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $lda)) (local.get $p0)) (i32.const 2))))
+          (local.set $bp (i32.add (local.get $b)
+            (i32.shl (i32.add (i32.mul (local.get $p0) (local.get $ldb)) (local.get $j)) (i32.const 2))))
+          (local.set $s0 (v128.const i32x4 0 0 0 0))
+          (local.set $s1 (v128.const i32x4 0 0 0 0))
+          (local.set $s2 (v128.const i32x4 0 0 0 0))
+          (local.set $s3 (v128.const i32x4 0 0 0 0))
+          (local.set $p (i32.const 0))
+          (if (i32.eq (local.get $w) (i32.const 16))
+            (then
+              (loop $p16
+                (local.set $av (v128.load32_splat (local.get $ap)))
+                (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $av) (v128.load (local.get $bp)))))
+                (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $av) (v128.load offset=16 (local.get $bp)))))
+                (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $av) (v128.load offset=32 (local.get $bp)))))
+                (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $av) (v128.load offset=48 (local.get $bp)))))
+                (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+                (local.set $bp (i32.add (local.get $bp) (local.get $ldbb)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br_if $p16 (i32.lt_s (local.get $p) (local.get $kc))))
+              (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $s0)))
+              (v128.store offset=16 (local.get $ct) (f32x4.add (v128.and (v128.load offset=16 (local.get $ct)) (local.get $keep)) (local.get $s1)))
+              (v128.store offset=32 (local.get $ct) (f32x4.add (v128.and (v128.load offset=32 (local.get $ct)) (local.get $keep)) (local.get $s2)))
+              (v128.store offset=48 (local.get $ct) (f32x4.add (v128.and (v128.load offset=48 (local.get $ct)) (local.get $keep)) (local.get $s3))))
+            (else
+              (if (i32.eq (local.get $w) (i32.const 4))
+                (then
+                  (loop $p4
+                    (local.set $s0 (f32x4.add (local.get $s0)
+                      (f32x4.mul (v128.load32_splat (local.get $ap)) (v128.load (local.get $bp)))))
+                    (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+                    (local.set $bp (i32.add (local.get $bp) (local.get $ldbb)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br_if $p4 (i32.lt_s (local.get $p) (local.get $kc))))
+                  (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $s0))))
+                (else
+                  (local.set $x (f32.const 0))
+                  (loop $p1
+                    (local.set $x (f32.add (local.get $x)
+                      (f32.mul (f32.load (local.get $ap)) (f32.load (local.get $bp)))))
+                    (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+                    (local.set $bp (i32.add (local.get $bp) (local.get $ldbb)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br_if $p1 (i32.lt_s (local.get $p) (local.get $kc))))
+                  (f32.store (local.get $ct)
+                    (f32.add
+                      (select (f32.load (local.get $ct)) (f32.const 0)
+                        (i32.or (i32.ne (local.get $acc) (i32.const 0)) (i32.gt_s (local.get $p0) (i32.const 0))))
+                      (local.get $x)))))))
+          (local.set $p0 (i32.add (local.get $p0) (i32.const 256)))
+          (br $pl)))
+        (local.set $j (i32.add (local.get $j) (local.get $w)))
+        (br $jl)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $il))))
+
+  ;; The elementwise and data-movement loops around the products (see
   ;; nn/vec.go, whose pure-Go versions they must match bit for bit: each
   ;; output value is computed by the same float operations in the same
   ;; order, four lanes at a time). Lengths are in floats; pointers are byte

@@ -37,7 +37,8 @@ if (!goroot) {
 require(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js'));
 
 // installSIMD instantiates the kernel module on the Go instance's memory
-// and publishes its exports (gemm, packT, packN) for nn (see nn/gemm_js.go).
+// and publishes its exports (gemmBlock, gemmRows, packT, packN and the
+// elementwise loops) for nn (see nn/gemm_js.go).
 async function installSIMD(instance) {
   if (process.env.CNNPLAY_SIMD === '0') {
     return;
