@@ -16,7 +16,7 @@ type evaluation struct {
 	right    int
 	conf     [][]int
 	mistakes []wire.Mistake
-	x        []float32
+	x, img   []float32
 }
 
 // evaluate starts evaluating the current weights on the test set.
@@ -42,9 +42,10 @@ func (s *Session) evalChunk(out []wire.Message) []wire.Message {
 	if n > 0 {
 		if len(e.x) < n*in {
 			e.x = make([]float32, n*in)
+			e.img = make([]float32, set.H*set.W)
 		}
 		for j := range n {
-			s.net.Prepare(e.x[j*in:(j+1)*in], set.Image(e.pos+j), set.H, set.W, nil)
+			s.net.Prepare(e.x[j*in:(j+1)*in], set.ImageTo(e.img, e.pos+j), set.H, set.W, nil)
 		}
 		prob := s.net.Forward(e.x[:n*in], n, nn.Pass{})
 		for j := range n {
@@ -57,7 +58,7 @@ func (s *Session) evalChunk(out []wire.Message) []wire.Message {
 				e.right++
 			} else if len(e.mistakes) < MaxMistakes {
 				e.mistakes = append(e.mistakes, wire.Mistake{Index: i, Label: y, Pred: guess, Prob: p[guess],
-					Pixels: pixels(set.Image(i))})
+					Pixels: pixels(set.ImageTo(e.img, i))})
 			}
 		}
 		e.pos += n

@@ -110,6 +110,13 @@ type Started struct {
 	FLOPs int64 `json:"flops"`
 	// EpochSeconds is a rough estimate of one epoch, from FLOPs.
 	EpochSeconds float64 `json:"epochSeconds"`
+	// DownloadSeconds is the time the worker spent fetching the dataset (0
+	// when it had it from an earlier start), and PrepareSeconds the time it
+	// spent building the session (gunzipping and reading the files,
+	// splitting, building the network): where the wait between Start and
+	// the first step goes.
+	DownloadSeconds float64 `json:"downloadSeconds,omitempty"`
+	PrepareSeconds  float64 `json:"prepareSeconds,omitempty"`
 }
 
 // State is what a session is doing.

@@ -1,9 +1,11 @@
 // Package dataset reads image classification data sets in the IDX format
 // (MNIST, Fashion-MNIST), splits them, and augments their images (networks crop their own input: nn.Network.Prepare).
 //
-// A Set holds N greyscale images of H×W pixels as one flat []float32 in
-// row-major order, each pixel scaled from a byte to [0,1], with one uint8
-// label per image and the names of the classes.
+// A Set holds N greyscale images of H×W pixels in row-major order, with one
+// uint8 label per image and the names of the classes. Loaded sets keep the
+// pixels as the file's bytes and convert an image to floats in [0,1]
+// (byte/255) when it is used (Set.ImageTo); sets made in memory may hold
+// the floats themselves.
 //
 // Invariants shared by the functions of this package:
 //   - Inputs are never modified; Subset, Head and Split copy what they keep.

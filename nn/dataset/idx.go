@@ -38,6 +38,14 @@ var idxTypeNames = map[byte]string{
 // exceeds MaxIDXBytes, data shorter than the header announces, and bytes
 // after the data.
 func ReadIDX(r io.Reader) (*IDX, error) {
+	return readIDX(r, 0)
+}
+
+// readIDX is ReadIDX, but when items is positive and less than the first
+// dimension, it keeps only the first items entries of the first dimension
+// (images or labels) and reads nothing after them: the rest of the file is
+// neither decompressed nor checked.
+func readIDX(r io.Reader, items int) (*IDX, error) {
 	br := bufio.NewReader(r)
 	if head, err := br.Peek(2); err == nil && head[0] == 0x1f && head[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -83,12 +91,20 @@ func ReadIDX(r io.Reader) (*IDX, error) {
 		total *= dims[i]
 	}
 
+	partial := items > 0 && items < dims[0]
+	if partial {
+		total = total / dims[0] * items
+		dims[0] = items
+	}
 	data := make([]byte, total)
 	if n, err := io.ReadFull(br, data); err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("idx: truncated: want %d bytes of data, got %d", total, n)
 		}
 		return nil, fmt.Errorf("idx: reading data: %w", err)
+	}
+	if partial {
+		return &IDX{Dims: dims, Data: data}, nil
 	}
 	var extra [1]byte
 	switch n, err := br.Read(extra[:]); {

@@ -34,8 +34,8 @@ func TestFixtures(t *testing.T) {
 		n int
 	}{{train, 2000}, {test, 500}} {
 		s := c.s
-		if s.N != c.n || s.H != 28 || s.W != 28 || len(s.Images) != c.n*784 || len(s.Labels) != c.n {
-			t.Fatalf("%s: N=%d H=%d W=%d len(Images)=%d len(Labels)=%d", s.Name, s.N, s.H, s.W, len(s.Images), len(s.Labels))
+		if s.N != c.n || s.H != 28 || s.W != 28 || len(s.Pixels) != c.n*784 || s.Images != nil || len(s.Labels) != c.n {
+			t.Fatalf("%s: N=%d H=%d W=%d len(Pixels)=%d len(Images)=%d len(Labels)=%d", s.Name, s.N, s.H, s.W, len(s.Pixels), len(s.Images), len(s.Labels))
 		}
 		checkSane(t, s)
 	}
@@ -62,13 +62,16 @@ func checkSane(t *testing.T, s *Set) {
 		}
 	}
 	var mean float64
-	for _, v := range s.Images {
-		if v < 0 || v > 1 {
-			t.Fatalf("%s: pixel %v out of [0,1]", s.Name, v)
+	img := make([]float32, s.H*s.W)
+	for i := range s.N {
+		for _, v := range s.ImageTo(img, i) {
+			if v < 0 || v > 1 {
+				t.Fatalf("%s: pixel %v out of [0,1]", s.Name, v)
+			}
+			mean += float64(v)
 		}
-		mean += float64(v)
 	}
-	mean /= float64(len(s.Images))
+	mean /= float64(s.N * s.H * s.W)
 	if mean < 0.11 || mean > 0.15 { // MNIST's mean pixel is 0.1307
 		t.Errorf("%s: mean pixel %.4f", s.Name, mean)
 	}
@@ -168,4 +171,62 @@ func TestLoadFashionMissing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("got %v, want it to contain %q", err, want)
 	}
+}
+
+// TestLoadN checks that LoadN keeps the first images of the file, the same
+// as Load gives, and reads no further: the files are cut off after the
+// images kept, which Load refuses as truncated and LoadN does not notice.
+func TestLoadN(t *testing.T) {
+	d := filepath.Join(testdataDir, "mnist")
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(d, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	imgGz, labGz := read("train-2000-images-idx3-ubyte.gz"), read("train-2000-labels-idx1-ubyte.gz")
+	all, err := Load(bytes.NewReader(imgGz), bytes.NewReader(labGz), "all", MNISTClasses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Uncompressed files cut off right after image 300 and label 300.
+	img, lab := gunzip(t, imgGz), gunzip(t, labGz)
+	img, lab = img[:16+300*784], lab[:8+300]
+	if _, err := Load(bytes.NewReader(img), bytes.NewReader(lab), "cut", MNISTClasses); err == nil {
+		t.Fatal("Load accepted a truncated file")
+	}
+	head, err := LoadN(bytes.NewReader(img), bytes.NewReader(lab), "head", MNISTClasses, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head.N != 300 || !bytes.Equal(head.Pixels, all.Pixels[:300*784]) || !bytes.Equal(head.Labels, all.Labels[:300]) {
+		t.Errorf("LoadN(300) gave %d images, not the first 300 of the file", head.N)
+	}
+	// n of 0 or above the file's count keeps everything.
+	for _, n := range []int{0, 5000} {
+		s, err := LoadN(bytes.NewReader(imgGz), bytes.NewReader(labGz), "all", MNISTClasses, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.N != 2000 {
+			t.Errorf("LoadN(%d) of 2000 images kept %d", n, s.N)
+		}
+	}
+	if _, err := LoadN(bytes.NewReader(imgGz), bytes.NewReader(labGz), "neg", MNISTClasses, -1); err == nil {
+		t.Error("LoadN(-1) gave no error")
+	}
+}
+
+func gunzip(t *testing.T, b []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := out.ReadFrom(zr); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }

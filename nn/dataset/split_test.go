@@ -96,3 +96,47 @@ func TestSubsetHead(t *testing.T) {
 		t.Errorf("Image gave len %d cap %d", len(img), cap(img))
 	}
 }
+
+// TestBytesAndFloats checks that a set kept as bytes gives the same images
+// as the same set kept as floats, byte/255 exactly, and that Subset keeps
+// the form of its input.
+func TestBytesAndFloats(t *testing.T) {
+	b := &Set{Name: "bytes", N: 3, H: 2, W: 3, Classes: MNISTClasses, Labels: []uint8{1, 2, 3},
+		Pixels: make([]byte, 18)}
+	f := &Set{Name: "floats", N: 3, H: 2, W: 3, Classes: MNISTClasses, Labels: []uint8{1, 2, 3},
+		Images: make([]float32, 18)}
+	for i := range b.Pixels {
+		b.Pixels[i] = byte(i * 15)
+		f.Images[i] = float32(byte(i*15)) / 255
+	}
+	buf := make([]float32, 6)
+	for i := range 3 {
+		if !slices.Equal(b.ImageTo(buf, i), f.Image(i)) || !slices.Equal(b.Image(i), f.Image(i)) {
+			t.Errorf("image %d: bytes give %v, floats %v", i, b.Image(i), f.Image(i))
+		}
+		if !slices.Equal(f.ImageTo(buf, i), f.Image(i)) {
+			t.Errorf("ImageTo of a float set gave %v, want %v", buf, f.Image(i))
+		}
+	}
+	if v := b.Image(2)[5]; v != 1 {
+		t.Errorf("byte 255 reads as %v, want 1", v)
+	}
+	// Image of a byte set is a copy: changing it leaves the set alone.
+	b.Image(0)[0] = 9
+	if b.Pixels[0] != 0 {
+		t.Error("Image of a byte set shares memory with the set")
+	}
+	sb, sf := b.Subset([]int{2, 0}), f.Subset([]int{2, 0})
+	if sb.Images != nil || len(sb.Pixels) != 12 || sf.Pixels != nil || len(sf.Images) != 12 {
+		t.Fatalf("Subset changed the form: bytes %d/%d, floats %d/%d", len(sb.Pixels), len(sb.Images), len(sf.Pixels), len(sf.Images))
+	}
+	if !slices.Equal(sb.Image(0), f.Image(2)) || !slices.Equal(sb.Labels, []uint8{3, 1}) {
+		t.Errorf("Subset of bytes gave %v %v", sb.Image(0), sb.Labels)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("ImageTo with a short destination did not panic")
+		}
+	}()
+	b.ImageTo(make([]float32, 5), 0)
+}

@@ -28,11 +28,12 @@ func Evaluate(net *nn.Network, s *dataset.Set, batch int) Result {
 	}
 	in := net.InShape().Size()
 	x := make([]float32, min(batch, s.N)*in)
+	img := make([]float32, s.H*s.W)
 	right := 0
 	for start := 0; start < s.N; start += batch {
 		n := min(batch, s.N-start)
 		for j := 0; j < n; j++ {
-			net.Prepare(x[j*in:(j+1)*in], s.Image(start+j), s.H, s.W, nil)
+			net.Prepare(x[j*in:(j+1)*in], s.ImageTo(img, start+j), s.H, s.W, nil)
 		}
 		prob := net.Forward(x[:n*in], n, nn.Pass{})
 		for j := 0; j < n; j++ {

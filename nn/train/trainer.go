@@ -65,7 +65,8 @@ type worker struct {
 	net    *nn.Network
 	rng    *rand.Rand
 	x      []float32
-	img    []float32
+	src    []float32 // the example as stored
+	img    []float32 // augmented
 	labels []uint8
 	n      int     // examples in the worker's part of the last batch
 	loss   float64 // their mean loss
@@ -215,20 +216,21 @@ func (t *Trainer) gradient(idx []int) (loss float64, right int) {
 	return loss / float64(len(idx)), right
 }
 
-// batch prepares the examples idx (augmented, cropped, normalised) and
-// computes their mean gradient on the worker's network.
+// batch prepares the examples idx (converted from the set's bytes,
+// augmented, cropped, normalised) and computes their mean gradient on the worker's network.
 func (w *worker) batch(t *Trainer, idx []int) {
 	in := w.net.InShape().Size()
 	s := t.train
 	w.n = len(idx)
 	w.x = grow(w.x, w.n*in)
+	w.src = grow(w.src, s.H*s.W)
 	w.img = grow(w.img, s.H*s.W)
 	if cap(w.labels) < w.n {
 		w.labels = make([]uint8, w.n)
 	}
 	w.labels = w.labels[:w.n]
 	for k, i := range idx {
-		t.cfg.Augment.Apply(w.img, s.Image(i), s.H, s.W, w.rng)
+		t.cfg.Augment.Apply(w.img, s.ImageTo(w.src, i), s.H, s.W, w.rng)
 		w.net.Prepare(w.x[k*in:(k+1)*in], w.img, s.H, s.W, w.rng)
 		w.labels[k] = s.Labels[i]
 	}

@@ -95,19 +95,23 @@ func (w *worker) handle(m wire.Message) {
 	// Goroutines do not run in parallel in Go's WebAssembly: data-parallel
 	// workers would only cost memory.
 	start.Config.Workers = 1
+	t0 := time.Now()
 	data, err := w.dataset(start.Dataset)
 	if err != nil {
 		post(wire.ErrorMessage(err))
 		return
 	}
 	post(wire.Message{Kind: wire.KindData, Data: &wire.Data{Parsing: true}})
+	t1 := time.Now()
 	s, err := session.New(start, data, m.Weights)
 	if err != nil {
 		post(wire.ErrorMessage(err))
 		return
 	}
 	w.sess = s
-	postAll([]wire.Message{s.Started(), s.Status()})
+	started := s.Started()
+	started.Started.DownloadSeconds, started.Started.PrepareSeconds = t1.Sub(t0).Seconds(), time.Since(t1).Seconds()
+	postAll([]wire.Message{started, s.Status()})
 }
 
 // dataset returns the files of the named dataset, fetching them the first
