@@ -5,74 +5,184 @@ import (
 	"strconv"
 
 	"github.com/cnnplay/cnnplay/internal/inspect"
-	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
-// Ids and sizes of the data browser.
+// Ids, splits and sizes of the data browser.
 const (
-	dataID        = "view-data"
-	dataGridID    = "data-grid"
-	dataPixelsID  = "data-pixels"
-	dataNormID    = "data-normalised"
-	dataPerClass  = 12
-	dataCellPx    = 18 // pixel-grid cell size in canvas pixels
-	dataPageStart = "data-next"
+	dataID         = "view-data"
+	dataGridID     = "data-grid"
+	dataPixelsID   = "data-pixels"
+	dataNormID     = "data-normalised"
+	dataReadoutID  = "data-pixel-readout"
+	dataTrainBarID = "data-train-progress"
+	dataPageStart  = "data-next"
+	// dataTest and dataTrain name the sets the browser switches between
+	// (ids data-split-test and data-split-train).
+	dataTest  = "test"
+	dataTrain = "train"
+	// dataPerClass is how many images of each class a grid row shows.
+	dataPerClass = 12
+	dataCellPx   = 20 // pixel-grid cell size in canvas pixels
 )
 
-// dataBrowser shows the test images the network is judged on: a grid of
-// samples per class, and one image's 28x28 pixel values, raw (0–255) or
-// normalised as the network receives them ((x − mean) / std).
+// dataBrowser shows the images a network learns from (the training set) or
+// is judged on (the test set): a grid of samples per class, and one image's
+// 28x28 pixel values, raw (0–255) or normalised as the network receives
+// them ((x/255 − mean) / std), with the arithmetic for the pixel under the
+// pointer.
 type dataBrowser struct {
 	app.Compo
 
-	Test      *dataset.Set
-	Status    string
+	Split     string          // dataTest or dataTrain ("" is dataTest)
+	Dataset   string          // "mnist" or "fashion"
+	Set       *inspect.Images // the images of Split, nil while loading
+	Status    string          // why Set is nil
+	Got       int64           // bytes downloaded of a loading set
+	Total     int64           // the size of that download, 0 if unknown
 	Mean, Std float32
+	OnSplit   func(ctx app.Context, split string)
 
-	page     int // which samples of each class are shown
-	idx      []int
-	sel      int
-	norm     bool
-	mos      *inspectMosaic
-	selLabel string
+	shown   *inspect.Images // the set page and sel belong to
+	page    int             // which samples of each class are shown
+	idx     []int
+	sel     int
+	norm    bool
+	readout string
+	mos     *inspectMosaic
 }
 
 func (v *dataBrowser) Render() app.UI {
-	if v.Test == nil {
-		return app.Div().ID(dataID).Class("inspect-view data").Body(app.P().Class("inspect-note").Text(v.Status))
+	if v.Set != v.shown {
+		v.shown, v.page, v.sel, v.readout = v.Set, 0, 0, ""
 	}
 	return app.Div().
 		ID(dataID).
 		Class("inspect-view data").
+		DataSet("split", v.split()).
 		Body(
-			app.P().Class("inspect-note").Text(fmt.Sprintf("The %d test images of %s, %d of each class per row. Click an image to see its pixels.", v.Test.N, v.Test.Name, dataPerClass)),
-			app.Div().Class("data-layout").Body(
-				app.Div().Class("data-grid-wrap").Body(
-					app.Ol().Class("data-classes").Body(app.Range(v.Test.Classes).Slice(func(i int) app.UI {
-						return app.Li().Text(v.Test.Classes[i])
-					})),
-					app.Canvas().ID(dataGridID).Class("data-grid").Width(1).Height(1).OnClick(v.onPick),
+			app.Div().
+				Class("data-split").
+				Attr("role", "group").
+				Aria("label", "Images to browse").
+				Body(
+					v.splitButton(dataTest, "Test images", groupDigits(10000)+": the network is judged on them"),
+					v.splitButton(dataTrain, "Training images", groupDigits(60000)+": the network learns from them"),
 				),
-				app.Div().Class("data-pixels-wrap").Body(
-					app.Div().Class("conv-controls").Body(
-						app.Button().ID(dataPageStart).Class("button").Text("Other samples").OnClick(v.onNext),
-						app.Label().Class("inspect-control").Body(
-							app.Input().ID(dataNormID).Type("checkbox").Checked(v.norm).OnChange(v.onNorm),
-							app.Text(fmt.Sprintf(" normalised: (x − %.4g) / %.4g", v.Mean, max(v.Std, 1e-9))),
-						),
-					),
-					app.P().Class("inspect-note").Text(v.selLabel),
-					app.Canvas().ID(dataPixelsID).Class("data-pixels").Width(28*dataCellPx).Height(28*dataCellPx),
-				),
-			),
+			v.renderSet(),
 		)
 }
 
-func (v *dataBrowser) OnMount(ctx app.Context)  { v.refresh(ctx) }
-func (v *dataBrowser) OnUpdate(ctx app.Context) { v.refresh(ctx) }
+// renderSet returns the shown set's grid and pixels, or why they are
+// missing with the download's progress.
+func (v *dataBrowser) renderSet() app.UI {
+	if v.Set == nil {
+		return app.Div().Body(
+			app.P().Class("inspect-note").Text(v.Status),
+			app.If(v.split() == dataTrain && v.Got > 0 && v.Total > 0,
+				app.Progress().
+					ID(dataTrainBarID).
+					Class("data-progress").
+					Max(v.Total).
+					Value(v.Got),
+			),
+		)
+	}
+	return app.Div().Body(
+		app.P().Class("inspect-note").Text(v.note()),
+		app.Div().Class("data-layout").Body(
+			app.Div().Class("data-grid-wrap").Body(
+				app.Ol().Class("data-classes").Body(app.Range(v.Set.Classes).Slice(func(i int) app.UI {
+					return app.Li().Text(v.Set.Classes[i])
+				})),
+				app.Canvas().ID(dataGridID).Class("data-grid").Width(1).Height(1).OnClick(v.onPick),
+			),
+			app.Div().Class("data-pixels-wrap").Body(
+				app.Div().Class("conv-controls").Body(
+					app.Button().ID(dataPageStart).Class("button").Text("Other samples").OnClick(v.onNext),
+					app.Label().Class("inspect-control").Body(
+						app.Input().ID(dataNormID).Type("checkbox").Checked(v.norm).OnChange(v.onNorm),
+						app.Text(fmt.Sprintf(" normalised: (x/255 − %.4g) / %.4g", v.Mean, v.std())),
+					),
+				),
+				app.P().Class("inspect-note").Text(v.selText()),
+				app.Canvas().
+					ID(dataPixelsID).
+					Class("data-pixels").
+					Width(28*dataCellPx).
+					Height(28*dataCellPx).
+					OnMouseMove(v.onPixel).
+					OnClick(v.onPixel),
+				app.P().ID(dataReadoutID).Class("data-readout").Text(v.readoutText()),
+			),
+		),
+	)
+}
 
-func (v *dataBrowser) onNext(ctx app.Context, e app.Event) { v.page++; v.refresh(ctx) }
+// splitButton is one side of the test/training switch.
+func (v *dataBrowser) splitButton(split, label, detail string) app.UI {
+	return app.Button().
+		ID("data-split-"+split).
+		Class("data-split-button").
+		Aria("pressed", v.split() == split).
+		OnClick(func(ctx app.Context, e app.Event) {
+			if v.OnSplit != nil && v.split() != split {
+				ctx.Emit(func() { v.OnSplit(ctx, split) })
+			}
+		}).
+		Body(
+			app.Strong().Text(label),
+			app.Span().Text(" "+detail),
+		)
+}
+
+func (v *dataBrowser) split() string {
+	if v.Split == dataTrain {
+		return dataTrain
+	}
+	return dataTest
+}
+
+func (v *dataBrowser) std() float32 {
+	if v.Std == 0 {
+		return 1
+	}
+	return v.Std
+}
+
+// note says what the shown set is for.
+func (v *dataBrowser) note() string {
+	name := datasetName(v.Dataset)
+	what := fmt.Sprintf("The %s test images of %s. The network never learns from them: its accuracy is measured on them.", groupDigits(v.Set.N), name)
+	if v.split() == dataTrain {
+		what = fmt.Sprintf("The %s training images of %s, the ones the network learns from (the training panel keeps some aside to validate).", groupDigits(v.Set.N), name)
+	}
+	return fmt.Sprintf("%s %d of each class per row; click an image to see its pixels.", what, dataPerClass)
+}
+
+// selText names the image whose pixels are shown.
+func (v *dataBrowser) selText() string {
+	set := "Test"
+	if v.split() == dataTrain {
+		set = "Training"
+	}
+	return fmt.Sprintf("%s image %d, a “%s”.", set, v.sel, v.Set.Classes[v.Set.Labels[v.sel]])
+}
+
+// readoutText explains the normalisation of the pixel under the pointer,
+// and of black and white when the pointer is elsewhere.
+func (v *dataBrowser) readoutText() string {
+	if v.readout != "" {
+		return v.readout
+	}
+	return fmt.Sprintf("Normalising makes black (0) %.2f and white (255) %.2f; point at a pixel to see its arithmetic.",
+		inspect.Normalise(0, v.Mean, v.Std), inspect.Normalise(255, v.Mean, v.Std))
+}
+
+func (v *dataBrowser) OnMount(ctx app.Context)  { v.refresh() }
+func (v *dataBrowser) OnUpdate(ctx app.Context) { v.refresh() }
+
+func (v *dataBrowser) onNext(ctx app.Context, e app.Event) { v.page++; v.refresh() }
 
 func (v *dataBrowser) onNorm(ctx app.Context, e app.Event) {
 	v.norm = ctx.JSSrc().Get("checked").Bool()
@@ -82,84 +192,95 @@ func (v *dataBrowser) onNorm(ctx app.Context, e app.Event) {
 func (v *dataBrowser) onPick(ctx app.Context, e app.Event) {
 	t := inspectEventTile(v.mos, e)
 	if t < 0 || t >= len(v.idx) || v.idx[t] < 0 {
+		ctx.PreventUpdate()
 		return
 	}
-	v.sel = v.idx[t]
+	v.sel, v.readout = v.idx[t], ""
 	v.paintPixels()
 }
 
+// onPixel shows the value of the pixel under the pointer before and after
+// normalisation.
+func (v *dataBrowser) onPixel(ctx app.Context, e app.Event) {
+	if v.Set == nil {
+		return
+	}
+	r := ctx.JSSrc().Call("getBoundingClientRect")
+	w, h := r.Get("width").Float(), r.Get("height").Float()
+	if w <= 0 || h <= 0 {
+		return
+	}
+	x := int((e.Get("clientX").Float() - r.Get("left").Float()) * float64(v.Set.W) / w)
+	y := int((e.Get("clientY").Float() - r.Get("top").Float()) * float64(v.Set.H) / h)
+	if x < 0 || y < 0 || x >= v.Set.W || y >= v.Set.H {
+		return
+	}
+	b := v.Set.Bytes(v.sel)[y*v.Set.W+x]
+	text := fmt.Sprintf("Row %d, column %d: %d → %d/255 = %.3f → (%.3f − %.4g) / %.4g = %.2f",
+		y+1, x+1, b, b, float32(b)/255, float32(b)/255, v.Mean, v.std(), inspect.Normalise(b, v.Mean, v.Std))
+	if text == v.readout {
+		ctx.PreventUpdate()
+		return
+	}
+	v.readout = text
+}
+
 // refresh picks dataPerClass images of each class and paints the grid.
-func (v *dataBrowser) refresh(ctx app.Context) {
-	if v.Test == nil {
+func (v *dataBrowser) refresh() {
+	if v.Set == nil {
 		return
 	}
 	t0 := inspectNow()
-	k := len(v.Test.Classes)
-	v.idx = make([]int, k*dataPerClass)
-	for i := range v.idx {
-		v.idx[i] = -1
+	k := len(v.Set.Classes)
+	v.idx = inspect.ClassSamples(v.Set.Labels, k, dataPerClass, v.page)
+	if v.idx[0] < 0 && v.page > 0 { // past the rarest class's images: start again
+		v.page = 0
+		v.idx = inspect.ClassSamples(v.Set.Labels, k, dataPerClass, 0)
 	}
-	seen := make([]int, k)
-	skip := v.page * dataPerClass
-	for i := 0; i < v.Test.N; i++ {
-		c := int(v.Test.Labels[i])
-		if seen[c] < skip+dataPerClass {
-			if seen[c] >= skip {
-				v.idx[c*dataPerClass+seen[c]-skip] = i
-			}
-			seen[c]++
-		}
-	}
-	h, w := v.Test.H, v.Test.W
+	h, w := v.Set.H, v.Set.W
 	v.mos = newInspectMosaic(len(v.idx), dataPerClass, w, h, 2)
+	img := make([]float32, h*w)
 	tile := make([]byte, 4*h*w)
 	for j, i := range v.idx {
 		if i >= 0 {
-			v.mos.put(j, inspect.GreyRGBA(tile, v.Test.Image(i), 0, 1))
+			v.mos.put(j, inspect.GreyRGBA(tile, v.Set.Image(img, i), 0, 1))
 		}
 	}
 	inspectPaint(dataGridID, v.mos.px, v.mos.w, v.mos.h)
-	if v.sel < 0 || v.sel >= v.Test.N {
+	if v.sel < 0 || v.sel >= v.Set.N {
 		v.sel = 0
 	}
 	v.paintPixels()
 	inspectMark(dataID, t0)
-	ctx.Dispatch(func(app.Context) {})
 }
 
 // paintPixels draws the selected image as a grid of its pixel values.
 func (v *dataBrowser) paintPixels() {
-	if v.Test == nil {
+	if v.Set == nil {
 		return
 	}
 	canvas := app.Window().GetElementByID(dataPixelsID)
 	if !canvas.Truthy() {
 		return
 	}
-	img := v.Test.Image(v.sel)
-	v.selLabel = fmt.Sprintf("Test image %d, a “%s”.", v.sel, v.Test.Classes[v.Test.Labels[v.sel]])
-	std := v.Std
-	if std == 0 {
-		std = 1
-	}
+	img := v.Set.Bytes(v.sel)
 	g := canvas.Call("getContext", "2d")
-	g.Set("font", "7px system-ui, sans-serif")
+	g.Set("font", "8px system-ui, sans-serif")
 	g.Set("textAlign", "center")
 	g.Set("textBaseline", "middle")
-	for y := 0; y < v.Test.H; y++ {
-		for x := 0; x < v.Test.W; x++ {
-			p := img[y*v.Test.W+x]
-			c := int(255*p + 0.5)
-			g.Set("fillStyle", fmt.Sprintf("rgb(%d,%d,%d)", c, c, c))
+	for y := 0; y < v.Set.H; y++ {
+		for x := 0; x < v.Set.W; x++ {
+			b := img[y*v.Set.W+x]
+			g.Set("fillStyle", fmt.Sprintf("rgb(%d,%d,%d)", b, b, b))
 			g.Call("fillRect", x*dataCellPx, y*dataCellPx, dataCellPx, dataCellPx)
-			if p == 0 && !v.norm {
+			if b == 0 && !v.norm {
 				continue
 			}
-			text := strconv.Itoa(c)
+			text := strconv.Itoa(int(b))
 			if v.norm {
-				text = strconv.FormatFloat(float64((p-v.Mean)/std), 'f', 1, 32)
+				text = strconv.FormatFloat(float64(inspect.Normalise(b, v.Mean, v.Std)), 'f', 1, 32)
 			}
-			if c > 127 {
+			if b > 127 {
 				g.Set("fillStyle", "#000")
 			} else {
 				g.Set("fillStyle", "#fff")

@@ -9,18 +9,26 @@ import (
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
-// Ids of the feature-map view.
+// Ids and sizes of the feature-map view.
 const (
 	featureMapsID      = "view-maps"
 	featureMapPrefix   = "fm-"
 	featureDetailMap   = "fm-detail-map"
 	featureDetailFiler = "fm-detail-filter"
+	// mapCSSPx is about the on-screen size of one map in CSS pixels: a
+	// 28x28 map doubles, a 7x7 one grows eightfold, so a student sees
+	// every map's pixels and a phone still fits five maps in a row.
+	mapCSSPx = 48
+	// vectorCols is how many cells of a long vector (a flattened stack, a
+	// dense layer) one strip row holds.
+	vectorCols = 64
 )
 
 // featureMapsView shows, for the current drawing, every layer's output:
 // the maps after each convolution, activation and pooling as images with
-// their shapes, the dense layers' vectors as strips, and the class scores.
-// Hovering or tapping a map shows it large with the filter that made it.
+// their shapes, the dense layers' vectors as strips, and the class scores
+// under the class names. Hovering or tapping a map shows it large with the
+// filter that made it.
 type featureMapsView struct {
 	app.Compo
 
@@ -28,10 +36,12 @@ type featureMapsView struct {
 	Digit   []float32
 	Classes []string
 
-	stages []inspect.Stage
-	mos    []*inspectMosaic
-	sel    int // selected stage, or -1
-	selCh  int
+	stages  []inspect.Stage // of stageOf on stageIn
+	stageOf *nn.Network
+	stageIn []float32
+	t0      float64 // when Render last computed the stages
+	sel     int     // selected stage, or -1
+	selCh   int
 }
 
 // inspectKindText says what a stage's output is after.
@@ -46,15 +56,17 @@ func (v *featureMapsView) Render() app.UI {
 	if v.Net == nil {
 		return app.Div().ID(featureMapsID)
 	}
-	type row struct {
-		name, kind string
-		shape      nn.Shape
+	// Render computes the stages, which the headings need, once per
+	// network and drawing: hovering a map renders again but changes
+	// neither. A new drawing or model is always a new slice or network.
+	if v.Net != v.stageOf || len(v.Digit) != len(v.stageIn) || (len(v.Digit) > 0 && &v.Digit[0] != &v.stageIn[0]) {
+		v.t0 = inspectNow()
+		v.stageOf, v.stageIn, v.stages = v.Net, v.Digit, nil
+		if v.Digit != nil {
+			v.stages = inspect.Activations(v.Net, v.Digit, 28, 28)
+		}
 	}
-	rows := []row{{"input", "input", v.Net.InShape()}}
-	for _, l := range v.Net.Layers {
-		rows = append(rows, row{l.Name(), inspect.Kind(l.Name()), l.OutShape()})
-	}
-	note := "Hover over or tap a map to see it large with the filter that made it."
+	note := "Hover over or tap a map to see it large with the filter that made it. Each layer has its own colour scale: blue negative, white zero, orange positive."
 	if v.Digit == nil {
 		note = "Draw something to see what every layer makes of it."
 	}
@@ -70,26 +82,8 @@ func (v *featureMapsView) Render() app.UI {
 				Body(
 					app.Ol().
 						Class("fm-stages").
-						Body(app.Range(rows).Slice(func(i int) app.UI {
-							r := rows[i]
-							return app.Li().
-								Class("fm-stage fm-"+r.kind).
-								Body(
-									app.Div().
-										Class("fm-head").
-										Body(
-											app.Strong().Text(r.name),
-											app.Span().Class("fm-shape").Text(" "+r.shape.String()+" "),
-											app.Span().Class("fm-kind").Text(inspectKindText[r.kind]),
-										),
-									app.Canvas().
-										ID(featureMapPrefix+strconv.Itoa(i)).
-										Class("fm-canvas").
-										Width(1).
-										Height(1).
-										OnMouseMove(v.onHover(i)).
-										OnClick(v.onHover(i)),
-								)
+						Body(app.Range(v.stages).Slice(func(i int) app.UI {
+							return v.renderStage(i)
 						})),
 					app.Aside().
 						Class("fm-detail").
@@ -112,14 +106,86 @@ func (v *featureMapsView) Render() app.UI {
 		)
 }
 
+// renderStage returns stage i: its name, shape and range, then one canvas
+// per map (wrapping), or one strip for a vector, labelled with the class
+// names when it holds one value per class.
+func (v *featureMapsView) renderStage(i int) app.UI {
+	s := v.stages[i]
+	id := featureMapPrefix + strconv.Itoa(i)
+	lo, hi := inspect.Range(s.Values)
+	var body app.UI
+	switch {
+	case s.Maps():
+		cssW := s.Shape.W * inspect.Zoom(s.Shape.W, s.Shape.H, mapCSSPx)
+		body = app.Div().
+			ID(id).
+			Class("fm-maps").
+			Body(app.Range(make([]struct{}, s.Shape.C)).Slice(func(c int) app.UI {
+				return app.Canvas().
+					ID(id+"-"+strconv.Itoa(c)).
+					Class("fm-canvas").
+					Width(1).
+					Height(1).
+					Style("width", strconv.Itoa(cssW)+"px").
+					Title(fmt.Sprintf("map %d", c+1)).
+					OnMouseOver(v.onPick(i, c)).
+					OnClick(v.onPick(i, c))
+			}))
+	case s.Shape.Size() == len(v.Classes):
+		body = app.Div().
+			ID(id).
+			Class("fm-classvec").
+			Style("--n", strconv.Itoa(len(v.Classes))).
+			Body(
+				app.Canvas().
+					ID(id+"-0").
+					Class("fm-classvec-canvas").
+					Width(1).
+					Height(1),
+				app.Ol().
+					Class("fm-classnames").
+					Body(app.Range(v.Classes).Slice(func(c int) app.UI {
+						return app.Li().Title(v.Classes[c]).Text(v.Classes[c])
+					})),
+			)
+	default:
+		body = app.Div().
+			ID(id).
+			Body(app.Canvas().
+				ID(id + "-0").
+				Class("fm-vector").
+				Width(1).
+				Height(1))
+	}
+	return app.Li().
+		Class("fm-stage fm-"+s.Kind).
+		Body(
+			app.Div().
+				Class("fm-head").
+				Body(
+					app.Strong().Text(s.Layer),
+					app.Span().Class("fm-shape").Text(" "+s.Shape.String()+" "),
+					app.Span().Class("fm-kind").Text(inspectKindText[s.Kind]),
+					app.Span().Class("fm-range").Text(" · values "+inspectNum(lo)+" to "+inspectNum(hi)),
+				),
+			body,
+		)
+}
+
+// inspectNum writes a value with three significant digits, and values too
+// small to tell from zero at that precision (a probability of 6.8e-19) as 0.
+func inspectNum(x float32) string {
+	if x > -5e-4 && x < 5e-4 {
+		return "0"
+	}
+	return strconv.FormatFloat(float64(x), 'g', 3, 32)
+}
+
 func (v *featureMapsView) detailText() string {
 	if v.sel < 0 || v.sel >= len(v.stages) {
 		return "No map selected."
 	}
 	s := v.stages[v.sel]
-	if !s.Maps() {
-		return fmt.Sprintf("%s value %d", s.Layer, v.selCh)
-	}
 	t := fmt.Sprintf("%s, map %d of %d (%dx%d)", s.Layer, v.selCh+1, s.Shape.C, s.Shape.H, s.Shape.W)
 	if s.Filter >= 0 {
 		t += fmt.Sprintf("; below: filter %d of conv layer %d, one kernel per input channel", v.selCh+1, s.Filter+1)
@@ -130,98 +196,80 @@ func (v *featureMapsView) detailText() string {
 func (v *featureMapsView) OnMount(ctx app.Context)  { v.sel = -1; v.refresh() }
 func (v *featureMapsView) OnUpdate(ctx app.Context) { v.refresh() }
 
-func (v *featureMapsView) onHover(i int) app.EventHandler {
+// onPick selects map c of stage i for the detail panel.
+func (v *featureMapsView) onPick(i, c int) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		if i >= len(v.mos) {
-			return
-		}
-		t := inspectEventTile(v.mos[i], e)
-		if t < 0 || (v.sel == i && v.selCh == t) {
+		if v.sel == i && v.selCh == c {
 			ctx.PreventUpdate()
 			return
 		}
-		v.sel, v.selCh = i, t
-		v.paintDetail()
+		v.sel, v.selCh = i, c
+		ctx.Defer(func(app.Context) { v.paintDetail() })
 	}
 }
 
-// refresh runs the network on the drawing and paints every stage.
+// refresh paints every stage Render computed, and the detail panel.
 func (v *featureMapsView) refresh() {
 	if v.Net == nil {
 		return
 	}
-	t0 := inspectNow()
-	v.stages, v.mos = nil, nil
-	if v.Digit != nil {
-		v.stages = inspect.Activations(v.Net, v.Digit, 28, 28)
-	}
 	for i, s := range v.stages {
-		m := inspectStageMosaic(s)
-		v.mos = append(v.mos, m)
-		inspectPaint(featureMapPrefix+strconv.Itoa(i), m.px, m.w, m.h)
+		inspectPaintStage(featureMapPrefix+strconv.Itoa(i), s)
 	}
-	if v.stages == nil {
-		for i := 0; i <= len(v.Net.Layers); i++ {
-			inspectPaint(featureMapPrefix+strconv.Itoa(i), []byte{255, 255, 255, 255}, 1, 1)
+	if v.sel < 0 || v.sel >= len(v.stages) || !v.stages[v.sel].Maps() || v.selCh >= v.stages[v.sel].Shape.C {
+		v.sel, v.selCh = -1, 0
+		if len(v.stages) > 1 && v.stages[1].Maps() {
+			v.sel = 1
 		}
 	}
-	if v.sel < 0 && len(v.stages) > 1 {
-		v.sel, v.selCh = 1, 0
-	}
 	v.paintDetail()
-	inspectMark(featureMapsID, t0)
+	inspectMark(featureMapsID, v.t0)
 }
 
-// inspectStageMosaic draws one stage: a tile per map (enlarged to about
-// 28 pixels), or a strip of cells for a vector, on the stage's own
-// symmetric scale.
-func inspectStageMosaic(s inspect.Stage) *inspectMosaic {
+// inspectPaintStage paints one stage on the canvases renderStage made: a
+// map per canvas (the input in grey, other maps on the stage's own
+// symmetric scale), or a vector as a strip of cells, probabilities on a
+// heat scale.
+func inspectPaintStage(id string, s inspect.Stage) {
 	scale := inspect.MaxAbs(s.Values)
 	if !s.Maps() {
 		n := s.Shape.Size()
-		m := newInspectMosaic(n, min(n, 64), 8, 16, 1)
-		tile := make([]byte, 4*8*16)
-		for i, val := range s.Values {
-			one := inspect.DivergingRGBA(make([]byte, 4), []float32{val}, scale)
-			if s.Kind == "softmax" {
-				one = inspect.HeatRGBA(one, []float32{val}, 1)
-			}
-			for j := 0; j < len(tile); j += 4 {
-				copy(tile[j:j+4], one)
-			}
-			m.put(i, tile)
+		cols := min(n, vectorCols)
+		rgba := make([]byte, 4*cols*((n+cols-1)/cols))
+		for i := len(s.Values) * 4; i < len(rgba); i += 4 {
+			rgba[i], rgba[i+1], rgba[i+2], rgba[i+3] = inspect.GutterRGB[0], inspect.GutterRGB[1], inspect.GutterRGB[2], 255
 		}
-		return m
+		if s.Kind == "softmax" {
+			inspect.HeatRGBA(rgba[:4*n], s.Values, 1)
+		} else {
+			inspect.DivergingRGBA(rgba[:4*n], s.Values, scale)
+		}
+		inspectPaint(id+"-0", rgba, cols, len(rgba)/4/cols)
+		return
 	}
 	h, w := s.Shape.H, s.Shape.W
-	f := max(1, 28/max(h, w))
-	m := newInspectMosaic(s.Shape.C, min(s.Shape.C, 16), w*f, h*f, 2)
 	plane := make([]float32, h*w)
 	rgba := make([]byte, 4*h*w)
+	lo, hi := inspect.Range(s.Values)
 	for c := 0; c < s.Shape.C; c++ {
 		s.Channel(plane, c)
 		if s.Kind == "input" {
-			lo, hi := inspect.Range(s.Values)
 			inspect.GreyRGBA(rgba, plane, lo, hi)
 		} else {
 			inspect.DivergingRGBA(rgba, plane, scale)
 		}
-		m.put(c, inspectScaleRGBA(rgba, w, h, f))
+		inspectPaint(id+"-"+strconv.Itoa(c), rgba, w, h)
 	}
-	return m
 }
 
 // paintDetail paints the selected map large and the filter that made it.
 func (v *featureMapsView) paintDetail() {
-	if v.sel < 0 || v.sel >= len(v.stages) {
+	if v.sel < 0 {
 		inspectPaint(featureDetailMap, []byte{255, 255, 255, 255}, 1, 1)
 		inspectPaint(featureDetailFiler, []byte{255, 255, 255, 255}, 1, 1)
 		return
 	}
 	s := v.stages[v.sel]
-	if !s.Maps() || v.selCh >= s.Shape.C {
-		return
-	}
 	plane := s.Channel(nil, v.selCh)
 	rgba := make([]byte, 4*len(plane))
 	if s.Kind == "input" {
@@ -236,12 +284,6 @@ func (v *featureMapsView) paintDetail() {
 		return
 	}
 	b := inspect.Filters(v.Net)[s.Filter]
-	m := newInspectMosaic(b.In, min(b.In, 8), b.K*4, b.K*4, 2)
-	k := make([]float32, b.K*b.K)
-	tile := make([]byte, 4*b.K*b.K)
-	for in := 0; in < b.In; in++ {
-		inspect.DivergingRGBA(tile, b.Kernel(k, v.selCh, in), b.Scale)
-		m.put(in, inspectScaleRGBA(tile, b.K, b.K, 4))
-	}
-	inspectPaint(featureDetailFiler, m.px, m.w, m.h)
+	f, w, h := b.Block(v.selCh)
+	inspectPaint(featureDetailFiler, f, w, h)
 }

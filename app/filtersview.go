@@ -9,52 +9,71 @@ import (
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
-// Ids of the filters view.
+// Ids and sizes of the filters view.
 const (
-	filtersID     = "view-filters"
-	filtersPrefix = "filters-"
-	templatesID   = "filters-templates"
+	filtersID      = "view-filters"
+	filtersPrefix  = "filters-"
+	templatesID    = "filters-templates"
+	templatePrefix = "template-"
 	// templatesShown bounds the dense-unit templates drawn for an MLP.
 	templatesShown = 128
+	// filterCSSPx and friends are the on-screen size, in CSS pixels, a
+	// filter, a multi-channel filter block and a template are scaled to:
+	// big enough to read each weight at a glance, small enough that a
+	// phone fits three to five in a row.
+	filterCSSPx   = 56
+	blockCSSPx    = 72
+	templateCSSPx = 56
 )
 
 // filtersView draws every convolution layer's kernels, one small image per
-// filter (row) and input channel (column), on the layer's shared symmetric
-// colour scale; for an MLP on raw pixels, each first-layer unit's weights
-// as a 28x28 template. It repaints whenever the model changes, so the
+// filter (its input channels' kernels in a block), wrapping like words, on
+// the layer's shared symmetric colour scale; for an MLP on raw pixels, each
+// first-layer unit's weights as a 28x28 template. The browser scales each
+// canvas up by a whole factor with CSS (image-rendering: pixelated), so the
+// weights stay crisp squares. It repaints whenever the model changes, so the
 // filters form while training.
 type filtersView struct {
 	app.Compo
 
 	Net *nn.Network
+
+	banks []inspect.FilterBank // of Net, from the last Render
 }
 
 func (v *filtersView) Render() app.UI {
 	if v.Net == nil {
 		return app.Div().ID(filtersID)
 	}
-	banks := inspect.Filters(v.Net)
-	_, _, _, tscale, mlp := inspect.Templates(v.Net)
+	v.banks = inspect.Filters(v.Net)
+	tpl, th, tw, tscale, mlp := inspect.Templates(v.Net)
 	return app.Div().
 		ID(filtersID).
 		Class("inspect-view filters").
 		Body(
-			app.If(len(banks) == 0 && !mlp,
+			app.If(len(v.banks) == 0 && !mlp,
 				app.P().Class("inspect-note").Text("This network has no convolution layer and no dense layer on raw pixels to show."),
 			),
-			app.Range(banks).Slice(func(i int) app.UI {
-				b := banks[i]
+			app.Range(v.banks).Slice(func(i int) app.UI {
+				b := v.banks[i]
+				cols, rows := inspect.KernelGrid(b.In)
+				bw, bh := cols*(b.K+1)-1, rows*(b.K+1)-1
+				z := inspect.Zoom(bw, bh, blockCSSPx)
+				if b.In == 1 {
+					z = inspect.Zoom(bw, bh, filterCSSPx)
+				}
 				return app.Section().
 					Class("filters-layer").
 					Body(
 						app.H3().Text(fmt.Sprintf("%s: %d filters of %dx%dx%d", b.Layer, b.Out, b.K, b.K, b.In)),
-						app.P().Class("inspect-note").Text(inspectFilterNote(b)),
+						app.P().Class("inspect-note").Text(inspectFilterNote(b, cols, rows)),
 						inspectScaleLegend(b.Scale),
-						app.Canvas().
+						app.Div().
 							ID(filtersPrefix+strconv.Itoa(i)).
-							Class("filters-canvas").
-							Width(1).
-							Height(1),
+							Class("filters-grid").
+							Body(app.Range(make([]struct{}, b.Out)).Slice(func(o int) app.UI {
+								return inspectTile(filtersPrefix+strconv.Itoa(i)+"-"+strconv.Itoa(o), bw*z, strconv.Itoa(o+1))
+							})),
 					)
 			}),
 			app.If(mlp,
@@ -64,21 +83,38 @@ func (v *filtersView) Render() app.UI {
 						app.H3().Text("First dense layer: each unit's weights as a template"),
 						app.P().Class("inspect-note").Text(fmt.Sprintf("A unit's output grows where ink meets orange and shrinks where it meets blue. The first %d units are shown.", templatesShown)),
 						inspectScaleLegend(tscale),
-						app.Canvas().
+						app.Div().
 							ID(templatesID).
-							Class("filters-canvas").
-							Width(1).
-							Height(1),
+							Class("filters-grid").
+							Body(app.Range(make([]struct{}, min(len(tpl), templatesShown))).Slice(func(u int) app.UI {
+								return inspectTile(templatePrefix+strconv.Itoa(u), tw*inspect.Zoom(tw, th, templateCSSPx), strconv.Itoa(u+1))
+							})),
 					),
 			),
 		)
 }
 
-func inspectFilterNote(b inspect.FilterBank) string {
+// inspectTile is one small labelled canvas of a wrapping grid, cssWidth CSS
+// pixels wide (its height follows the canvas's aspect ratio).
+func inspectTile(id string, cssWidth int, label string) app.UI {
+	return app.Figure().
+		Class("inspect-tile").
+		Body(
+			app.Canvas().
+				ID(id).
+				Class("inspect-tile-canvas").
+				Width(1).
+				Height(1).
+				Style("width", strconv.Itoa(cssWidth)+"px"),
+			app.FigCaption().Text(label),
+		)
+}
+
+func inspectFilterNote(b inspect.FilterBank, cols, rows int) string {
 	if b.In == 1 {
 		return "Each square is one filter's weights, slid over the image; the same colour scale for the whole layer."
 	}
-	return fmt.Sprintf("Each row is one filter; its %d squares are its weights for each input channel (the maps of the layer before).", b.In)
+	return fmt.Sprintf("Each block is one filter: its %d small squares (%d across, %d down) are its weights for each input channel, the maps of the layer before, in order.", b.In, cols, rows)
 }
 
 func (v *filtersView) OnMount(ctx app.Context)  { v.refresh() }
@@ -89,33 +125,17 @@ func (v *filtersView) refresh() {
 		return
 	}
 	t0 := inspectNow()
-	for i, b := range inspect.Filters(v.Net) {
-		f := max(1, 12/b.K)
-		// One filter per row: its input channels side by side; a
-		// single-channel layer wraps its filters in rows of 16.
-		n, cols := b.Out*b.In, b.In
-		if b.In == 1 {
-			cols = min(b.Out, 16)
-		}
-		m := newInspectMosaic(n, cols, b.K*f, b.K*f, 1)
-		k := make([]float32, b.K*b.K)
-		tile := make([]byte, 4*b.K*b.K)
+	for i, b := range v.banks {
 		for o := 0; o < b.Out; o++ {
-			for in := 0; in < b.In; in++ {
-				inspect.DivergingRGBA(tile, b.Kernel(k, o, in), b.Scale)
-				m.put(o*b.In+in, inspectScaleRGBA(tile, b.K, b.K, f))
-			}
+			rgba, w, h := b.Block(o)
+			inspectPaint(filtersPrefix+strconv.Itoa(i)+"-"+strconv.Itoa(o), rgba, w, h)
 		}
-		inspectPaint(filtersPrefix+strconv.Itoa(i), m.px, m.w, m.h)
 	}
 	if tpl, h, w, scale, ok := inspect.Templates(v.Net); ok {
-		n := min(len(tpl), templatesShown)
-		m := newInspectMosaic(n, 16, w, h, 2)
-		tile := make([]byte, 4*h*w)
-		for u := 0; u < n; u++ {
-			m.put(u, inspect.DivergingRGBA(tile, tpl[u], scale))
+		rgba := make([]byte, 4*h*w)
+		for u := 0; u < min(len(tpl), templatesShown); u++ {
+			inspectPaint(templatePrefix+strconv.Itoa(u), inspect.DivergingRGBA(rgba, tpl[u], scale), w, h)
 		}
-		inspectPaint(templatesID, m.px, m.w, m.h)
 	}
 	inspectMark(filtersID, t0)
 }

@@ -3,6 +3,8 @@ package app
 import (
 	"strconv"
 
+	"github.com/cnnplay/cnnplay/internal/inspect"
+
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -57,8 +59,8 @@ func newInspectMosaic(n, cols, tw, th, gap int) *inspectMosaic {
 	rows := (n + cols - 1) / cols
 	m := &inspectMosaic{cols: cols, tw: tw, th: th, gap: gap, w: cols*(tw+gap) - gap, h: max(rows*(th+gap)-gap, 1)}
 	m.px = make([]byte, 4*m.w*m.h)
-	for i := 0; i < len(m.px); i += 4 { // gutters: light grey
-		m.px[i], m.px[i+1], m.px[i+2], m.px[i+3] = 229, 231, 235, 255
+	for i := 0; i < len(m.px); i += 4 {
+		m.px[i], m.px[i+1], m.px[i+2], m.px[i+3] = inspect.GutterRGB[0], inspect.GutterRGB[1], inspect.GutterRGB[2], 255
 	}
 	return m
 }

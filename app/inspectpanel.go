@@ -70,10 +70,19 @@ type inspectPanel struct {
 	netOf  *model.Model
 	netErr string
 
-	test        *dataset.Set
-	testName    string // "mnist" or "fashion": the set test holds or loads
-	testErr     string
-	testLoading bool
+	test      *dataset.Set    // testImgs as floats, for running the network
+	testImgs  *inspect.Images // the test set, for the data browser
+	testName  string          // "mnist" or "fashion": the set test holds or loads
+	testErr   string
+	dataSplit string // the set the data browser shows: dataTest or dataTrain
+
+	// The training set is large (60,000 images, 10 to 26 MB to download):
+	// it is fetched only when the user asks to browse it.
+	train      *inspect.Images
+	trainName  string // the dataset train holds or loads, "" for none
+	trainErr   string
+	trainGot   int64 // bytes of the images file downloaded so far
+	trainTotal int64 // its size, 0 while unknown
 
 	eval      *inspect.Evaluation // finished evaluation, or nil
 	evalNet   *nn.Network         // the network eval was computed with
@@ -158,7 +167,12 @@ func (ip *inspectPanel) view() app.UI {
 	classes := ip.Model.Classes
 	switch ip.tab {
 	case inspectTabData:
-		return &dataBrowser{Test: ip.test, Status: ip.testStatus(), Mean: ip.net.Spec.Mean, Std: ip.net.Spec.Std}
+		b := &dataBrowser{Split: ip.dataSplit, Dataset: ip.testName, Set: ip.testImgs, Status: ip.testStatus(), Mean: ip.net.Spec.Mean, Std: ip.net.Spec.Std,
+			OnSplit: ip.onSplit}
+		if ip.dataSplit == dataTrain {
+			b.Set, b.Status, b.Got, b.Total = ip.train, ip.trainStatus(), ip.trainGot, ip.trainTotal
+		}
+		return b
 	case inspectTabConv:
 		return &convDemo{Digit: ip.Digit, Sample: ip.sample()}
 	case inspectTabNetwork:
@@ -200,6 +214,14 @@ func (ip *inspectPanel) sync() {
 	}
 }
 
+// dispatch runs fn on the UI goroutine, then renders the panel again. A
+// view's handler may start the panel's work with the view's context, whose
+// own Dispatch would re-render only the view, and nothing at all once the
+// user has switched to another tab; the panel's state must reach the panel.
+func (ip *inspectPanel) dispatch(ctx app.Context, fn func(app.Context)) {
+	ctx.Dispatcher().Dispatch(app.Dispatch{Mode: app.Update, Source: ip, Function: fn})
+}
+
 // inspectClone returns a network with net's architecture and weights that
 // shares no buffers with it.
 func inspectClone(net *nn.Network) (*nn.Network, error) {
@@ -234,9 +256,13 @@ func (ip *inspectPanel) need(ctx app.Context) {
 	}
 	want := inspectDatasetOf(ip.Model)
 	if ip.testName != want {
-		ip.test, ip.testName, ip.testErr = nil, want, ""
+		ip.test, ip.testImgs, ip.testName, ip.testErr = nil, nil, want, ""
+		ip.train, ip.trainName = nil, ""
 		ip.eval, ip.evalNet, ip.evalOf, ip.proj, ip.projXY = nil, nil, nil, nil, nil
 		ip.loadTest(ctx, want)
+	}
+	if ip.tab == inspectTabData && ip.dataSplit == dataTrain && ip.trainName != want {
+		ip.loadTrain(ctx, want)
 	}
 	if ip.test == nil || (ip.tab != inspectTabProj && ip.tab != inspectTabMistakes) {
 		return
@@ -262,33 +288,96 @@ func inspectDatasetOf(m *model.Model) string {
 	return "mnist"
 }
 
+// onSplit switches the data browser between the test and the training
+// set; the training set downloads the first time it is asked for, and again
+// after a failed download.
+func (ip *inspectPanel) onSplit(ctx app.Context, split string) {
+	ip.dataSplit = split
+	if ip.trainErr != "" {
+		ip.trainName = "" // asking again retries a failed download
+	}
+	ip.need(ctx)
+}
+
+// inspectDataFiles returns the URLs of a dataset's image and label files
+// and its class names.
+func inspectDataFiles(name string, train bool) (images, labels string, classes []string) {
+	prefix, classes := "/web/data/", dataset.MNISTClasses
+	if name == "fashion" {
+		prefix, classes = "/web/data/fashion-", dataset.FashionClasses
+	}
+	if train {
+		return prefix + dataset.TrainImagesFile, prefix + dataset.TrainLabelsFile, classes
+	}
+	return prefix + dataset.TestImagesFile, prefix + dataset.TestLabelsFile, classes
+}
+
 // loadTest fetches the test set of the named dataset.
 func (ip *inspectPanel) loadTest(ctx app.Context, name string) {
-	ip.testLoading = true
-	prefix, classes := "", dataset.MNISTClasses
-	if name == "fashion" {
-		prefix, classes = "fashion-", dataset.FashionClasses
-	}
+	images, labels, classes := inspectDataFiles(name, false)
 	ctx.Async(func() {
-		set, err := inspectFetchSet("/web/data/"+prefix+dataset.TestImagesFile, "/web/data/"+prefix+dataset.TestLabelsFile, name+"-test", classes)
-		ctx.Dispatch(func(ctx app.Context) {
+		imgs, err := inspectFetchImages(images, labels, name+"-test", classes, nil)
+		var set *dataset.Set
+		if err == nil {
+			set = imgs.Set()
+		}
+		ip.dispatch(ctx, func(ctx app.Context) {
 			if ip.testName != name {
 				return
 			}
-			ip.testLoading = false
 			if err != nil {
 				ip.testErr = err.Error()
 				return
 			}
-			ip.test = set
+			ip.test, ip.testImgs = set, imgs
 			ip.need(ctx)
 		})
 	})
 }
 
-// inspectFetchSet downloads a gzipped IDX image file and label file.
-func inspectFetchSet(imagesURL, labelsURL, name string, classes []string) (*dataset.Set, error) {
-	get := func(url string) (io.ReadCloser, error) {
+// loadTrain fetches the training set of the named dataset, showing the
+// download's progress. The images are read (and unzipped) as the bytes
+// arrive, so the page stays responsive between pieces.
+func (ip *inspectPanel) loadTrain(ctx app.Context, name string) {
+	ip.train, ip.trainName, ip.trainErr, ip.trainGot, ip.trainTotal = nil, name, "", 0, 0
+	images, labels, classes := inspectDataFiles(name, true)
+	ctx.Async(func() {
+		progress := func(got, total int64) {
+			ip.dispatch(ctx, func(ctx app.Context) {
+				if ip.trainName == name {
+					ip.trainGot, ip.trainTotal = got, total
+				}
+			})
+		}
+		imgs, err := inspectFetchImages(images, labels, name+"-train", classes, progress)
+		ip.dispatch(ctx, func(ctx app.Context) {
+			if ip.trainName != name {
+				return
+			}
+			if err != nil {
+				ip.trainErr = err.Error()
+				return
+			}
+			ip.train = imgs
+		})
+	})
+}
+
+// inspectProgressEvery is the least time between two progress reports of a
+// download: often enough to see the bar move, rarely enough not to make
+// the page re-render for every piece. inspectYieldEvery is the most time
+// reading a download may take before it lets the browser paint a frame.
+const (
+	inspectProgressEvery = 150 * time.Millisecond
+	inspectYieldEvery    = 30 * time.Millisecond
+)
+
+// inspectFetchImages downloads a gzipped IDX image file and label file. When
+// progress is not nil it is told, every so often and once at the end, how
+// many bytes of the images file have arrived and how many there are (0 if
+// the server did not say).
+func inspectFetchImages(imagesURL, labelsURL, name string, classes []string, progress func(got, total int64)) (*inspect.Images, error) {
+	get := func(url string) (*http.Response, error) {
 		res, err := http.Get(webURL(url))
 		if err != nil {
 			return nil, err
@@ -297,19 +386,57 @@ func inspectFetchSet(imagesURL, labelsURL, name string, classes []string) (*data
 			res.Body.Close()
 			return nil, fmt.Errorf("%s: %s", url, res.Status)
 		}
-		return res.Body, nil
+		return res, nil
 	}
 	img, err := get(imagesURL)
 	if err != nil {
 		return nil, err
 	}
-	defer img.Close()
+	defer img.Body.Close()
 	lab, err := get(labelsURL)
 	if err != nil {
 		return nil, err
 	}
-	defer lab.Close()
-	return dataset.Load(img, lab, name, classes)
+	defer lab.Body.Close()
+	pr := &inspectYieldReader{r: img.Body, total: max(img.ContentLength, 0), report: progress, yielded: time.Now()}
+	defer pr.done()
+	return inspect.LoadImages(pr, lab.Body, name, classes)
+}
+
+// inspectYieldReader reads a download for a decoder on the UI thread,
+// which the browser shares with the page. From localhost the pieces arrive
+// faster than they unzip and each read resolves as a microtask, so reading
+// and unzipping alone would hold the thread for a second or more: every
+// inspectYieldEvery the reader sleeps a moment, which returns to the event
+// loop and lets a frame be drawn. It also counts the bytes and reports
+// them, at most every inspectProgressEvery, when report is not nil.
+type inspectYieldReader struct {
+	r                 io.Reader
+	got, total        int64
+	reported, yielded time.Time
+	report            func(got, total int64)
+}
+
+func (p *inspectYieldReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.got += int64(n)
+	now := time.Now()
+	if p.report != nil && now.Sub(p.reported) >= inspectProgressEvery {
+		p.reported = now
+		p.report(p.got, p.total)
+	}
+	if now.Sub(p.yielded) >= inspectYieldEvery {
+		time.Sleep(time.Millisecond)
+		p.yielded = time.Now()
+	}
+	return n, err
+}
+
+// done reports the final count.
+func (p *inspectYieldReader) done() {
+	if p.report != nil {
+		p.report(p.got, p.total)
+	}
 }
 
 // evaluate runs the current model over the first test images a batch at a
@@ -326,7 +453,7 @@ func (ip *inspectPanel) evaluate(ctx app.Context) {
 	ctx.Async(func() {
 		for !e.Step(net, set, inspectEvalBatch) {
 			done := e.Done
-			ctx.Dispatch(func(ctx app.Context) { ip.runDone = done })
+			ip.dispatch(ctx, func(ctx app.Context) { ip.runDone = done })
 			time.Sleep(time.Millisecond)
 		}
 		proj, err := inspect.FitPCA(e.Features, e.N, e.D)
@@ -334,7 +461,7 @@ func (ip *inspectPanel) evaluate(ctx app.Context) {
 		if err == nil {
 			xy = proj.ProjectAll(e.Features, e.N)
 		}
-		ctx.Dispatch(func(ctx app.Context) {
+		ip.dispatch(ctx, func(ctx app.Context) {
 			ip.running = false
 			if set != ip.test {
 				return
@@ -347,6 +474,18 @@ func (ip *inspectPanel) evaluate(ctx app.Context) {
 			ip.evalStale = m != ip.Model
 		})
 	})
+}
+
+func (ip *inspectPanel) trainStatus() string {
+	switch {
+	case ip.trainErr != "":
+		return "The training images could not be loaded: " + ip.trainErr
+	case ip.train == nil && ip.trainTotal > 0:
+		return fmt.Sprintf("Downloading the training images… %.1f of %.1f MB", float64(ip.trainGot)/1e6, float64(ip.trainTotal)/1e6)
+	case ip.train == nil:
+		return fmt.Sprintf("Downloading the training images… %.1f MB", float64(ip.trainGot)/1e6)
+	}
+	return ""
 }
 
 func (ip *inspectPanel) testStatus() string {

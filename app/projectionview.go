@@ -47,7 +47,7 @@ func (v *projectionView) Render() app.UI {
 		if layer >= 0 {
 			name = v.Net.Layers[layer].Name()
 		}
-		text = fmt.Sprintf("The %d-number feature vectors (output of %s) of %d test images, projected on their two main directions (PCA, %.0f%% of the variance). Each dot is a test image, coloured by its true class; the ringed black dot is your drawing.",
+		text = fmt.Sprintf("The %d-number feature vectors (output of %s) of %d test images, projected on their two main directions (PCA, %.0f%% of the variance). Each dot is a test image, coloured by its true class; the large red ring is your drawing.",
 			v.Eval.D, name, v.Eval.N, 100*v.Proj.Explained())
 	}
 	return app.Div().
@@ -135,7 +135,9 @@ func (v *projectionView) refresh(ctx app.Context) {
 		px0, py0 := toPx(x, y)
 		px0, py0 = min(max(px0, 8), s-9), min(max(py0, 8), s-9)
 		dot(px, px0, py0, 8, [3]byte{255, 255, 255})
-		dot(px, px0, py0, 6, [3]byte{0, 0, 0})
+		// Red, which no class has: black is a class's colour (the 7s,
+		// Fashion's sneakers), and a black marker vanished in its cloud.
+		dot(px, px0, py0, 6, [3]byte{230, 0, 0})
 		dot(px, px0, py0, 3, [3]byte{255, 255, 255})
 		if best >= 0 {
 			v.where = fmt.Sprintf("Your drawing lands at (%.1f, %.1f); the nearest test image is a “%s”.", x, y, v.Classes[v.Eval.Labels[best]])

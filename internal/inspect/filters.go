@@ -80,3 +80,35 @@ func Templates(net *nn.Network) (tpl [][]float32, h, w int, scale float32, ok bo
 func Kind(name string) string {
 	return strings.TrimRight(name, "0123456789")
 }
+
+// GutterRGB is the light grey between the tiles of a mosaic. KernelGapRGB
+// is the darker grey between the kernels of a filter block: in the light
+// grey, the kernels ran together with their near-zero (near-white) weights.
+var (
+	GutterRGB    = [3]byte{229, 231, 235}
+	KernelGapRGB = [3]byte{140, 147, 160}
+)
+
+// Block draws filter out as one RGBA image of w×h pixels: its In kernels
+// side by side in KernelGrid's arrangement, one pixel of KernelGapRGB
+// between them, each weight a pixel on the bank's scale. Shown as one small square
+// per filter, a layer's filters wrap like words on any screen, where one row
+// of In kernels per filter would not fit a phone.
+func (f FilterBank) Block(out int) (rgba []byte, w, h int) {
+	cols, rows := KernelGrid(f.In)
+	w, h = cols*(f.K+1)-1, rows*(f.K+1)-1
+	rgba = make([]byte, 4*w*h)
+	for i := 0; i < len(rgba); i += 4 {
+		rgba[i], rgba[i+1], rgba[i+2], rgba[i+3] = KernelGapRGB[0], KernelGapRGB[1], KernelGapRGB[2], 255
+	}
+	k := make([]float32, f.K*f.K)
+	tile := make([]byte, 4*f.K*f.K)
+	for in := 0; in < f.In; in++ {
+		DivergingRGBA(tile, f.Kernel(k, out, in), f.Scale)
+		x0, y0 := (in%cols)*(f.K+1), (in/cols)*(f.K+1)
+		for y := 0; y < f.K; y++ {
+			copy(rgba[4*((y0+y)*w+x0):], tile[4*y*f.K:4*(y+1)*f.K])
+		}
+	}
+	return rgba, w, h
+}
