@@ -9,14 +9,21 @@ import (
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
-// Chart geometry, in SVG user units (the SVG scales to its box).
+// Chart geometry, in SVG user units (the SVG scales to its box, about 300
+// to 420 pixels wide, so the labels' 14 units read as 10 to 14 pixels).
 const (
-	chartW, chartH = 420, 200
-	chartLeft      = 44
-	chartRight     = 12
+	chartW, chartH = 420, 210
+	chartLeft      = 50
+	chartRight     = 14
 	chartTop       = 10
-	chartBottom    = 30
+	chartBottom    = 38
 )
+
+// maxChartPoints is the most points a series is drawn with: a long run
+// reports progress thousands of times, and a line of a few hundred points
+// already has more detail than the chart has pixels, while the SVG's size
+// (rebuilt four times a second while training) grows with every point.
+const maxChartPoints = 300
 
 // chartPoint is one measurement: y against the training examples seen.
 type chartPoint struct{ X, Y float64 }
@@ -90,6 +97,7 @@ func (c *lineChart) svg() string {
 			}
 		}
 	}
+	var ystep float64
 	if c.Percent {
 		// Zoom in as accuracy climbs: the interesting part is near 100%.
 		lo := 0.0
@@ -97,12 +105,16 @@ func (c *lineChart) svg() string {
 			lo = math.Max(0, math.Floor(ymin*10)/10)
 		}
 		ymin, ymax = lo, 1
+		ystep = niceStep((ymax - ymin) / 4)
 	} else {
 		ymin = 0
 		if !(ymax > 0) || math.IsInf(ymax, 0) {
 			ymax = 1
 		}
-		ymax = niceCeil(ymax)
+		// Round the top up to a whole step, so the ticks are round numbers
+		// and the line fills most of the height.
+		ystep = niceStep(ymax / 4)
+		ymax = math.Ceil(ymax/ystep*(1-1e-9)) * ystep
 	}
 	if xmax <= 0 {
 		xmax = 1
@@ -118,29 +130,33 @@ func (c *lineChart) svg() string {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
 		chartW, chartH, html.EscapeString(c.Title))
 	// Grid and axis labels.
-	for i := 0; i <= 4; i++ {
-		y := ymin + (ymax-ymin)*float64(i)/4
+	for i := 0; ; i++ {
+		y := ymin + ystep*float64(i)
+		if y > ymax*(1+1e-9) {
+			break
+		}
 		py := sy(y)
 		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, chartLeft, chartW-chartRight, py, py)
 		label := trimFloat(y)
 		if c.Percent {
-			label = fmt.Sprintf("%.0f%%", 100*y)
+			label = trimFloat(100*y) + "%"
 		}
-		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`, chartLeft-4, py, label)
+		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`, chartLeft-5, py, label)
 	}
 	for i := 0; i <= 4; i++ {
 		x := xmax * float64(i) / 4
 		px := sx(x)
 		fmt.Fprintf(&b, `<line class="grid" x1="%.1f" x2="%.1f" y1="%d" y2="%d"/>`, px, px, chartTop, chartH-chartBottom)
-		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="middle">%s</text>`, px, chartH-chartBottom+14, countText(x))
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="middle">%s</text>`, px, chartH-chartBottom+17, countText(x))
 	}
-	fmt.Fprintf(&b, `<text class="axis-label" x="%d" y="%d" text-anchor="end">examples seen</text>`, chartW-chartRight, chartH-2)
+	fmt.Fprintf(&b, `<text class="axis-label" x="%d" y="%d" text-anchor="end">examples seen</text>`, chartW-chartRight, chartH-3)
 	for _, s := range c.Series {
 		if len(s.Points) == 0 {
 			continue
 		}
+		pts := thin(s.Points, maxChartPoints)
 		var d strings.Builder
-		for i, p := range s.Points {
+		for i, p := range pts {
 			cmd := 'L'
 			if i == 0 {
 				cmd = 'M'
@@ -152,8 +168,8 @@ func (c *lineChart) svg() string {
 			cls += " dashed"
 		}
 		fmt.Fprintf(&b, `<path class="%s" d="%s"/>`, cls, d.String())
-		if s.Dots || len(s.Points) == 1 {
-			for _, p := range s.Points {
+		if s.Dots || len(pts) == 1 {
+			for _, p := range pts {
 				fmt.Fprintf(&b, `<circle class="dot %s" cx="%.1f" cy="%.1f" r="3"/>`, s.Class, sx(p.X), sy(p.Y))
 			}
 		}
@@ -162,13 +178,36 @@ func (c *lineChart) svg() string {
 	return b.String()
 }
 
-// niceCeil rounds v up to 1, 2 or 5 times a power of ten.
-func niceCeil(v float64) float64 {
-	if v <= 0 {
+// thin returns pts, or when it has more than n points, the means of n
+// runs of consecutive points (the last point kept as it is, so the line
+// ends at the latest value): a long series drawn at the chart's resolution,
+// its noise averaged rather than dropped at random.
+func thin(pts []chartPoint, n int) []chartPoint {
+	if len(pts) <= n {
+		return pts
+	}
+	out := make([]chartPoint, 0, n)
+	body := pts[:len(pts)-1]
+	for i := range n - 1 {
+		run := body[i*len(body)/(n-1) : (i+1)*len(body)/(n-1)]
+		var m chartPoint
+		for _, p := range run {
+			m.X += p.X
+			m.Y += p.Y
+		}
+		out = append(out, chartPoint{m.X / float64(len(run)), m.Y / float64(len(run))})
+	}
+	return append(out, pts[len(pts)-1])
+}
+
+// niceStep rounds v up to 1, 2, 2.5 or 5 times a power of ten: a tick
+// spacing that gives round labels.
+func niceStep(v float64) float64 {
+	if !(v > 0) {
 		return 1
 	}
 	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
 		if m*p >= v*(1-1e-9) {
 			return m * p
 		}

@@ -31,16 +31,34 @@ type prediction struct {
 // through (see package preprocess: digits or clothing) and the model on RGBA pixels from the canvas or an
 // image file. Nothing drawn is not an error: it gives an empty prediction.
 func classify(m *model.Model, rgba []byte, w, h int) (prediction, error) {
-	gray := preprocess.GrayRGBA(rgba, w, h)
-	if gray == nil {
-		return prediction{}, fmt.Errorf("image data has %d bytes for %dx%d pixels", len(rgba), w, h)
-	}
-	digit, err := preprocess.For(m.Record.Dataset)(gray, w, h)
-	if errors.Is(err, preprocess.ErrEmpty) {
-		return prediction{}, nil
-	}
+	digit, err := prepare(m.Record.Dataset, rgba, w, h)
 	if err != nil {
 		return prediction{}, err
+	}
+	return predict(m, digit)
+}
+
+// prepare returns the 28x28 image a model trained on dataset sees of RGBA
+// pixels, or nil when nothing is drawn. It is the costly half of classify
+// (tens of milliseconds for a canvas): a page that classifies the same
+// drawing with a new model, as it does twice a second while training, keeps
+// its result.
+func prepare(dataset string, rgba []byte, w, h int) ([]float32, error) {
+	gray := preprocess.GrayRGBA(rgba, w, h)
+	if gray == nil {
+		return nil, fmt.Errorf("image data has %d bytes for %dx%d pixels", len(rgba), w, h)
+	}
+	digit, err := preprocess.For(dataset)(gray, w, h)
+	if errors.Is(err, preprocess.ErrEmpty) {
+		return nil, nil
+	}
+	return digit, err
+}
+
+// predict runs m on an image from prepare (nil: nothing drawn).
+func predict(m *model.Model, digit []float32) (prediction, error) {
+	if digit == nil {
+		return prediction{}, nil
 	}
 	probs, err := m.Predict(digit, preprocess.Size, preprocess.Size)
 	if err != nil {

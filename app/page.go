@@ -31,8 +31,15 @@ type page struct {
 	live    *livePanels // the prediction and inspect views, and their state
 	drawing []byte      // the latest canvas pixels (RGBA), kept to re-classify
 	dw, dh  int
-	link    Setup    // the setup the page's link asked for (see ParseSetup)
-	notes   []string // what the link asked for that was ignored, and why
+	// digit is the drawing as a model trained on digitFor sees it (see
+	// prepare), kept while the drawing stays (digitOK): while training, a
+	// new model arrives twice a second.
+	digit    []float32
+	digitFor string
+	digitErr error
+	digitOK  bool
+	link     Setup    // the setup the page's link asked for (see ParseSetup)
+	notes    []string // what the link asked for that was ignored, and why
 }
 
 // newPage returns the playground page.
@@ -127,6 +134,7 @@ func (p *page) setModel(m *model.Model) {
 // parents).
 func (p *page) onDrawingChange(ctx app.Context, rgba []byte, w, h int) {
 	p.drawing, p.dw, p.dh = append(p.drawing[:0], rgba...), w, h
+	p.digitOK = false
 	p.classifyDrawing()
 	p.live.Update()
 }
@@ -134,6 +142,7 @@ func (p *page) onDrawingChange(ctx app.Context, rgba []byte, w, h int) {
 // onImage classifies a picture the user chose or dropped, as if drawn.
 func (p *page) onImage(ctx app.Context, name string, rgba []byte, w, h int) {
 	p.drawing, p.dw, p.dh = rgba, w, h
+	p.digitOK = false
 	p.classifyDrawing()
 	p.live.Update()
 }
@@ -164,7 +173,14 @@ func (p *page) classifyDrawing() {
 	}
 	l := p.live
 	l.Ink = inkedPixels(p.drawing)
-	pred, err := classify(p.model, p.drawing, p.dw, p.dh)
+	if ds := p.model.Record.Dataset; !p.digitOK || p.digitFor != ds {
+		p.digit, p.digitErr = prepare(ds, p.drawing, p.dw, p.dh)
+		p.digitFor, p.digitOK = ds, true
+	}
+	pred, err := predict(p.model, p.digit)
+	if p.digitErr != nil {
+		err = p.digitErr
+	}
 	switch {
 	case err != nil:
 		l.Status = err.Error()

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
+	"time"
 
-	"github.com/cnnplay/cnnplay/internal/session"
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/model"
@@ -13,11 +14,16 @@ import (
 )
 
 // Element ids of the training panel, stable for tests and CSS. The panel's
-// data attributes (data-state, data-seen, data-steps, data-val-acc,
-// data-best-val, data-eps, data-t97) mirror what it shows, for tests.
+// data-state is the session's phase; the progress view's data attributes
+// (data-seen, data-steps, data-val-acc, data-best-val, data-eps,
+// data-loss-points, data-t97 and data-seen97: the time in ms since the
+// session started and the examples seen when validation accuracy first
+// reached 97%, data-download-ms, data-prepare-ms) mirror what it shows, for
+// tests.
 const (
 	trainPanelID   = "train-panel"
 	trainStatusID  = "train-status"
+	trainProgID    = "train-progress"
 	trainErrorID   = "train-error"
 	dataProgressID = "data-progress"
 	lossChartID    = "loss-chart"
@@ -44,11 +50,23 @@ const (
 	phaseLoading = "loading" // start sent: downloading and parsing
 )
 
+// uiInterval is the least time between two applications of the worker's
+// messages to the page: progress arrives four times a second and a weight
+// snapshot twice, and each application re-renders the live parts of the
+// panel and re-classifies the drawing, so more would only cost frames.
+const uiInterval = 250 * time.Millisecond
+
 // trainPanel trains a network in the Web Worker: dataset, architecture and
 // hyperparameters; start, pause, resume, step, reset, stop, restore best;
-// live charts; the test result; saving and loading models. It passes every
-// weight snapshot to OnModel as a model, so the drawing's prediction follows
-// the network as it learns.
+// live charts; the test result; saving and loading models. It passes the
+// latest weight snapshot to OnModel as a model, so the drawing's prediction
+// follows the network as it learns.
+//
+// The worker's messages are queued as they arrive and applied together at
+// most every uiInterval (see receive). While training, only the two live
+// views re-render (status, and progress with the charts): the settings, the
+// architecture editor and the model file controls render again only when
+// the session's phase or the user's settings change.
 type trainPanel struct {
 	app.Compo
 
@@ -65,12 +83,22 @@ type trainPanel struct {
 	phase  string // phaseIdle, phaseLoading or a wire.State
 	errMsg string
 
+	status   *trainStatusView   // the live views, re-rendered on their own
+	progress *trainProgressView // (see flush)
+
+	inboxMu   sync.Mutex
+	inbox     []wire.Message // the worker's messages not yet applied
+	flushing  bool           // a flush of the inbox is scheduled
+	lastFlush time.Time
+	publishAt int // examples seen by the weights to publish after this flush; -1 for none
+
 	loaded, total int64
 	parsing       bool
 	started       *wire.Started
 	run           wire.Start // what the session trains
 	startedAt     float64    // performance.now() at started, ms
 	t97, seen97   float64    // when validation accuracy first reached 97%
+	loadTimes     [2]float64 // the worker's download and preparation, s
 
 	seen, steps, epoch int
 	eps                float64
@@ -114,6 +142,8 @@ func (p *trainPanel) setup() {
 		return
 	}
 	p.settings, p.phase = defaultSettings(), phaseIdle
+	p.status, p.progress = &trainStatusView{p: p}, &trainProgressView{p: p}
+	p.publishAt = -1
 	p.describe = "The shipped digits model classifies your drawing."
 	p.spec, _ = nn.Preset(p.settings.Preset)
 	if p.Setup != nil {
@@ -127,9 +157,7 @@ func (p *trainPanel) setup() {
 func (p *trainPanel) OnMount(ctx app.Context) {
 	p.setup()
 	if p.worker == nil {
-		p.worker = newTrainWorker(func(m wire.Message) {
-			ctx.Dispatch(func(ctx app.Context) { p.handle(ctx, m) })
-		})
+		p.worker = newTrainWorker(func(m wire.Message) { p.receive(ctx, m) })
 	}
 }
 
@@ -138,22 +166,11 @@ func (p *trainPanel) Render() app.UI {
 	running := p.phase == string(wire.StateRunning)
 	paused := p.phase == string(wire.StatePaused)
 	session := p.started != nil && p.phase != phaseLoading
-	val := 0.0
-	if n := len(p.valAcc); n > 0 {
-		val = p.valAcc[n-1].Y
-	}
 	return app.Section().
 		ID(trainPanelID).
 		Class("panel train-panel").
 		Aria("label", "Training").
 		DataSet("state", p.phase).
-		DataSet("seen", p.seen).
-		DataSet("steps", p.steps).
-		DataSet("val-acc", fmt.Sprintf("%.4f", val)).
-		DataSet("best-val", fmt.Sprintf("%.4f", p.bestVal)).
-		DataSet("eps", fmt.Sprintf("%.0f", p.eps)).
-		DataSet("loss-points", len(p.lossPts)).
-		DataSet("t97", fmt.Sprintf("%.0f", p.t97)).
 		Body(
 			app.H2().
 				Text("Train"),
@@ -165,23 +182,10 @@ func (p *trainPanel) Render() app.UI {
 						Body(
 							p.renderSettings(),
 							p.renderButtons(running, paused, session),
-							p.renderStatus(),
+							p.status,
 							&shareMenu{Setup: p.linkSetup()},
 						),
-					app.Div().
-						Class("train-charts").
-						Body(
-							p.renderStats(),
-							&lineChart{ID: lossChartID, Title: "Loss (lower is better)", Series: []series{
-								{Name: "training", Class: "s-train", Points: p.lossPts},
-								{Name: "validation", Class: "s-val", Dashed: true, Dots: true, Points: p.valLoss},
-							}},
-							&lineChart{ID: accChartID, Title: "Accuracy", Percent: true, Series: []series{
-								{Name: "training", Class: "s-train", Points: p.accPts},
-								{Name: "validation", Class: "s-val", Dashed: true, Dots: true, Points: p.valAcc},
-							}},
-							&confusionView{Test: p.test, Classes: p.classes(), Title: p.testTitle},
-						),
+					p.progress,
 				),
 			app.H3().
 				Text("Architecture"),
@@ -238,72 +242,6 @@ func (p *trainPanel) renderButtons(running, paused, session bool) app.UI {
 			app.Button().ID(resetID).Disabled(!session).OnClick(p.command(wire.KindReset)).Text("Reset"),
 			app.Button().ID(stopID).Disabled(!running && !paused).OnClick(p.command(wire.KindStop)).Text("Stop and test"),
 			app.Button().ID(restoreBestID).Disabled(!p.hasBest || !session).OnClick(p.command(wire.KindRestoreBest)).Text("Restore best"),
-		)
-}
-
-func (p *trainPanel) renderStatus() app.UI {
-	pct := 0.0
-	if p.total > 0 {
-		pct = float64(p.loaded) / float64(p.total)
-	}
-	return app.Div().
-		Class("train-status-box").
-		Body(
-			app.P().
-				ID(trainStatusID).
-				Class("train-status").
-				Aria("live", "polite").
-				Text(p.statusText()),
-			app.If(p.phase == phaseLoading && !p.parsing,
-				app.Progress().
-					ID(dataProgressID).
-					Class("data-progress").
-					Max(1).
-					Value(fmt.Sprintf("%.3f", pct)).
-					Aria("label", "Dataset download"),
-			),
-			app.If(p.bad[""] != "",
-				app.P().Class("field-error").Text(p.bad[""]),
-			),
-			app.If(p.errMsg != "",
-				app.P().
-					ID(trainErrorID).
-					Class("train-error").
-					Attr("role", "alert").
-					Text(p.errMsg),
-			),
-		)
-}
-
-func (p *trainPanel) renderStats() app.UI {
-	best := "–"
-	if p.hasBest {
-		best = fmt.Sprintf("%.2f%%", 100*p.bestVal)
-	}
-	eps := "–"
-	if p.eps > 0 {
-		eps = fmt.Sprintf("%.0f", p.eps)
-	}
-	reached := "–"
-	if p.t97 > 0 {
-		reached = fmt.Sprintf("after %s examples, %.0f s", groupDigits(int(p.seen97)), p.t97/1000)
-	}
-	stat := func(label, value string) app.UI {
-		return app.Div().
-			Class("stat").
-			Body(
-				app.Span().Class("stat-label").Text(label),
-				app.Span().Class("stat-value").Text(value),
-			)
-	}
-	return app.Div().
-		Class("train-stats").
-		Body(
-			stat("epoch", fmt.Sprintf("%d", p.epoch)),
-			stat("examples seen", groupDigits(p.seen)),
-			stat("examples/s", eps),
-			stat("best validation", best),
-			stat("97% validation", reached),
 		)
 }
 
@@ -364,38 +302,6 @@ func presetLabels(names []string) []string {
 		}
 	}
 	return out
-}
-
-// statusText says what the session is doing.
-func (p *trainPanel) statusText() string {
-	name := datasetName(p.settings.Dataset)
-	if p.started != nil {
-		name = datasetName(p.started.Dataset)
-	}
-	switch p.phase {
-	case phaseIdle:
-		return "Choose a network and press Start. The first time, the browser downloads the dataset (about 11 MB)."
-	case phaseLoading:
-		switch {
-		case p.parsing:
-			return "Preparing the " + name + " images…"
-		case p.total > 0:
-			return fmt.Sprintf("Downloading %s: %s of %s", name, session.FormatBytes(int64(p.loaded)), session.FormatBytes(int64(p.total)))
-		}
-		return "Downloading " + name + "…"
-	case string(wire.StateRunning):
-		return fmt.Sprintf("Training on %s: epoch %d of %d.", name, p.epoch, p.run.Config.Epochs)
-	case string(wire.StatePaused):
-		return fmt.Sprintf("Paused after %s examples. Resume, or step one batch of %d at a time.", groupDigits(p.seen), p.run.Config.BatchSize)
-	case string(wire.StateEvaluating):
-		return "Testing on the " + groupDigits(p.testN()) + " test images, which training never saw…"
-	case string(wire.StateDone):
-		if p.test != nil {
-			return fmt.Sprintf("Done after %s examples: %.2f%% of the test images right.", groupDigits(p.seen), 100*p.test.Acc)
-		}
-		return fmt.Sprintf("Stopped after %s examples.", groupDigits(p.seen))
-	}
-	return ""
 }
 
 func (p *trainPanel) testN() int {
@@ -460,11 +366,13 @@ func (p *trainPanel) analyze() {
 // Handlers of the controls.
 
 func (p *trainPanel) onDataset(ctx app.Context, e app.Event) {
+	defer p.refresh()
 	p.settings.Dataset = ctx.JSSrc().Get("value").String()
 	p.analyze()
 }
 
 func (p *trainPanel) onPreset(ctx app.Context, e app.Event) {
+	defer p.refresh()
 	name := ctx.JSSrc().Get("value").String()
 	if name == customPreset {
 		p.settings.Preset = name
@@ -480,6 +388,7 @@ func (p *trainPanel) onPreset(ctx app.Context, e app.Event) {
 }
 
 func (p *trainPanel) onOptimizer(ctx app.Context, e app.Event) {
+	defer p.refresh()
 	p.settings.Optimizer = ctx.JSSrc().Get("value").String()
 	p.settings.LR = defaultLR(p.settings.Optimizer)
 	p.validate()
@@ -487,6 +396,7 @@ func (p *trainPanel) onOptimizer(ctx app.Context, e app.Event) {
 
 func (p *trainPanel) onText(field string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		defer p.refresh()
 		v := ctx.JSSrc().Get("value").String()
 		s := &p.settings
 		switch field {
@@ -536,6 +446,7 @@ func (p *trainPanel) onSpec(ctx app.Context, spec nn.Spec) {
 }
 
 func (p *trainPanel) onStart(ctx app.Context, e app.Event) {
+	defer p.refresh()
 	start, bad := p.settings.start(p.spec)
 	p.bad = bad
 	if len(bad) > 0 {
@@ -572,6 +483,7 @@ func (p *trainPanel) resetProgress() {
 
 func (p *trainPanel) command(k wire.Kind) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		defer p.refresh()
 		if p.worker == nil {
 			return
 		}
@@ -591,6 +503,7 @@ func (p *trainPanel) command(k wire.Kind) app.EventHandler {
 
 func (p *trainPanel) onLoad(ctx app.Context, m *model.Model, name string) {
 	p.follow = false
+	p.Model = m
 	p.describe = "Loaded from " + name + describeRecord(m.Record)
 	if p.OnModel != nil {
 		p.OnModel(ctx, m)
@@ -598,6 +511,7 @@ func (p *trainPanel) onLoad(ctx app.Context, m *model.Model, name string) {
 }
 
 func (p *trainPanel) onShipped(ctx app.Context) {
+	defer p.refresh()
 	p.follow = false
 	ctx.Async(func() {
 		m, err := fetchModel(digitsModelURL)
@@ -607,11 +521,10 @@ func (p *trainPanel) onShipped(ctx app.Context) {
 				return
 			}
 			p.describe = "The shipped digits model classifies your drawing."
-			ctx.Emit(func() {
-				if p.OnModel != nil {
-					p.OnModel(ctx, m)
-				}
-			})
+			p.Model = m
+			if p.OnModel != nil {
+				p.OnModel(ctx, m)
+			}
 		})
 	})
 }
@@ -636,14 +549,81 @@ func describeRecord(r model.Record) string {
 	return " (" + strings.Join(parts, ", ") + ")."
 }
 
+// receive queues a message from the worker; it runs in the worker's
+// message callback, so it only schedules the flush that applies the queue
+// on the UI goroutine: at once when the last flush was uiInterval ago,
+// otherwise when it will have been.
+func (p *trainPanel) receive(ctx app.Context, m wire.Message) {
+	p.inboxMu.Lock()
+	p.inbox = append(p.inbox, m)
+	scheduled := p.flushing
+	p.flushing = true
+	wait := uiInterval - time.Since(p.lastFlush)
+	p.inboxMu.Unlock()
+	if scheduled {
+		return
+	}
+	// Mode Next runs flush without re-rendering the panel: flush decides.
+	flush := app.Dispatch{Mode: app.Next, Source: p, Function: p.flush}
+	if wait <= 0 {
+		ctx.Dispatcher().Dispatch(flush)
+		return
+	}
+	ctx.Async(func() {
+		time.Sleep(wait)
+		ctx.Dispatcher().Dispatch(flush)
+	})
+}
+
+// flush applies the queued messages, publishes the latest weights once,
+// and re-renders what they changed: the whole panel when the session's
+// phase or an error changed, otherwise only the live views.
+func (p *trainPanel) flush(ctx app.Context) {
+	p.inboxMu.Lock()
+	ms := p.inbox
+	p.inbox, p.flushing, p.lastFlush = nil, false, time.Now()
+	p.inboxMu.Unlock()
+	phase, errMsg, best := p.phase, p.errMsg, p.hasBest
+	for _, m := range ms {
+		p.handle(m)
+	}
+	if p.publishAt >= 0 {
+		// Half an interval later, so that the prediction and the views of
+		// the network re-render in another frame than the charts.
+		ctx.Async(func() {
+			time.Sleep(uiInterval / 2)
+			ctx.Dispatcher().Dispatch(app.Dispatch{Mode: app.Next, Source: p, Function: func(ctx app.Context) {
+				if p.publishAt >= 0 {
+					p.publish(ctx, p.publishAt)
+					p.publishAt = -1
+				}
+			}})
+		})
+	}
+	p.refresh()
+	if p.phase != phase || p.errMsg != errMsg || p.hasBest != best {
+		p.Update()
+	}
+}
+
+// refresh re-renders the live views.
+func (p *trainPanel) refresh() {
+	for _, c := range []app.Composer{p.status, p.progress} {
+		if c != nil && c.Mounted() {
+			c.Update()
+		}
+	}
+}
+
 // handle applies a message from the worker.
-func (p *trainPanel) handle(ctx app.Context, m wire.Message) {
+func (p *trainPanel) handle(m wire.Message) {
 	switch m.Kind {
 	case wire.KindData:
 		p.loaded, p.total, p.parsing = m.Data.Loaded, m.Data.Total, m.Data.Parsing
 	case wire.KindStarted:
 		p.started = m.Started
 		p.startedAt = now()
+		p.loadTimes = [2]float64{m.Started.DownloadSeconds, m.Started.PrepareSeconds}
 	case wire.KindStatus:
 		p.phase = string(m.Status.State)
 		p.seen, p.steps, p.epoch = m.Status.Seen, m.Status.Steps, m.Status.Epoch
@@ -669,7 +649,7 @@ func (p *trainPanel) handle(ctx app.Context, m wire.Message) {
 			p.bestVal = max(p.bestVal, ep.ValAcc)
 		}
 	case wire.KindSnapshot:
-		p.snapshot(ctx, m)
+		p.snapshot(m)
 	case wire.KindEvaluation:
 		p.test, p.testTitle = m.Test, "Test of the current weights"
 	case wire.KindDone:
@@ -677,7 +657,7 @@ func (p *trainPanel) handle(ctx app.Context, m wire.Message) {
 		p.test, p.testTitle = &t, "Test"
 		p.phase = string(wire.StateDone)
 		if p.follow && p.net != nil {
-			p.publish(ctx, m.Done.Seen)
+			p.publishAt = m.Done.Seen
 		}
 	case wire.KindError:
 		p.errMsg = m.Error.Message
@@ -694,9 +674,9 @@ func (p *trainPanel) handle(ctx app.Context, m wire.Message) {
 }
 
 // snapshot puts the worker's weights into the panel's copy of the network
-// and, unless the user chose another model since, makes it classify the
-// drawing.
-func (p *trainPanel) snapshot(ctx app.Context, m wire.Message) {
+// and, unless the user chose another model since, has flush make it
+// classify the drawing.
+func (p *trainPanel) snapshot(m wire.Message) {
 	if p.net == nil {
 		return
 	}
@@ -708,11 +688,13 @@ func (p *trainPanel) snapshot(ctx app.Context, m wire.Message) {
 		p.describe = "The best weights by validation accuracy classify your drawing."
 	}
 	if p.follow {
-		p.publish(ctx, m.Snapshot.Seen)
+		p.publishAt = m.Snapshot.Seen
 	}
 }
 
-// publish passes the session's network, as a model, to OnModel.
+// publish passes the session's network, as a model, to OnModel, which
+// updates what shows the prediction (not the whole page: this happens twice
+// a second while training).
 func (p *trainPanel) publish(ctx app.Context, seen int) {
 	cfg := p.run.Config
 	rec := model.Record{Dataset: p.run.Dataset, Epochs: p.epoch, Examples: seen, Seed: cfg.Seed,
@@ -727,10 +709,11 @@ func (p *trainPanel) publish(ctx app.Context, seen int) {
 	}
 	m := &model.Model{Net: p.net, Classes: classes, Record: rec}
 	if !strings.HasPrefix(p.describe, "The best") || p.phase == string(wire.StateRunning) {
-		p.describe = fmt.Sprintf("The network you are training classifies your drawing (%s examples seen).", groupDigits(seen))
+		p.describe = "The network you are training classifies your drawing; it changes as the network learns."
 	}
+	p.Model = m
 	if p.OnModel != nil {
-		ctx.Emit(func() { p.OnModel(ctx, m) })
+		p.OnModel(ctx, m)
 	}
 }
 
