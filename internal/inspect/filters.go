@@ -86,7 +86,7 @@ func Kind(name string) string {
 // grey, the kernels ran together with their near-zero (near-white) weights.
 var (
 	GutterRGB    = [3]byte{229, 231, 235}
-	KernelGapRGB = [3]byte{140, 147, 160}
+	KernelGapRGB = [3]byte{170, 176, 187}
 )
 
 // Block draws filter out as one RGBA image of w×h pixels: its In kernels
