@@ -160,6 +160,10 @@ var simdVec = vecOps{
 	maxPoolBackward: simdMaxPoolBackward,
 }
 
+// reluImpl is the portable relu loop: under wasm Go's max is a call, a
+// comparison is cheaper.
+var reluImpl = reluCompare
+
 // simdMin is the length below which the Go loops are used.
 const simdMin = 64
 

@@ -8,3 +8,6 @@ func WasmSIMD() bool { return false }
 
 // SetWasmSIMD has no effect outside GOOS=js GOARCH=wasm and reports false.
 func SetWasmSIMD(on bool) bool { return false }
+
+// reluImpl is the relu loop: Go's max is branch-free here.
+var reluImpl = reluMax

@@ -60,9 +60,22 @@ type poolGeom struct {
 	h, w, c, size, stride, oh, ow int
 }
 
-// reluForward: out = max(in, 0). The comparison (not Go's max, which the
-// wasm compiler turns into a call) keeps NaN and gives +0 for -0, as max.
-func reluForward(out, in []float32) {
+// reluForward: out = max(in, 0), elementwise. Natively Go's max compiles
+// to a branch-free instruction; under wasm it becomes a call, so gemm_js.go
+// uses reluCompare, which gives the same bits (see reluMax).
+func reluForward(out, in []float32) { reluImpl(out, in) }
+
+// reluMax is relu with Go's max.
+func reluMax(out, in []float32) {
+	out = out[:len(in)]
+	for i, v := range in {
+		out[i] = max(v, 0)
+	}
+}
+
+// reluCompare is relu with a comparison: like max(v, 0) it keeps NaN and
+// gives +0 for -0.
+func reluCompare(out, in []float32) {
 	out = out[:len(in)]
 	for i, v := range in {
 		if v <= 0 {

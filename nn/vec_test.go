@@ -239,3 +239,16 @@ func TestVecMaxPool(t *testing.T) {
 		}
 	})
 }
+
+// TestReluVariants checks that both portable relu loops give max(v, 0)'s
+// bits, NaN and -0 included.
+func TestReluVariants(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	in := specialSlice(rng, 300)
+	a, b := make([]float32, len(in)), make([]float32, len(in))
+	reluMax(a, in)
+	reluCompare(b, in)
+	if i := sameBits(b, a); i >= 0 {
+		t.Fatalf("element %d of %g: %g by comparison, %g by max", i, in[i], b[i], a[i])
+	}
+}
