@@ -105,6 +105,9 @@ func main() {
 		x, _ := b.batch(a[0].Int(), k)
 		return nn.Argmax(b.net.Forward(x, k, nn.Pass{})[:b.net.Classes()])
 	}))
+	// simd says whether the engine took the SIMD128 module, so the table
+	// reports the path that really ran.
+	api.Set("simd", nn.WasmSIMD())
 	js.Global().Set("cnnplay", api)
 	select {}
 }

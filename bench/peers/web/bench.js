@@ -62,7 +62,7 @@
         const bytes = simd ? await env.simdKernel() : null;
         if (!bytes || !WebAssembly.validate(bytes)) return;
         const k = await WebAssembly.instantiate(bytes, { env: { mem: instance.exports.mem } });
-        root.cnnplaySIMD = k.instance.exports.gemm;
+        root.cnnplaySIMD = k.instance.exports; // the engine checks every export it needs
       });
     }
     const err = root.cnnplay.load(p.name, data.images, data.labels, data.n);
@@ -70,7 +70,7 @@
     return {
       train: (step) => root.cnnplay.train(step * p.batch, p.batch),
       infer: (start, n) => root.cnnplay.infer(start, n),
-      info: (root.cnnplaySIMD ? 'SIMD128 GEMM' : 'portable Go kernel') + ', 1 thread',
+      info: (root.cnnplay.simd ? 'SIMD128 kernels' : 'portable Go kernels') + ', 1 thread',
     };
   }
 
