@@ -50,11 +50,19 @@ type dataBrowser struct {
 	norm    bool
 	readout string
 	mos     *inspectMosaic
+	// What the canvases show: the panel updates the browser for every
+	// stroke, which changes none of it.
+	painted                *inspect.Images
+	paintedPage            int
+	paintedMean, paintedSD float32
 }
 
 func (v *dataBrowser) Render() app.UI {
 	if v.Set != v.shown {
 		v.shown, v.page, v.sel, v.readout = v.Set, 0, 0, ""
+	}
+	if v.Set == nil {
+		v.painted = nil // the canvases go, and come back blank
 	}
 	return app.Div().
 		ID(dataID).
@@ -227,9 +235,10 @@ func (v *dataBrowser) onPixel(ctx app.Context, e app.Event) {
 
 // refresh picks dataPerClass images of each class and paints the grid.
 func (v *dataBrowser) refresh() {
-	if v.Set == nil {
+	if v.Set == nil || (v.Set == v.painted && v.page == v.paintedPage && v.Mean == v.paintedMean && v.Std == v.paintedSD) {
 		return
 	}
+	v.painted, v.paintedPage, v.paintedMean, v.paintedSD = v.Set, v.page, v.Mean, v.Std
 	t0 := inspectNow()
 	k := len(v.Set.Classes)
 	v.idx = inspect.ClassSamples(v.Set.Labels, k, dataPerClass, v.page)
