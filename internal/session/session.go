@@ -94,6 +94,7 @@ type Session struct {
 	net                       *nn.Network
 	init                      []float32 // the weights at the start, for reset
 	tr                        *train.Trainer
+	ports                     []Port // to the helper workers, if any
 	now                       func() time.Time
 
 	state  wire.State
@@ -119,11 +120,23 @@ type Session struct {
 // paused, if start.Paused). weights, if not nil, replace the initial weights
 // (to continue training a loaded model). The error is meant for the user: a
 // network too large for a browser tab is refused with the estimated memory
-// and epoch time.
+// and epoch time. With start.Config.Workers above 1, goroutines compute
+// parts of every batch (see train.New).
 func New(start wire.Start, data Data, weights []float32) (*Session, error) {
+	return NewWithHelpers(start, data, weights, nil)
+}
+
+// NewWithHelpers is New with helper workers behind ports (other Web Workers
+// in the browser) computing parts of every batch: start.Config.Workers
+// becomes len(ports)+1. Each helper gets a join at once, so that it loads
+// the data while the session does, then a job every step (see Helper).
+func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port) (*Session, error) {
 	classes, err := classesOf(start.Dataset)
 	if err != nil {
 		return nil, err
+	}
+	if ports != nil {
+		start.Config.Workers = len(ports) + 1
 	}
 	cfg := start.Config
 	if err := cfg.Validate(); err != nil {
@@ -138,6 +151,13 @@ func New(start wire.Start, data Data, weights []float32) (*Session, error) {
 	if err := CheckFits(sum, cfg.BatchSize, guessTrainSize(start), len(classes)); err != nil {
 		return nil, err
 	}
+	if start.Limit < 0 {
+		return nil, fmt.Errorf("the training image limit must not be negative, got %d", start.Limit)
+	}
+	s := &Session{start: start, cfg: cfg, classes: classes, ports: ports, now: time.Now}
+	if err := s.join(); err != nil {
+		return nil, err
+	}
 	net, err := nn.Build(start.Spec, rand.New(rand.NewPCG(cfg.Seed, 0)))
 	if err != nil {
 		return nil, err
@@ -147,12 +167,7 @@ func New(start wire.Start, data Data, weights []float32) (*Session, error) {
 			return nil, fmt.Errorf("the weights to continue from do not fit the network: %w", err)
 		}
 	}
-	if start.Limit < 0 {
-		return nil, fmt.Errorf("the training image limit must not be negative, got %d", start.Limit)
-	}
-	// With a limit, only the images kept are gunzipped: the first step
-	// comes sooner.
-	full, err := dataset.LoadN(bytes.NewReader(data.TrainImages), bytes.NewReader(data.TrainLabels), start.Dataset+"-train", classes, start.Limit)
+	trainSet, valSet, err := trainingSets(start, classes, data)
 	if err != nil {
 		return nil, err
 	}
@@ -160,13 +175,7 @@ func New(start wire.Start, data Data, weights []float32) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	nVal, err := validationSize(start.Validation, full.N)
-	if err != nil {
-		return nil, err
-	}
-	trainSet, valSet := splitInPlace(full, nVal, rand.New(rand.NewPCG(cfg.Seed, 0x76616c)))
-	s := &Session{start: start, cfg: cfg, classes: classes, trainSet: trainSet, valSet: valSet, testSet: test,
-		net: net, init: net.Weights(), now: time.Now}
+	s.trainSet, s.valSet, s.testSet, s.net, s.init = trainSet, valSet, test, net, net.Weights()
 	if err := s.newTrainer(); err != nil {
 		return nil, err
 	}
@@ -175,6 +184,24 @@ func New(start wire.Start, data Data, weights []float32) (*Session, error) {
 		s.state = wire.StatePaused
 	}
 	return s, nil
+}
+
+// trainingSets reads the training images of data (only the first
+// start.Limit, if set) and splits off the validation set, the same way for
+// the session and its helpers.
+func trainingSets(start wire.Start, classes []string, data Data) (trainSet, valSet *dataset.Set, err error) {
+	// With a limit, only the images kept are gunzipped: the first step
+	// comes sooner.
+	full, err := dataset.LoadN(bytes.NewReader(data.TrainImages), bytes.NewReader(data.TrainLabels), start.Dataset+"-train", classes, start.Limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	nVal, err := validationSize(start.Validation, full.N)
+	if err != nil {
+		return nil, nil, err
+	}
+	trainSet, valSet = splitInPlace(full, nVal, rand.New(rand.NewPCG(start.Config.Seed, 0x76616c)))
+	return trainSet, valSet, nil
 }
 
 func guessTrainSize(start wire.Start) int {
@@ -307,7 +334,14 @@ func (s *Session) newTrainer() error {
 	if s.valSet != nil {
 		val = s.valSet
 	}
-	tr, err := train.New(s.net, s.trainSet, val, s.cfg)
+	var helpers []train.Helper
+	if s.ports != nil {
+		helpers = []train.Helper{}
+		for i, p := range s.ports {
+			helpers = append(helpers, &remote{port: p, index: i + 1})
+		}
+	}
+	tr, err := train.NewWithHelpers(s.net, s.trainSet, val, s.cfg, helpers)
 	if err != nil {
 		return err
 	}
@@ -324,7 +358,7 @@ func (s *Session) Started() wire.Message {
 		Train: s.trainSet.N, Test: s.testSet.N,
 		EpochBatches: (s.trainSet.N + s.cfg.BatchSize - 1) / s.cfg.BatchSize,
 		Params:       s.net.ParamCount(), MemoryBytes: s.net.MemoryBytes(s.cfg.BatchSize),
-		FLOPs: int64(s.net.FLOPs())}
+		FLOPs: int64(s.net.FLOPs()), Workers: max(s.cfg.Workers, 1)}
 	if sum, err := nn.Analyze(s.net.Spec); err == nil {
 		st.EpochSeconds = EpochSeconds(sum, s.trainSet.N)
 	}
@@ -394,6 +428,10 @@ func (s *Session) Handle(m wire.Message) []wire.Message {
 		}
 	case wire.KindReset:
 		if err := s.net.SetWeights(s.init); err != nil {
+			return append(out, wire.ErrorMessage(err))
+		}
+		// The helpers start their random streams again too.
+		if err := s.join(); err != nil {
 			return append(out, wire.ErrorMessage(err))
 		}
 		if err := s.newTrainer(); err != nil {

@@ -25,6 +25,15 @@
 //	worker: snapshot, done{test}      at the end: best weights, test results
 //	worker: error{message}            at any time; Diverged says training stopped
 //
+// With several workers (Start.Config.Workers), the worker the UI talks to
+// leads: it starts the others itself (nested Web Workers of the same
+// program) and talks to each directly:
+//
+//	leader: join{start, index}        load the same training set, build replica index
+//	leader: job{examples} + weights   every step, one per helper
+//	helper: gradient{n, loss, right} + gradient
+//	helper: error{message}            the join or a job failed
+//
 // The package is pure Go and platform-free so both programs, and native
 // tests, share it.
 package wire

@@ -61,6 +61,45 @@ const (
 	KindError Kind = "error"
 )
 
+// Messages between the training worker (the leader) and its helpers, other
+// Web Workers running the same program that compute parts of every batch's
+// gradient (see internal/session). They go from worker to worker, never
+// through the UI.
+const (
+	// KindJoin makes a worker helper number Index of a session (payload
+	// Join): it loads the same training set and builds its replica of the
+	// network. A join for the same data only rebuilds the replica (after a
+	// reset).
+	KindJoin Kind = "join"
+	// KindJob asks a helper for the mean gradient over some training
+	// examples (payload Job); Weights holds the weights to use.
+	KindJob Kind = "job"
+	// KindGradient answers a job (payload Gradient); Weights holds the
+	// gradient, in the same layout as the weights.
+	KindGradient Kind = "gradient"
+)
+
+// Join makes a worker a helper of a session.
+type Join struct {
+	Start Start `json:"start"`
+	// Index is the helper's worker number, 1, 2, …: it picks the random
+	// stream (augmentation, dropout) that train.NewReplica gives it.
+	Index int `json:"index"`
+}
+
+// Job is a helper's part of one batch.
+type Job struct {
+	// Examples are indices into the session's training set.
+	Examples []int `json:"examples"`
+}
+
+// Gradient reports a job's result besides the gradient itself.
+type Gradient struct {
+	N     int     `json:"n"`     // examples
+	Loss  float64 `json:"loss"`  // their mean loss
+	Right int     `json:"right"` // how many were classified right
+}
+
 // Start configures a session.
 type Start struct {
 	// Dataset is "mnist" or "fashion".
@@ -110,6 +149,9 @@ type Started struct {
 	FLOPs int64 `json:"flops"`
 	// EpochSeconds is a rough estimate of one epoch, from FLOPs.
 	EpochSeconds float64 `json:"epochSeconds"`
+	// Workers is how many Web Workers share the training (1 when the
+	// browser cannot start more from a worker).
+	Workers int `json:"workers,omitempty"`
 	// DownloadSeconds is the time the worker spent fetching the dataset (0
 	// when it had it from an earlier start), and PrepareSeconds the time it
 	// spent building the session (gunzipping and reading the files,
@@ -236,8 +278,12 @@ type Message struct {
 	Test     *Test     `json:"test,omitempty"`
 	Done     *Done     `json:"done,omitempty"`
 	Error    *Error    `json:"error,omitempty"`
+	Join     *Join     `json:"join,omitempty"`
+	Job      *Job      `json:"job,omitempty"`
+	Gradient *Gradient `json:"gradient,omitempty"`
 	// Weights travels outside the JSON head, as the body: the snapshot's
-	// weights, or for start optional weights to continue training from.
+	// weights, for start optional weights to continue training from, for
+	// job the weights and for gradient the gradient.
 	Weights []float32 `json:"-"`
 }
 
@@ -278,6 +324,12 @@ func (m *Message) payload() (name string, present bool, ok bool) {
 		return "done", m.Done != nil, true
 	case KindError:
 		return "error", m.Error != nil, true
+	case KindJoin:
+		return "join", m.Join != nil, true
+	case KindJob:
+		return "job", m.Job != nil, true
+	case KindGradient:
+		return "gradient", m.Gradient != nil, true
 	case KindPause, KindResume, KindStep, KindReset, KindStop, KindRestoreBest, KindEvaluate, KindReady:
 		return "", true, true
 	}
@@ -292,8 +344,8 @@ func (m *Message) Check() error {
 		return fmt.Errorf("wire: unknown message kind %q", m.Kind)
 	case !present:
 		return fmt.Errorf("wire: %s message without its %q payload", m.Kind, name)
-	case m.Kind == KindSnapshot && len(m.Weights) == 0:
-		return fmt.Errorf("wire: snapshot message without weights")
+	case (m.Kind == KindSnapshot || m.Kind == KindJob || m.Kind == KindGradient) && len(m.Weights) == 0:
+		return fmt.Errorf("wire: %s message without weights", m.Kind)
 	}
 	return nil
 }
@@ -302,17 +354,41 @@ func (m *Message) Check() error {
 // float32 bytes (nil without weights). It returns an error for a message
 // that Check refuses.
 func Encode(m Message) (head, body []byte, err error) {
-	if err := m.Check(); err != nil {
-		return nil, nil, err
-	}
-	head, err = json.Marshal(m)
+	head, err = EncodeHead(m)
 	if err != nil {
-		return nil, nil, fmt.Errorf("wire: %s message: %w", m.Kind, err)
+		return nil, nil, err
 	}
 	if len(m.Weights) > 0 {
 		body = EncodeFloats(nil, m.Weights)
 	}
 	return head, body, nil
+}
+
+// EncodeHead returns m's JSON head only, for a caller that moves the
+// weights itself (jswire copies them straight out of Go's memory).
+func EncodeHead(m Message) ([]byte, error) {
+	if err := m.Check(); err != nil {
+		return nil, err
+	}
+	head, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("wire: %s message: %w", m.Kind, err)
+	}
+	return head, nil
+}
+
+// DecodeHead is the inverse of EncodeHead: it decodes head and checks the
+// message with weights (already decoded from the body, or nil) in it.
+func DecodeHead(head []byte, weights []float32) (Message, error) {
+	var m Message
+	if err := json.Unmarshal(head, &m); err != nil {
+		return Message{}, fmt.Errorf("wire: bad message head: %w", err)
+	}
+	m.Weights = weights
+	if err := m.Check(); err != nil {
+		return Message{}, err
+	}
+	return m, nil
 }
 
 // Decode is the inverse of Encode. It returns an error for a head that is

@@ -71,6 +71,9 @@ func TestMessageRoundTrip(t *testing.T) {
 			Mistakes: []Mistake{{Index: 1, Label: 1, Pred: 0, Prob: 0.75, Pixels: []byte{0, 128, 255, 7}}}, H: 2, W: 2}},
 		{Kind: KindDone, Done: &Done{Reason: "finished", Epochs: 3, Seen: 165000, BestValAcc: 0.98, Test: Test{N: 1, Acc: 1, Confusion: [][]int{{1}}}}},
 		ErrorMessage(train.ErrDiverged),
+		{Kind: KindJoin, Join: &Join{Start: Start{Dataset: "mnist", Spec: spec, Config: train.Config{BatchSize: 128, Epochs: 1, Workers: 3}, Limit: 600}, Index: 2}},
+		{Kind: KindJob, Job: &Job{Examples: []int{5, 0, 59999}}, Weights: []float32{1, -2}},
+		{Kind: KindGradient, Gradient: &Gradient{N: 3, Loss: 0.7, Right: 2}, Weights: []float32{0.5, 0}},
 	}
 	for _, m := range msgs {
 		head, body, err := Encode(m)
@@ -114,6 +117,8 @@ func TestBadMessages(t *testing.T) {
 		{`{"kind":"snapshot","snapshot":{}}`, "", "snapshot message without weights"},
 		{`{"kind":"snapshot","snapshot":{}}`, "abcde", "not a multiple of 4"},
 		{`{"kind":"start","start":{"spec":{"layers":3}}}`, "", "bad message head"},
+		{`{"kind":"job","job":{"examples":[1]}}`, "", "job message without weights"},
+		{`{"kind":"gradient"}`, "", `"gradient" payload`},
 	} {
 		_, err := Decode([]byte(c.head), []byte(c.body))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

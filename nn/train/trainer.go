@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/cnnplay/cnnplay/nn"
@@ -56,7 +55,8 @@ type Trainer struct {
 	epochLoss  float64
 	epochRight int
 	epochStart time.Time
-	workers    []*worker
+	own        *worker  // worker 0, on the Trainer's network
+	helpers    []Helper // workers 1, 2, …
 }
 
 // worker computes the gradient of one slice of every batch on its own copy
@@ -75,10 +75,23 @@ type worker struct {
 
 // New validates cfg and prepares to train net on train, validating on val
 // (which may be nil). The images must be at least as large as the network's
-// input; larger ones are cropped, at random while training.
+// input; larger ones are cropped, at random while training. With
+// cfg.Workers above 1, helpers in goroutines compute parts of every batch.
 func New(net *nn.Network, trainSet, val *dataset.Set, cfg Config) (*Trainer, error) {
+	return NewWithHelpers(net, trainSet, val, cfg, nil)
+}
+
+// NewWithHelpers is New with the given helpers as workers 1, 2, … instead
+// of goroutines: cfg.Workers must be len(helpers)+1 (or 0 for no helpers).
+// Each helper must compute what NewReplica(net.Spec, trainSet, cfg, i)
+// would for its index i, so that the Trainer trains the same weights as
+// New's, bit for bit.
+func NewWithHelpers(net *nn.Network, trainSet, val *dataset.Set, cfg Config, helpers []Helper) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if helpers != nil && max(cfg.Workers, 1) != len(helpers)+1 {
+		return nil, fmt.Errorf("train: %d helpers for %d workers", len(helpers), cfg.Workers)
 	}
 	in := net.InShape()
 	for _, s := range []*dataset.Set{trainSet, val} {
@@ -102,16 +115,16 @@ func New(net *nn.Network, trainSet, val *dataset.Set, cfg Config) (*Trainer, err
 	t := &Trainer{Net: net, cfg: cfg, train: trainSet, val: val, opt: opt,
 		rng: rand.New(rand.NewPCG(cfg.Seed, 0x636e6e)), bestAcc: -1, epochStart: time.Now()}
 	t.best = net.Weights()
-	nw := max(cfg.Workers, 1)
-	for i := 0; i < nw; i++ {
-		w := &worker{net: net, rng: rand.New(rand.NewPCG(cfg.Seed, uint64(i)+1))}
-		if i > 0 {
-			w.net, err = nn.Build(net.Spec, w.rng)
+	t.own = &worker{net: net, rng: rand.New(rand.NewPCG(cfg.Seed, 1))}
+	t.helpers = helpers
+	if helpers == nil {
+		for i := 1; i < max(cfg.Workers, 1); i++ {
+			r, err := NewReplica(net.Spec, trainSet, cfg, i)
 			if err != nil {
 				return nil, err
 			}
+			t.helpers = append(t.helpers, &localHelper{r: r, done: make(chan Share, 1)})
 		}
-		t.workers = append(t.workers, w)
 	}
 	t.shuffle()
 	return t, nil
@@ -136,7 +149,11 @@ func (t *Trainer) Step() (Step, error) {
 	n := min(t.cfg.BatchSize, t.train.N-t.pos)
 	idx := t.order[t.pos : t.pos+n]
 	t.pos += n
-	loss, right := t.gradient(idx)
+	loss, right, err := t.gradient(idx)
+	if err != nil {
+		t.done = true
+		return Step{}, err
+	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || !finite(t.Net.Params()) {
 		t.done = true
 		t.Net.SetWeights(t.best)
@@ -166,61 +183,70 @@ func finite(ps []*nn.Param) bool {
 }
 
 // gradient fills the Trainer's network's gradients with the mean over the
-// batch idx, spreading the batch over the workers.
-func (t *Trainer) gradient(idx []int) (loss float64, right int) {
-	share := (len(idx) + len(t.workers) - 1) / len(t.workers)
-	var wg sync.WaitGroup
-	var used []*worker
-	for i, w := range t.workers {
-		part := idx[min(i*share, len(idx)):min((i+1)*share, len(idx))]
+// batch idx, spreading the batch over the workers: the helpers start on
+// their parts, worker 0 computes the first part meanwhile, then the parts
+// are combined weighted by their sizes.
+func (t *Trainer) gradient(idx []int) (loss float64, right int, err error) {
+	share := (len(idx) + len(t.helpers)) / (len(t.helpers) + 1)
+	params := t.Net.Params()
+	var started []Helper
+	for i, h := range t.helpers {
+		part := idx[min((i+1)*share, len(idx)):min((i+2)*share, len(idx))]
 		if len(part) == 0 {
 			break
 		}
-		if i > 0 {
-			for j, p := range w.net.Params() {
-				copy(p.W, t.Net.Params()[j].W)
+		h.Start(params, part)
+		started = append(started, h)
+	}
+	w := t.own
+	w.batch(t.train, t.cfg.Augment, idx[:min(share, len(idx))])
+	// Each worker's gradient is the mean over its part; the batch's is their
+	// weighted sum, collected into worker 0's, the Trainer's own network.
+	loss, right = w.loss*float64(w.n), w.right
+	if scale := float32(w.n) / float32(len(idx)); scale != 1 {
+		for _, p := range params {
+			for k := range p.G {
+				p.G[k] *= scale
 			}
 		}
-		used = append(used, w)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w.batch(t, part)
-		}()
 	}
-	wg.Wait()
-	// Each worker's gradient is the mean over its part; the batch's is their
-	// weighted sum, collected into worker 0, the Trainer's own network.
-	main := t.Net.Params()
-	for i, w := range used {
-		loss += w.loss * float64(w.n)
-		right += w.right
-		scale := float32(w.n) / float32(len(idx))
-		if i == 0 {
-			if scale != 1 {
-				for _, p := range main {
-					for k := range p.G {
-						p.G[k] *= scale
-					}
-				}
+	for i, h := range started {
+		s, herr := h.Wait()
+		if herr != nil {
+			if err == nil {
+				err = fmt.Errorf("training worker %d failed: %w", i+2, herr)
 			}
 			continue
 		}
-		for j, p := range w.net.Params() {
-			g := main[j].G
-			for k, v := range p.G {
+		if err != nil {
+			continue
+		}
+		if len(s.Grads) != len(params) {
+			err = fmt.Errorf("training worker %d sent %d gradients for %d parameters", i+2, len(s.Grads), len(params))
+			continue
+		}
+		loss += s.Loss * float64(s.N)
+		right += s.Right
+		scale := float32(s.N) / float32(len(idx))
+		for j, p := range params {
+			g, d := p.G, s.Grads[j]
+			if len(d) != len(g) {
+				err = fmt.Errorf("training worker %d sent a gradient of %d values for a parameter of %d", i+2, len(d), len(g))
+				break
+			}
+			for k, v := range d {
 				g[k] += scale * v
 			}
 		}
 	}
-	return loss / float64(len(idx)), right
+	return loss / float64(len(idx)), right, err
 }
 
-// batch prepares the examples idx (converted from the set's bytes,
-// augmented, cropped, normalised) and computes their mean gradient on the worker's network.
-func (w *worker) batch(t *Trainer, idx []int) {
+// batch prepares the examples idx of s (converted from the set's bytes,
+// augmented, cropped, normalised) and computes their mean gradient on the
+// worker's network.
+func (w *worker) batch(s *dataset.Set, aug dataset.Augment, idx []int) {
 	in := w.net.InShape().Size()
-	s := t.train
 	w.n = len(idx)
 	w.x = grow(w.x, w.n*in)
 	w.src = grow(w.src, s.H*s.W)
@@ -230,7 +256,7 @@ func (w *worker) batch(t *Trainer, idx []int) {
 	}
 	w.labels = w.labels[:w.n]
 	for k, i := range idx {
-		t.cfg.Augment.Apply(w.img, s.ImageTo(w.src, i), s.H, s.W, w.rng)
+		aug.Apply(w.img, s.ImageTo(w.src, i), s.H, s.W, w.rng)
 		w.net.Prepare(w.x[k*in:(k+1)*in], w.img, s.H, s.W, w.rng)
 		w.labels[k] = s.Labels[i]
 	}

@@ -186,3 +186,98 @@ func TestLRDecayPerEpoch(t *testing.T) {
 		t.Errorf("learning rate after 3 epochs with decay 0.5: %v, want %v", got, 0.1*0.125)
 	}
 }
+
+// copyHelper is a Helper as the browser's message-passing one works: the
+// weights and the gradient are copied in and out of a Replica of its own,
+// built on its own copy of the training set, and nothing is shared.
+type copyHelper struct {
+	r       *Replica
+	weights [][]float32
+	done    chan Share
+}
+
+func (h *copyHelper) Start(params []*nn.Param, idx []int) {
+	h.weights = h.weights[:0]
+	for _, p := range params {
+		h.weights = append(h.weights, slices.Clone(p.W))
+	}
+	idx = slices.Clone(idx)
+	go func() {
+		for j, p := range h.r.Params() {
+			copy(p.W, h.weights[j])
+		}
+		s := h.r.Gradient(idx)
+		for j := range s.Grads {
+			s.Grads[j] = slices.Clone(s.Grads[j])
+		}
+		h.done <- s
+	}()
+}
+
+func (h *copyHelper) Wait() (Share, error) { return <-h.done, nil }
+
+// TestHelpersMatchGoroutineWorkers: a Trainer whose helpers get copies of
+// the weights and return copies of their gradients (as Web Workers do)
+// trains the same weights, bit for bit, as one with goroutine workers, with
+// dropout and augmentation on; and the same as one worker up to rounding
+// without them.
+func TestHelpersMatchGoroutineWorkers(t *testing.T) {
+	data := fixture(t, "train-2000", 300)
+	spec, err := nn.Preset("mlp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Optimizer: nn.OptimizerSpec{Kind: "adam", LR: 0.001}, BatchSize: 50, Epochs: 1, Seed: 5,
+		Augment: dataset.Augment{MaxShift: 2, MaxRotate: 10}}
+	run := func(cfg Config, helpers int) []float32 {
+		net, err := nn.Build(spec, rand.New(rand.NewPCG(cfg.Seed, 0)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hs []Helper
+		if helpers >= 0 {
+			hs = []Helper{}
+			for i := 1; i <= helpers; i++ {
+				own := *data
+				own.Pixels, own.Labels = slices.Clone(data.Pixels), slices.Clone(data.Labels)
+				r, err := NewReplica(spec, &own, cfg, i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				hs = append(hs, &copyHelper{r: r, done: make(chan Share, 1)})
+			}
+		}
+		tr, err := NewWithHelpers(net, data, nil, cfg, hs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runAll(t, tr)
+		return tr.Net.Weights()
+	}
+	for _, workers := range []int{2, 3} {
+		c := cfg
+		c.Workers = workers
+		if !slices.Equal(run(c, -1), run(c, workers-1)) {
+			t.Errorf("%d workers: helpers trained other weights than goroutine workers", workers)
+		}
+	}
+	plain := cfg
+	plain.Augment = dataset.Augment{}
+	spec, err = nn.Preset("lenet5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := run(plain, -1)
+	plain.Workers = 3
+	three := run(plain, 2)
+	worst := 0.0
+	for i := range one {
+		worst = max(worst, float64(abs(one[i]-three[i])))
+	}
+	if worst > 1e-4 {
+		t.Errorf("three workers (helpers) differ from one by up to %g", worst)
+	}
+	if _, err := NewWithHelpers(nil, data, nil, Config{BatchSize: 1, Epochs: 1, Workers: 3, Optimizer: cfg.Optimizer}, []Helper{}); err == nil {
+		t.Error("NewWithHelpers accepted no helpers for 3 workers")
+	}
+}

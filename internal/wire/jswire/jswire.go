@@ -2,35 +2,40 @@
 
 // Package jswire moves wire messages across postMessage, for both ends: the
 // UI program posts to a Worker object and reads its message events; the
-// worker program posts to self and reads the UI's.
+// worker program posts to self (or to a helper Worker) and reads the
+// messages it gets.
 //
 // A message crosses as {head: string, body: Uint8Array} (body only with
 // weights); the body's ArrayBuffer is transferred, so it is not copied
-// again by the browser.
+// again by the browser. WebAssembly is little-endian, so the weights are
+// copied straight between Go's memory and the Uint8Array, with no encoding
+// pass: the bytes are those of wire.EncodeFloats.
 package jswire
 
 import (
 	"errors"
 	"syscall/js"
+	"unsafe"
 
 	"github.com/cnnplay/cnnplay/internal/wire"
 )
 
 // Post encodes m and posts it with target.postMessage, where target is a
-// Worker (from the UI) or the worker's global scope (from the worker).
+// Worker (from the UI or the leading worker) or the worker's global scope.
+// m.Weights is copied before Post returns.
 func Post(target js.Value, m wire.Message) error {
-	head, body, err := wire.Encode(m)
+	head, err := wire.EncodeHead(m)
 	if err != nil {
 		return err
 	}
 	obj := js.Global().Get("Object").New()
 	obj.Set("head", string(head))
-	if body == nil {
+	if len(m.Weights) == 0 {
 		target.Call("postMessage", obj)
 		return nil
 	}
-	u8 := js.Global().Get("Uint8Array").New(len(body))
-	js.CopyBytesToJS(u8, body)
+	u8 := js.Global().Get("Uint8Array").New(4 * len(m.Weights))
+	js.CopyBytesToJS(u8, floatBytes(m.Weights))
 	obj.Set("body", u8)
 	target.Call("postMessage", obj, []any{u8.Get("buffer")})
 	return nil
@@ -47,13 +52,26 @@ func FromEvent(ev js.Value) (wire.Message, error) {
 	if head.Type() != js.TypeString {
 		return wire.Message{}, errors.New("jswire: message has no head string")
 	}
-	var body []byte
+	var weights []float32
 	if b := data.Get("body"); b.Type() == js.TypeObject {
 		if !b.InstanceOf(js.Global().Get("Uint8Array")) {
 			return wire.Message{}, errors.New("jswire: message body is not a Uint8Array")
 		}
-		body = make([]byte, b.Get("byteLength").Int())
-		js.CopyBytesToGo(body, b)
+		n := b.Get("byteLength").Int()
+		if n%4 != 0 {
+			return wire.Message{}, errors.New("jswire: message body is not a whole number of float32 values")
+		}
+		weights = make([]float32, n/4)
+		js.CopyBytesToGo(floatBytes(weights), b)
 	}
-	return wire.Decode([]byte(head.String()), body)
+	return wire.DecodeHead([]byte(head.String()), weights)
+}
+
+// floatBytes is the memory of f as bytes: little-endian float32 values, as
+// wire.EncodeFloats writes them.
+func floatBytes(f []float32) []byte {
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(f))), 4*len(f))
 }

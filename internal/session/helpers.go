@@ -1,0 +1,179 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/train"
+)
+
+// Training on several cores: the Web Worker the UI talks to runs the
+// Session (the leader, worker 0); workers 1, 2, … are helpers, Web Workers
+// of the same program, each holding the same training set and its own
+// replica of the network. Every step the leader posts each helper the
+// current weights and the indices of its part of the batch (a job),
+// computes the first part itself meanwhile, then waits for the helpers'
+// gradients and combines them as train.Trainer combines its goroutine
+// workers' (the same code: a remote is just another train.Helper). Helper i
+// draws its augmentation and dropout from worker i's random stream, so the
+// result is the same, bit for bit, as natively with Workers goroutines, and
+// equal to one worker's up to float rounding where nothing is random.
+
+// Port carries messages between the session and one helper: a Web Worker
+// in the browser, a goroutine in tests.
+type Port interface {
+	// Post sends m to the helper; m.Weights may be reused once Post returns.
+	Post(m wire.Message) error
+	// Receive waits for the helper's next message.
+	Receive() (wire.Message, error)
+}
+
+// join (re)starts the helpers on the session's training set.
+func (s *Session) join() error {
+	for i, p := range s.ports {
+		if err := p.Post(wire.Message{Kind: wire.KindJoin, Join: &wire.Join{Start: s.start, Index: i + 1}}); err != nil {
+			return fmt.Errorf("could not reach training worker %d: %w", i+2, err)
+		}
+	}
+	return nil
+}
+
+// remote is a train.Helper behind a Port.
+type remote struct {
+	port    Port
+	index   int
+	weights []float32 // the last job's weights, all parameters end to end
+	sizes   []int     // the parameters' sizes
+	grads   [][]float32
+	err     error // from posting the last job
+}
+
+func (r *remote) Start(params []*nn.Param, idx []int) {
+	r.weights, r.sizes = r.weights[:0], r.sizes[:0]
+	for _, p := range params {
+		r.weights = append(r.weights, p.W...)
+		r.sizes = append(r.sizes, len(p.W))
+	}
+	r.err = r.port.Post(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: idx}, Weights: r.weights})
+}
+
+func (r *remote) Wait() (train.Share, error) {
+	if r.err != nil {
+		return train.Share{}, r.err
+	}
+	for {
+		m, err := r.port.Receive()
+		if err != nil {
+			return train.Share{}, err
+		}
+		switch m.Kind {
+		case wire.KindGradient:
+			if len(m.Weights) != len(r.weights) {
+				return train.Share{}, fmt.Errorf("a gradient of %d values for %d weights", len(m.Weights), len(r.weights))
+			}
+			r.grads = r.grads[:0]
+			g := m.Weights
+			for _, n := range r.sizes {
+				r.grads = append(r.grads, g[:n:n])
+				g = g[n:]
+			}
+			return train.Share{N: m.Gradient.N, Loss: m.Gradient.Loss, Right: m.Gradient.Right, Grads: r.grads}, nil
+		case wire.KindError:
+			return train.Share{}, errors.New(m.Error.Message)
+		}
+		// Anything else (the program's ready) is not an answer.
+	}
+}
+
+// Helper is a helper worker's side: the training set and replica of the
+// session it helps. The zero value is ready for a join.
+type Helper struct {
+	start    wire.Start
+	trainSet *dataset.Set
+	rep      *train.Replica
+	joinErr  error
+	grad     []float32
+}
+
+// Join makes h helper j.Index of the session j.Start describes. data
+// returns the dataset's files; it is called only when h does not hold that
+// training set already (a join after a reset keeps it). A join is not
+// answered: if it fails, the error answers every job until the next join,
+// so that the session gets exactly one answer per job.
+func (h *Helper) Join(j wire.Join, data func() (Data, error)) error {
+	h.joinErr = h.join(j, data)
+	if h.joinErr != nil {
+		h.rep = nil
+	}
+	return h.joinErr
+}
+
+func (h *Helper) join(j wire.Join, data func() (Data, error)) error {
+	classes, err := classesOf(j.Start.Dataset)
+	if err != nil {
+		return err
+	}
+	h.rep = nil
+	if h.trainSet == nil || !sameTrainingSet(h.start, j.Start) {
+		h.trainSet = nil // free it before loading another
+		d, err := data()
+		if err != nil {
+			return err
+		}
+		h.trainSet, _, err = trainingSets(j.Start, classes, d)
+		if err != nil {
+			return err
+		}
+	}
+	h.start = j.Start
+	h.rep, err = train.NewReplica(j.Start.Spec, h.trainSet, j.Start.Config, j.Index)
+	return err
+}
+
+func sameTrainingSet(a, b wire.Start) bool {
+	return a.Dataset == b.Dataset && a.Limit == b.Limit && a.Validation == b.Validation && a.Config.Seed == b.Config.Seed
+}
+
+// Handle answers a job with its gradient, or with an error. The gradient
+// message's weights are reused by the next call.
+func (h *Helper) Handle(m wire.Message) wire.Message {
+	if m.Kind != wire.KindJob {
+		return wire.ErrorMessage(fmt.Errorf("a training helper cannot handle a %q message", m.Kind))
+	}
+	if h.joinErr != nil {
+		return wire.ErrorMessage(h.joinErr)
+	}
+	if h.rep == nil {
+		return wire.ErrorMessage(errors.New("the helper has not joined a session"))
+	}
+	params := h.rep.Params()
+	n := 0
+	for _, p := range params {
+		n += len(p.W)
+	}
+	if len(m.Weights) != n {
+		return wire.ErrorMessage(fmt.Errorf("a job with %d weights for a network of %d", len(m.Weights), n))
+	}
+	w := m.Weights
+	for _, p := range params {
+		w = w[copy(p.W, w):]
+	}
+	ex := m.Job.Examples
+	if len(ex) == 0 {
+		return wire.ErrorMessage(errors.New("a job without examples"))
+	}
+	for _, i := range ex {
+		if i < 0 || i >= h.trainSet.N {
+			return wire.ErrorMessage(fmt.Errorf("a job with example %d of a training set of %d", i, h.trainSet.N))
+		}
+	}
+	sh := h.rep.Gradient(ex)
+	h.grad = h.grad[:0]
+	for _, g := range sh.Grads {
+		h.grad = append(h.grad, g...)
+	}
+	return wire.Message{Kind: wire.KindGradient, Gradient: &wire.Gradient{N: sh.N, Loss: sh.Loss, Right: sh.Right}, Weights: h.grad}
+}

@@ -1,0 +1,202 @@
+package session
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/cnnplay/cnnplay/nn/dataset"
+)
+
+// chanPort is a Port to a Helper in a goroutine; every message goes through
+// wire.Encode and wire.Decode, as between Web Workers.
+type chanPort struct {
+	toHelper, fromHelper chan wire.Message
+}
+
+func roundTrip(t *testing.T, m wire.Message) wire.Message {
+	head, body, err := wire.Encode(m)
+	if err != nil {
+		t.Errorf("encode %s: %v", m.Kind, err)
+		return wire.ErrorMessage(err)
+	}
+	got, err := wire.Decode(head, body)
+	if err != nil {
+		t.Errorf("decode %s: %v", m.Kind, err)
+		return wire.ErrorMessage(err)
+	}
+	return got
+}
+
+// startHelpers starts n helpers in goroutines, each reading the data
+// itself; fail, if not nil, replaces the answer to a job.
+func startHelpers(t *testing.T, n int, data Data, fail func(job int) *wire.Message) []Port {
+	var ports []Port
+	for range n {
+		p := &chanPort{toHelper: make(chan wire.Message, 4), fromHelper: make(chan wire.Message, 4)}
+		ports = append(ports, p)
+		go func() {
+			var h Helper
+			jobs := 0
+			for m := range p.toHelper {
+				m = roundTrip(t, m)
+				switch m.Kind {
+				case wire.KindJoin:
+					own := Data{TrainImages: slices.Clone(data.TrainImages), TrainLabels: slices.Clone(data.TrainLabels)}
+					h.Join(*m.Join, func() (Data, error) { return own, nil })
+				case wire.KindJob:
+					jobs++
+					if fail != nil {
+						if a := fail(jobs); a != nil {
+							p.fromHelper <- *a
+							continue
+						}
+					}
+					p.fromHelper <- roundTrip(t, h.Handle(m))
+				}
+			}
+		}()
+		t.Cleanup(func() { close(p.toHelper) })
+	}
+	return ports
+}
+
+func (p *chanPort) Post(m wire.Message) error {
+	if m.Weights != nil {
+		m.Weights = slices.Clone(m.Weights) // Post must not keep them
+	}
+	p.toHelper <- m
+	return nil
+}
+
+func (p *chanPort) Receive() (wire.Message, error) { return <-p.fromHelper, nil }
+
+// TestHelpersTrainLikeGoroutineWorkers trains with helpers behind message
+// ports and checks the weights against goroutine workers, bit for bit (with
+// dropout and augmentation), also after a reset; and against one worker up
+// to float rounding without them.
+func TestHelpersTrainLikeGoroutineWorkers(t *testing.T) {
+	data := fixtures(t)
+	cfg := adadelta(32, 1)
+	cfg.Augment = dataset.Augment{MaxShift: 2}
+	start := wire.Start{Dataset: "mnist", Spec: preset(t, "mlp"), Config: cfg, Validation: 100, Limit: 600}
+	run := func(start wire.Start, helpers int) (*Session, []float32) {
+		var s *Session
+		var err error
+		if helpers >= 0 {
+			s, err = NewWithHelpers(start, data, nil, startHelpers(t, helpers, data, nil))
+		} else {
+			s, err = New(start, data, nil)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		setClock(s, 0)
+		for range 6 {
+			s.Handle(wire.Command(wire.KindStep))
+		}
+		return s, s.Net().Weights()
+	}
+	for _, workers := range []int{2, 3} {
+		st := start
+		st.Config.Workers = workers
+		_, want := run(st, -1)
+		s, got := run(st, workers-1)
+		if !slices.Equal(got, want) {
+			t.Errorf("%d workers: helpers trained other weights than goroutines", workers)
+		}
+		if w := s.Started().Started.Workers; w != workers {
+			t.Errorf("started says %d workers, want %d", w, workers)
+		}
+		// After a reset the helpers start their random streams again.
+		s.Handle(wire.Command(wire.KindReset))
+		for range 6 {
+			s.Handle(wire.Command(wire.KindStep))
+		}
+		if !slices.Equal(s.Net().Weights(), want) {
+			t.Errorf("%d workers: training again after reset gave other weights", workers)
+		}
+	}
+
+	// Nothing random: one worker gives the same up to rounding.
+	plain := start
+	plain.Spec = preset(t, "lenet5") // convnetjs crops at random, mlp drops out
+	plain.Config.Augment = dataset.Augment{}
+	_, one := run(plain, -1)
+	plain.Config.Workers = 2
+	_, two := run(plain, 1)
+	worst := 0.0
+	for i := range one {
+		worst = max(worst, float64(abs32(one[i]-two[i])))
+	}
+	if worst > 1e-4 || worst == 0 && !slices.Equal(one, two) {
+		t.Errorf("two workers (one helper) differ from one worker by up to %g", worst)
+	}
+	t.Logf("one worker and two differ by up to %g", worst)
+}
+
+func abs32(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// TestHelperFailure: a helper that fails makes the session say so and stop.
+func TestHelperFailure(t *testing.T) {
+	data := fixtures(t)
+	start := wire.Start{Dataset: "mnist", Spec: preset(t, "convnetjs"), Config: adadelta(20, 1), Validation: 100, Limit: 400}
+	ports := startHelpers(t, 1, data, func(job int) *wire.Message {
+		if job == 3 {
+			m := wire.ErrorMessage(errors.New("out of memory"))
+			return &m
+		}
+		return nil
+	})
+	s, err := NewWithHelpers(start, data, nil, ports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setClock(s, 0)
+	var out []wire.Message
+	for range 4 {
+		out = append(out, s.Handle(wire.Command(wire.KindStep))...)
+	}
+	errs := kinds(out, wire.KindError)
+	if len(errs) != 1 || !strings.Contains(errs[0].Error.Message, "training worker 2") || !strings.Contains(errs[0].Error.Message, "out of memory") {
+		t.Fatalf("errors %+v, want one naming worker 2 and its message", errs)
+	}
+	if s.State() != wire.StateDone {
+		t.Errorf("state %s after a helper failed, want done", s.State())
+	}
+
+	// A join that fails answers the jobs after it.
+	var h Helper
+	if err := h.Join(wire.Join{Start: start, Index: 1}, func() (Data, error) { return Data{}, errors.New("HTTP 404") }); err == nil {
+		t.Fatal("a join without data succeeded")
+	}
+	if m := h.Handle(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{1}}, Weights: []float32{1}}); m.Kind != wire.KindError || !strings.Contains(m.Error.Message, "404") {
+		t.Errorf("a job after a failed join: %+v", m)
+	}
+
+	// A job the helper cannot do is refused with a reason.
+	h = Helper{}
+	if m := h.Handle(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{1}}, Weights: []float32{1}}); m.Kind != wire.KindError {
+		t.Errorf("a job before join: %+v", m)
+	}
+	if err := h.Join(wire.Join{Start: start, Index: 1}, func() (Data, error) { return data, nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, job := range []wire.Message{
+		{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{1}}, Weights: []float32{1}},
+		{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{100000}}, Weights: s.Net().Weights()},
+	} {
+		if m := h.Handle(job); m.Kind != wire.KindError {
+			t.Errorf("a bad job was answered with %s", m.Kind)
+		} else {
+			t.Log(m.Error.Message)
+		}
+	}
+}
