@@ -37,6 +37,9 @@ type microKernel struct {
 	// (acs = bcs = 1), summing over the same gemmKC-deep blocks so the
 	// result is the same bit for bit.
 	rows func(m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc bool)
+	// fused is set for a kernel whose results may differ from the others'
+	// in the last bits: it rounds each multiply-add once (gemm_js.go).
+	fused bool
 }
 
 // kernel is the micro-kernel gemm uses: the portable 4x4 one, or a SIMD one

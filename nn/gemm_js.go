@@ -19,16 +19,34 @@ package nn
 // packed kc-deep block, and one more packs each operand of the block (the
 // module transposes 4x4 groups with shuffles), so the calls' cost (tens of
 // nanoseconds each) is spread over the block's m·n·kc multiply-adds.
+//
+// Where the engine also has relaxed SIMD (Chrome 114 on; node 20 with
+// --experimental-wasm-relaxed-simd), gemm's block and row products run in a
+// second module, nn/simd/gemm_fma.wasm, whose inner loops fuse each multiply
+// and add (f32x4.relaxed_madd): half the operations, one rounding instead of
+// two, so its results equal the SIMD128 kernel's only up to float rounding.
+// nn embeds that module and instantiates it here, on the memory gemm.wasm
+// exports, so hosts install gemm.wasm alone; CNNPLAY_FMA=0 in the
+// environment keeps the SIMD128 kernel.
 
 import (
 	"os"
 	"runtime"
 	"syscall/js"
 	"unsafe"
+
+	"github.com/cnnplay/cnnplay/nn/simd"
 )
 
 // The module's exports, if the host installed it.
 var simdGemm, simdPackT, simdPackN, simdRows js.Value
+
+// The fused module's exports, if the engine accepted it.
+var fmaGemm, fmaRows js.Value
+
+// fmaWanted is whether SetWasmSIMD(true) picks the fused kernel (when
+// there is one): SetWasmFMA sets it.
+var fmaWanted = true
 
 // simdFn holds the module's other exports, the loops of vecOps.
 var simdFn struct {
@@ -45,6 +63,10 @@ const simdMR, simdNR = 4, 8
 
 // simdKernel is the SIMD128 kernel, as a whole-block kernel for gemm.
 var simdKernel = microKernel{mr: simdMR, nr: simdNR, block: simdBlock, pack: simdPack, rows: simdGemmRows}
+
+// fmaKernel is the same kernel with fused multiply-adds (gemm_fma.wasm): the
+// same packing, tiles and blocks.
+var fmaKernel = microKernel{mr: simdMR, nr: simdNR, block: fmaBlock, pack: simdPack, rows: fmaGemmRows, fused: true}
 
 func init() {
 	if os.Getenv("CNNPLAY_SIMD") == "0" {
@@ -69,45 +91,110 @@ func init() {
 	for name, v := range fns {
 		*v = m.Get(name)
 	}
-	kernel, vec = simdKernel, simdVec
+	if os.Getenv("CNNPLAY_FMA") != "0" {
+		loadFMA(m.Get("mem"))
+	}
+	SetWasmSIMD(true)
+}
+
+// loadFMA instantiates gemm_fma.wasm on mem, the Go instance's memory as
+// gemm.wasm exports it, where the engine validates the module (it has
+// relaxed SIMD), and keeps its exports. The module is a couple of KB, small
+// enough to compile synchronously even on a page's main thread.
+func loadFMA(mem js.Value) {
+	if mem.Type() != js.TypeObject {
+		return // a gemm.wasm from before it exported its memory
+	}
+	defer func() {
+		if recover() != nil { // a JavaScript exception: keep SIMD128
+			fmaGemm, fmaRows = js.Undefined(), js.Undefined()
+		}
+	}()
+	wasm := js.Global().Get("WebAssembly")
+	bytes := js.Global().Get("Uint8Array").New(len(simd.FMAModule))
+	js.CopyBytesToJS(bytes, simd.FMAModule)
+	if !wasm.Call("validate", bytes).Bool() {
+		return
+	}
+	imports := map[string]any{"env": map[string]any{"mem": mem}}
+	exports := wasm.Get("Instance").New(wasm.Get("Module").New(bytes), imports).Get("exports")
+	g, r := exports.Get("gemmBlock"), exports.Get("gemmRows")
+	if g.Type() == js.TypeFunction && r.Type() == js.TypeFunction {
+		fmaGemm, fmaRows = g, r
+	}
 }
 
 // WasmSIMD reports whether gemm uses the WebAssembly SIMD128 kernel (and
-// the loops of vec.go the module's).
+// the loops of vec.go the module's), fused or not.
 func WasmSIMD() bool { return kernel.block != nil }
 
+// WasmFMA reports whether gemm uses the fused (relaxed SIMD) kernel.
+func WasmFMA() bool { return kernel.fused }
+
 // SetWasmSIMD switches gemm to the SIMD128 kernel (if the host installed
-// it) or back to the portable one, for comparisons, and reports whether the
-// SIMD kernel is now in use. Products already running keep their kernel.
+// it; the fused one if there is one and SetWasmFMA has not turned it off)
+// or back to the portable one, for comparisons, and reports whether a SIMD
+// kernel is now in use. Products already running keep their kernel.
 func SetWasmSIMD(on bool) bool {
-	if on && simdGemm.Type() == js.TypeFunction {
+	switch {
+	case on && fmaWanted && fmaGemm.Type() == js.TypeFunction && simdGemm.Type() == js.TypeFunction:
+		kernel, vec = fmaKernel, simdVec
+	case on && simdGemm.Type() == js.TypeFunction:
 		kernel, vec = simdKernel, simdVec
-	} else {
+	default:
 		kernel, vec = portableKernel, portableVec
 	}
 	return WasmSIMD()
 }
 
+// SetWasmFMA chooses between the fused kernel and the plain SIMD128 one for
+// when SIMD is on (and switches now if it is), and reports whether the
+// fused kernel is now in use.
+func SetWasmFMA(on bool) bool {
+	fmaWanted = on
+	if WasmSIMD() {
+		SetWasmSIMD(true)
+	}
+	return WasmFMA()
+}
+
 // addr is the linear-memory byte offset of p.
 func addr(p *float32) int { return int(uintptr(unsafe.Pointer(p))) }
 
-// simdBlock checks the bounds the module relies on, then hands it the block.
 func simdBlock(c []float32, ldc, m, n int, pa, pb []float32, kc int, acc bool) {
+	callBlock(simdGemm, c, ldc, m, n, pa, pb, kc, acc)
+}
+
+func fmaBlock(c []float32, ldc, m, n int, pa, pb []float32, kc int, acc bool) {
+	callBlock(fmaGemm, c, ldc, m, n, pa, pb, kc, acc)
+}
+
+// callBlock checks the bounds the module relies on, then hands fn (a
+// gemmBlock export) the block.
+func callBlock(fn js.Value, c []float32, ldc, m, n int, pa, pb []float32, kc int, acc bool) {
 	if m <= 0 || n <= 0 || kc <= 0 {
 		return
 	}
 	_ = c[(m-1)*ldc+n-1]
 	_ = pa[(m+simdMR-1)/simdMR*simdMR*kc-1]
 	_ = pb[(n+simdNR-1)/simdNR*simdNR*kc-1]
-	simdGemm.Invoke(addr(&c[0]), ldc, m, n, addr(&pa[0]), addr(&pb[0]), kc, addr(&simdTile[0]), acc)
+	fn.Invoke(addr(&c[0]), ldc, m, n, addr(&pa[0]), addr(&pb[0]), kc, addr(&simdTile[0]), acc)
 	runtime.KeepAlive(c)
 	runtime.KeepAlive(pa)
 	runtime.KeepAlive(pb)
 }
 
-// simdGemmRows checks the bounds the module relies on, then hands it the
-// product (see microKernel.rows).
 func simdGemmRows(m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc bool) {
+	callRows(simdRows, m, n, k, a, ars, b, brs, c, ldc, acc)
+}
+
+func fmaGemmRows(m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc bool) {
+	callRows(fmaRows, m, n, k, a, ars, b, brs, c, ldc, acc)
+}
+
+// callRows checks the bounds the module relies on, then hands fn (a
+// gemmRows export) the product (see microKernel.rows).
+func callRows(fn js.Value, m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc bool) {
 	if m <= 0 || n <= 0 || k <= 0 {
 		return
 	}
@@ -117,7 +204,7 @@ func simdGemmRows(m, n, k int, a []float32, ars int, b []float32, brs int, c []f
 	if gemmKC != 256 {
 		panic("nn: the SIMD module's gemmRows blocks by 256")
 	}
-	simdRows.Invoke(addr(&c[0]), ldc, m, n, addr(&a[0]), ars, addr(&b[0]), brs, k, acc)
+	fn.Invoke(addr(&c[0]), ldc, m, n, addr(&a[0]), ars, addr(&b[0]), brs, k, acc)
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(b)
 	runtime.KeepAlive(c)

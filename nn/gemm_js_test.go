@@ -3,9 +3,13 @@
 package nn
 
 import (
+	"math"
 	"math/rand/v2"
 	"os"
+	"syscall/js"
 	"testing"
+
+	"github.com/cnnplay/cnnplay/nn/simd"
 )
 
 // TestSIMDInstalled fails when CNNPLAY_WANT_SIMD=1 (set by `make test` for
@@ -16,6 +20,17 @@ func TestSIMDInstalled(t *testing.T) {
 	if os.Getenv("CNNPLAY_WANT_SIMD") == "1" && !WasmSIMD() {
 		t.Fatal("CNNPLAY_WANT_SIMD=1 but the host installed no cnnplaySIMD; run with -exec nn/simd/go_js_wasm_simd_exec")
 	}
+	t.Logf("fused (relaxed SIMD) kernel: %v", WasmFMA())
+	if os.Getenv("CNNPLAY_WANT_SIMD") == "1" && os.Getenv("CNNPLAY_FMA") != "0" && engineHasRelaxedSIMD() && !WasmFMA() {
+		t.Fatal("the engine validates gemm_fma.wasm but nn did not install the fused kernel")
+	}
+}
+
+// engineHasRelaxedSIMD reports whether the engine accepts gemm_fma.wasm.
+func engineHasRelaxedSIMD() bool {
+	bytes := js.Global().Get("Uint8Array").New(len(simd.FMAModule))
+	js.CopyBytesToJS(bytes, simd.FMAModule)
+	return js.Global().Get("WebAssembly").Call("validate", bytes).Bool()
 }
 
 // withKernel runs f with gemm using k.
@@ -44,6 +59,77 @@ func TestGemmBothKernels(t *testing.T) {
 			TestGemmMatchesGonum(t)
 		})
 	})
+	if WasmFMA() {
+		t.Run("fma", func(t *testing.T) {
+			withKernel(t, fmaKernel, func(t *testing.T) {
+				TestGemmMatchesReference(t)
+				TestGemmMatchesGonum(t)
+			})
+		})
+	}
+}
+
+// simdKernels lists the installed SIMD kernels: the SIMD128 one, and the
+// fused one if the engine has relaxed SIMD.
+func simdKernels() map[string]microKernel {
+	ks := map[string]microKernel{"simd": simdKernel}
+	if fmaGemm.Type() == js.TypeFunction {
+		ks["fma"] = fmaKernel
+	}
+	return ks
+}
+
+// TestFMAGemmRelativeError bounds each element's error, in both the fused
+// and the SIMD128 kernel, against a float64 product by the classic bound
+// for a float32 dot product of length k, k·u·Σ|a||b| (u = 2⁻²⁴), at sizes
+// that straddle the tiles and the 256-deep blocks, for the packed and the
+// unpacked (fewer rows than a tile) products. It also reports whether the
+// fused kernel really fuses (rounds differently from SIMD128).
+func TestFMAGemmRelativeError(t *testing.T) {
+	if !WasmSIMD() {
+		t.Skip("SIMD kernel not installed")
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	var s gemmScratch
+	differ := 0
+	for _, m := range []int{1, 2, 3, 4, 5, 9, 33} {
+		for _, n := range []int{1, 7, 8, 9, 16, 17, 40} {
+			for _, k := range []int{1, 5, gemmKC - 1, gemmKC, gemmKC + 1, 2*gemmKC + 7} {
+				a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+				var outs [2][]float32
+				for name, kern := range simdKernels() {
+					c := randSlice(rng, m*n)
+					withKernel(t, kern, func(t *testing.T) {
+						s.gemm(m, n, k, a, k, 1, b, n, 1, c, n, false)
+					})
+					if name == "fma" {
+						outs[1] = c
+					} else {
+						outs[0] = c
+					}
+					for i := 0; i < m; i++ {
+						for j := 0; j < n; j++ {
+							var want, mag float64
+							for p := 0; p < k; p++ {
+								x := float64(a[i*k+p]) * float64(b[p*n+j])
+								want += x
+								mag += math.Abs(x)
+							}
+							bound := float64(k) * 0x1p-24 * mag
+							if d := math.Abs(float64(c[i*n+j]) - want); d > bound {
+								t.Fatalf("%s m=%d n=%d k=%d: C[%d][%d] = %g, want %g (error %g > bound %g)",
+									name, m, n, k, i, j, c[i*n+j], want, d, bound)
+							}
+						}
+					}
+				}
+				if outs[1] != nil && sameBits(outs[0], outs[1]) >= 0 {
+					differ++
+				}
+			}
+		}
+	}
+	t.Logf("fused kernel installed: %v; products where it rounded differently from SIMD128: %d", WasmFMA(), differ)
 }
 
 // TestSIMDTileWrites checks that the SIMD kernel writes only inside C:
@@ -53,6 +139,12 @@ func TestSIMDTileWrites(t *testing.T) {
 	if !WasmSIMD() {
 		t.Skip("SIMD kernel not installed")
 	}
+	for name, kern := range simdKernels() {
+		t.Run(name, func(t *testing.T) { withKernel(t, kern, testTileWrites) })
+	}
+}
+
+func testTileWrites(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	var s gemmScratch
 	for _, m := range []int{1, 3, 4, 5, 9} {
@@ -142,7 +234,10 @@ func TestSIMDSameModel(t *testing.T) {
 	if !WasmSIMD() {
 		t.Skip("SIMD kernel not installed")
 	}
-	defer SetWasmSIMD(true)
+	// the fused kernel rounds differently by design
+	saved := fmaWanted
+	SetWasmFMA(false)
+	defer func() { fmaWanted = saved; SetWasmSIMD(true) }()
 	for _, preset := range PresetNames() {
 		var weights [2][]float32
 		for i, simd := range []bool{false, true} {
@@ -184,7 +279,9 @@ func TestSIMDRowsSameBits(t *testing.T) {
 					a, b := randSlice(rng, m*(k+pad)), randSlice(rng, k*(n+pad))
 					got := randSlice(rng, m*(n+pad))
 					want := append([]float32(nil), got...)
-					s.gemm(m, n, k, a, k+pad, 1, b, n+pad, 1, got, n+pad, acc)
+					withKernel(t, simdKernel, func(t *testing.T) {
+						s.gemm(m, n, k, a, k+pad, 1, b, n+pad, 1, got, n+pad, acc)
+					})
 					withKernel(t, portableKernel, func(t *testing.T) {
 						s.gemm(m, n, k, a, k+pad, 1, b, n+pad, 1, want, n+pad, acc)
 					})

@@ -9,5 +9,12 @@ func WasmSIMD() bool { return false }
 // SetWasmSIMD has no effect outside GOOS=js GOARCH=wasm and reports false.
 func SetWasmSIMD(on bool) bool { return false }
 
+// WasmFMA reports whether gemm uses the WebAssembly relaxed-SIMD kernel:
+// never outside GOOS=js GOARCH=wasm.
+func WasmFMA() bool { return false }
+
+// SetWasmFMA has no effect outside GOOS=js GOARCH=wasm and reports false.
+func SetWasmFMA(on bool) bool { return false }
+
 // reluImpl is the relu loop: Go's max is branch-free here.
 var reluImpl = reluMax

@@ -31,6 +31,10 @@ const env = {
     return { images, labels, n: labels.length, size: images.length / labels.length };
   },
   async startCnnplay(beforeRun) {
+    // nn's fused kernel (nn/simd/gemm_fma.wasm) needs relaxed SIMD: behind a flag in node 20
+    if (!WebAssembly.validate(fs.readFileSync(path.join(__dirname, '../../nn/simd/gemm_fma.wasm')))) {
+      require('v8').setFlagsFromString('--experimental-wasm-relaxed-simd');
+    }
     require(path.resolve(cfg.wasmExec));
     const go = new globalThis.Go();
     const { instance } = await WebAssembly.instantiate(fs.readFileSync(cfg.wasm), go.importObject);

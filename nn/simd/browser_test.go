@@ -67,6 +67,7 @@ func TestBrowserWorkerSIMD(t *testing.T) {
 	var r struct {
 		Kind    string
 		SIMD    bool
+		FMA     bool
 		MaxDiff float64
 		Rates   map[string]float64
 		Error   string
@@ -88,6 +89,10 @@ func TestBrowserWorkerSIMD(t *testing.T) {
 	}
 	if !r.SIMD {
 		t.Fatal("web/worker.js did not install the SIMD128 kernel in Chromium")
+	}
+	// Chromium has had relaxed SIMD since version 114
+	if !r.FMA {
+		t.Error("nn did not install the fused (relaxed SIMD) kernel in Chromium")
 	}
 	if r.MaxDiff > 1e-4 {
 		t.Errorf("SIMD and portable outputs differ by up to %g", r.MaxDiff)

@@ -5,9 +5,10 @@
 // the assembled bytes.
 //
 // The Go side is in nn/gemm_js.go; web/worker.js installs the module in the
-// browser. Reassemble after editing gemm.wat:
+// browser. Reassemble after editing gemm.wat or gemm_fma.wat:
 //
 //	wat2wasm nn/simd/gemm.wat -o nn/simd/gemm.wasm
+//	wat2wasm --enable-relaxed-simd nn/simd/gemm_fma.wat -o nn/simd/gemm_fma.wasm
 package simd
 
 import _ "embed"
@@ -16,3 +17,11 @@ import _ "embed"
 //
 //go:embed gemm.wasm
 var Module []byte
+
+// FMAModule is gemm_fma.wasm: the block and row products of gemm.wasm with
+// fused multiply-adds (relaxed SIMD), for engines that accept it. nn embeds
+// it and instantiates it itself on the memory gemm.wasm exports, so hosts
+// install only gemm.wasm.
+//
+//go:embed gemm_fma.wasm
+var FMAModule []byte

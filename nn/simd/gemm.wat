@@ -13,6 +13,9 @@
 ;; block holds panels of 8 columns, each kc steps of 8 floats.
 (module
   (import "env" "mem" (memory 1))
+  ;; The memory is exported again, as mem, so that nn can instantiate
+  ;; gemm_fma.wasm on it without help from the host (see nn/gemm_js.go).
+  (export "mem" (memory 0))
 
   ;; gemm adds the product of one packed kc-deep block, A (m×kc, in panels
   ;; at $pa) times B (kc×n, in panels at $pb), to the m×n matrix C at $c

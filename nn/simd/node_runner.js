@@ -43,6 +43,12 @@ async function installSIMD(instance) {
   if (process.env.CNNPLAY_SIMD === '0') {
     return;
   }
+  // nn instantiates gemm_fma.wasm itself where the engine validates it;
+  // node 20 (V8 11.3) has relaxed SIMD only behind this flag.
+  const fma = fs.readFileSync(path.join(__dirname, 'gemm_fma.wasm'));
+  if (!WebAssembly.validate(fma)) {
+    require('v8').setFlagsFromString('--experimental-wasm-relaxed-simd');
+  }
   const bytes = fs.readFileSync(path.join(__dirname, 'gemm.wasm'));
   if (!WebAssembly.validate(bytes)) {
     return; // no SIMD128 in this engine: the portable kernel stays

@@ -2,8 +2,8 @@
 
 // Command probe runs in a Web Worker in place of worker.wasm, loaded by
 // web/worker.js, for nn/simd's Chromium test: it reports whether the loader
-// installed the SIMD128 kernel, checks that both kernels compute the same
-// outputs, and times training and inference with each. It posts one message,
+// installed the SIMD128 kernel (and nn the fused one), checks that both
+// kernels compute the same outputs up to rounding, and times training and inference with each. It posts one message,
 // {head: JSON}, and exits.
 package main
 
@@ -21,13 +21,14 @@ import (
 type Result struct {
 	Kind    string             `json:"kind"` // "probe"
 	SIMD    bool               `json:"simd"` // installed by the loader
+	FMA     bool               `json:"fma"`  // the fused kernel (relaxed SIMD) in use
 	MaxDiff float64            `json:"maxDiff"`
 	Rates   map[string]float64 `json:"rates"` // examples/s by "task/kernel"
 	Error   string             `json:"error,omitempty"`
 }
 
 func main() {
-	r := Result{Kind: "probe", SIMD: nn.WasmSIMD(), Rates: map[string]float64{}}
+	r := Result{Kind: "probe", SIMD: nn.WasmSIMD(), FMA: nn.WasmFMA(), Rates: map[string]float64{}}
 	if err := run(&r); err != nil {
 		r.Error = err.Error()
 	}
