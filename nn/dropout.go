@@ -16,7 +16,14 @@ func (l *Dropout) OutShape() Shape  { return l.shape }
 func (l *Dropout) Params() []*Param { return nil }
 func (l *Dropout) FLOPs() int       { return 0 }
 
-// Forward draws a fresh mask from p.Rand when training; otherwise copies.
+// Forward draws a fresh mask when training; otherwise copies.
+//
+// The mask's random numbers come from one 64-bit seed drawn from p.Rand per
+// batch, stretched by splitmix64 (inlined: a few integer operations per 64
+// bits, where p.Rand's PCG costs a 128-bit multiply and a call per draw,
+// most of the layer's time under wasm). Each 64-bit value decides two
+// units: a unit drops when its 32 bits fall below rate·2³². The same seed
+// gives the same mask.
 func (l *Dropout) Forward(out, in []float32, n int, p Pass) {
 	checkLen(l.name+" input", len(in), n*l.shape.Size())
 	out = out[:len(in)]
@@ -28,14 +35,36 @@ func (l *Dropout) Forward(out, in []float32, n int, p Pass) {
 		}
 		return
 	}
-	keep := 1 / (1 - l.rate)
+	dropoutMask(l.mask, p.Rand.Uint64(), uint32(float64(l.rate)*(1<<32)), 1/(1-l.rate))
+	mask := l.mask[:len(in)]
 	for i, v := range in {
+		out[i] = v * mask[i]
+	}
+}
+
+// dropoutMask fills mask with 0 where a 32-bit draw from the splitmix64
+// stream seeded by seed is below drop, keep elsewhere, two values per
+// 64-bit draw (low half first).
+func dropoutMask(mask []float32, seed uint64, drop uint32, keep float32) {
+	s := seed
+	for i := 0; i < len(mask); i += 2 {
+		s += 0x9e3779b97f4a7c15
+		z := s
+		z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+		z = (z ^ z>>27) * 0x94d049bb133111eb
+		z ^= z >> 31
 		m := float32(0)
-		if p.Rand.Float32() >= l.rate {
+		if uint32(z) >= drop {
 			m = keep
 		}
-		l.mask[i] = m
-		out[i] = v * m
+		mask[i] = m
+		if i+1 < len(mask) {
+			m = 0
+			if uint32(z>>32) >= drop {
+				m = keep
+			}
+			mask[i+1] = m
+		}
 	}
 }
 
