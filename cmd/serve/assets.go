@@ -33,10 +33,6 @@ const (
 // go-app's loader needs for its progress bar when the body is gzipped.
 const wasmLengthHeader = "Wasm-Content-Length"
 
-// decodedLengthHeader carries a dataset's unzipped length when it is sent
-// with Content-Encoding: gzip, for download progress in decoded bytes.
-const decodedLengthHeader = "Decoded-Length"
-
 // contentTypes maps the extensions of the assets to their media types; it
 // wins over the system's mime table, which differs between machines.
 var contentTypes = map[string]string{
@@ -87,14 +83,7 @@ type asset struct {
 	hash string // hex SHA-256 prefix of the content
 	gz   []byte // gzipped content, nil when not worth it
 	br   []byte // the brotli file beside it (name.br), when it holds this content
-	// decoded is a gzipped dataset's unzipped length, from its trailer.
-	decoded int64
-	err     error
-}
-
-// isDataset reports whether name is a gzipped dataset file (web/data).
-func isDataset(name string) bool {
-	return strings.HasPrefix(name, "data/") && path.Ext(name) == ".gz"
+	err  error
 }
 
 // assetStore serves the files of fsys. It keeps one asset per name and,
@@ -168,9 +157,6 @@ func (a *asset) load(fsys fs.FS) error {
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	a.hash = sum[:20]
-	if isDataset(a.name) {
-		a.decoded = gzipISize(f)
-	}
 	if content == nil {
 		return nil
 	}
@@ -194,33 +180,9 @@ func (a *asset) load(fsys fs.FS) error {
 	return nil
 }
 
-// gzipISize returns the unzipped length a gzip file's trailer records (its
-// last four bytes, little-endian), or 0 if f cannot seek or is too short.
-// The trailer holds the length modulo 2^32: ample for these datasets.
-func gzipISize(f fs.File) int64 {
-	rs, ok := f.(io.ReadSeeker)
-	if !ok {
-		return 0
-	}
-	var b [4]byte
-	if _, err := rs.Seek(-4, io.SeekEnd); err != nil {
-		return 0
-	}
-	if _, err := io.ReadFull(rs, b[:]); err != nil {
-		return 0
-	}
-	return int64(b[0]) | int64(b[1])<<8 | int64(b[2])<<16 | int64(b[3])<<24
-}
-
 // serve writes the named asset: gzipped when it is compressible and the
 // client accepts gzip, with Content-Length, ETag, Vary and Cache-Control.
 // Conditional and range requests are answered by http.ServeContent.
-//
-// Datasets are gzipped IDX files. A client that accepts gzip gets them
-// with Content-Encoding: gzip, so that a browser unzips them natively as
-// they arrive, off the page's and the worker's threads (Go's gzip under
-// wasm took seconds for MNIST's training set); the others get the .gz file
-// as application/gzip. The IDX reader takes either.
 func (s *assetStore) serve(w http.ResponseWriter, r *http.Request, name string) {
 	a, err := s.get(name)
 	if err != nil {
@@ -234,17 +196,11 @@ func (s *assetStore) serve(w http.ResponseWriter, r *http.Request, name string) 
 	if path.Ext(name) == ".wasm" {
 		hdr.Set(wasmLengthHeader, strconv.FormatInt(a.size, 10))
 	}
-	if compressible[path.Ext(name)] || isDataset(name) {
+	if compressible[path.Ext(name)] {
 		hdr.Add("Vary", "Accept-Encoding")
 	}
 
 	coding, body := "", []byte(nil)
-	if isDataset(name) && a.decoded > 0 && acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		hdr.Set("Content-Type", "application/octet-stream")
-		hdr.Set("Content-Encoding", "gzip")
-		hdr.Set(decodedLengthHeader, strconv.FormatInt(a.decoded, 10))
-		coding = "gzip"
-	}
 	switch ae := r.Header.Get("Accept-Encoding"); {
 	case a.br != nil && accepts(ae, "br"):
 		coding, body = "br", a.br
@@ -279,15 +235,6 @@ func (s *assetStore) serve(w http.ResponseWriter, r *http.Request, name string) 
 			return
 		}
 		rs = bytes.NewReader(b)
-	}
-	if coding != "" { // a dataset, sent as a gzip content coding
-		hdr.Set("ETag", `"`+a.hash+`-gz"`)
-		hdr.Set("Content-Length", strconv.FormatInt(a.size, 10))
-		r2 := *r
-		r2.Header = r.Header.Clone()
-		r2.Header.Del("Range")
-		http.ServeContent(w, &r2, "", time.Time{}, rs)
-		return
 	}
 	hdr.Set("ETag", `"`+a.hash+`"`)
 	http.ServeContent(w, r, "", time.Time{}, rs)
