@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -75,6 +76,7 @@ type trainPanel struct {
 	Setup   *Setup // the settings and network the panel opens with (a link's); nil for the defaults
 
 	settings trainSettings
+	workers  string // the worker count field, kept apart from settings: it belongs to the device, not to a shared setup
 	bad      map[string]string
 	spec     nn.Spec
 	info     archInfo
@@ -142,6 +144,7 @@ func (p *trainPanel) setup() {
 		return
 	}
 	p.settings, p.phase = defaultSettings(), phaseIdle
+	p.workers = strconv.Itoa(defaultWorkers(cores()))
 	p.status, p.progress = &trainStatusView{p: p}, &trainProgressView{p: p}
 	p.publishAt = -1
 	p.describe = "The shipped digits model classifies your drawing."
@@ -171,6 +174,7 @@ func (p *trainPanel) Render() app.UI {
 		Class("panel train-panel").
 		Aria("label", "Training").
 		DataSet("state", p.phase).
+		DataSet("workers", p.trainingWorkers()).
 		Body(
 			app.H2().
 				Text("Train"),
@@ -215,6 +219,7 @@ func (p *trainPanel) renderSettings() app.UI {
 			p.textField(fieldSeed, "Seed", s.Seed, "numeric"),
 			p.textField(fieldLimit, "Training images (0: all)", s.Limit, "numeric"),
 			p.textField(fieldValidation, "Validation images", s.Validation, "numeric"),
+			p.textField(fieldWorkers, p.workersLabel(), p.workers, "numeric"),
 			app.FieldSet().
 				Class("augment").
 				Body(
@@ -414,6 +419,8 @@ func (p *trainPanel) onText(field string) app.EventHandler {
 			s.Limit = v
 		case fieldValidation:
 			s.Validation = v
+		case fieldWorkers:
+			p.workers = v
 		}
 		p.validate()
 		p.analyze()
@@ -437,6 +444,35 @@ func (p *trainPanel) onCheck(id string) app.EventHandler {
 // validate updates the inline messages of the fields.
 func (p *trainPanel) validate() {
 	_, _, _, p.bad = p.settings.config()
+	if _, msg := parseWorkers(p.workers); msg != "" {
+		p.bad[fieldWorkers] = msg
+	}
+}
+
+// trainingWorkers is the number of workers the session trains on, 0 before
+// one has started.
+func (p *trainPanel) trainingWorkers() int {
+	if p.started == nil {
+		return 0
+	}
+	return p.started.Workers
+}
+
+// workersLabel labels the worker count field with the cores the browser
+// reports and, once a session has started, the workers it trains on.
+func (p *trainPanel) workersLabel() string {
+	label := "Workers"
+	if n := cores(); n > 0 {
+		label += fmt.Sprintf(" (%d cores", n)
+		if p.started != nil && p.started.Workers > 0 {
+			label += fmt.Sprintf(", training on %d", p.started.Workers)
+		}
+		return label + ")"
+	}
+	if p.started != nil && p.started.Workers > 0 {
+		label += fmt.Sprintf(" (training on %d)", p.started.Workers)
+	}
+	return label
 }
 
 func (p *trainPanel) onSpec(ctx app.Context, spec nn.Spec) {
@@ -448,10 +484,18 @@ func (p *trainPanel) onSpec(ctx app.Context, spec nn.Spec) {
 func (p *trainPanel) onStart(ctx app.Context, e app.Event) {
 	defer p.refresh()
 	start, bad := p.settings.start(p.spec)
+	workers, msg := parseWorkers(p.workers)
+	if msg != "" {
+		if bad == nil {
+			bad = map[string]string{}
+		}
+		bad[fieldWorkers] = msg
+	}
 	p.bad = bad
 	if len(bad) > 0 {
 		return
 	}
+	start.Config.Workers = workers
 	p.analyze()
 	if p.info.Err != "" {
 		p.bad = map[string]string{"": "Fix the architecture first: " + p.info.Err}

@@ -30,7 +30,30 @@ const (
 	fieldSeed       = "seed"
 	fieldLimit      = "limit"
 	fieldValidation = "validation"
+	fieldWorkers    = "workers"
 )
+
+// Training workers: one Web Worker per core, by default at most
+// defaultMaxWorkers (beyond that, memory grows faster than speed: every
+// worker holds the training set).
+const (
+	defaultMaxWorkers = 4
+	maxWorkers        = 16
+)
+
+// defaultWorkers is the worker count for a device with this many cores
+// (navigator.hardwareConcurrency; 0 when unknown).
+func defaultWorkers(cores int) int { return min(max(cores, 1), defaultMaxWorkers) }
+
+// parseWorkers reads the worker count field: the count, or a message for
+// the user.
+func parseWorkers(text string) (int, string) {
+	v, err := strconv.Atoi(strings.TrimSpace(text))
+	if err != nil || v < 1 || v > maxWorkers {
+		return 0, fmt.Sprintf("workers must be a whole number from 1 to %d", maxWorkers)
+	}
+	return v, ""
+}
 
 // trainSettings is what the user typed into the training controls, kept as
 // text so that a half-typed value is shown as typed and explained rather

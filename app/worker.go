@@ -69,6 +69,19 @@ func (tw *trainWorker) post(m wire.Message) error {
 	return nil
 }
 
+// cores is the browser's navigator.hardwareConcurrency, 0 where unknown
+// (and on the server).
+func cores() int {
+	if !app.IsClient {
+		return 0
+	}
+	n := app.Window().Get("navigator").Get("hardwareConcurrency")
+	if n.Type() != app.TypeNumber {
+		return 0
+	}
+	return n.Int()
+}
+
 // decodeEvent decodes the wire message of a MessageEvent.
 func decodeEvent(ev app.Value) (wire.Message, error) {
 	data := ev.Get("data")

@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
@@ -80,7 +81,11 @@ func (r *remote) Wait() (train.Share, error) {
 				r.grads = append(r.grads, g[:n:n])
 				g = g[n:]
 			}
-			return train.Share{N: m.Gradient.N, Loss: m.Gradient.Loss, Right: m.Gradient.Right, Grads: r.grads}, nil
+			sh := train.Share{N: m.Gradient.N, Loss: m.Gradient.Loss, Right: m.Gradient.Right, Grads: r.grads}
+			if m.Gradient.Diverged {
+				sh.Loss = math.NaN()
+			}
+			return sh, nil
 		case wire.KindError:
 			return train.Share{}, errors.New(m.Error.Message)
 		}
@@ -175,5 +180,9 @@ func (h *Helper) Handle(m wire.Message) wire.Message {
 	for _, g := range sh.Grads {
 		h.grad = append(h.grad, g...)
 	}
-	return wire.Message{Kind: wire.KindGradient, Gradient: &wire.Gradient{N: sh.N, Loss: sh.Loss, Right: sh.Right}, Weights: h.grad}
+	g := &wire.Gradient{N: sh.N, Loss: sh.Loss, Right: sh.Right}
+	if math.IsNaN(g.Loss) || math.IsInf(g.Loss, 0) {
+		g.Loss, g.Diverged = 0, true
+	}
+	return wire.Message{Kind: wire.KindGradient, Gradient: g, Weights: h.grad}
 }

@@ -5,9 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/train"
 )
 
 // chanPort is a Port to a Helper in a goroutine; every message goes through
@@ -198,5 +201,23 @@ func TestHelperFailure(t *testing.T) {
 		} else {
 			t.Log(m.Error.Message)
 		}
+	}
+}
+
+// TestHelpersDivergence: a helper's loss that is not a number (which JSON
+// cannot carry) still reports divergence, in the same words.
+func TestHelpersDivergence(t *testing.T) {
+	data := fixtures(t)
+	start := wire.Start{Dataset: "mnist", Spec: preset(t, "mlp"),
+		Config: train.Config{Optimizer: nn.OptimizerSpec{Kind: "sgd", LR: 10}, BatchSize: 10, Epochs: 3, Seed: 1}}
+	s, err := NewWithHelpers(start, data, nil, startHelpers(t, 1, data, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setClock(s, time.Millisecond)
+	msgs := runToEnd(t, s)
+	errs := kinds(msgs, wire.KindError)
+	if len(errs) != 1 || !errs[0].Error.Diverged || !strings.Contains(errs[0].Error.Message, "too high") {
+		t.Fatalf("errors %+v, want divergence", errs)
 	}
 }

@@ -98,6 +98,9 @@ type Gradient struct {
 	N     int     `json:"n"`     // examples
 	Loss  float64 `json:"loss"`  // their mean loss
 	Right int     `json:"right"` // how many were classified right
+	// Diverged says the loss was not a finite number (JSON has none), so
+	// Loss is 0: the leader reports divergence.
+	Diverged bool `json:"diverged,omitempty"`
 }
 
 // Start configures a session.

@@ -11,6 +11,13 @@
 // milliseconds, posting what each chunk returns. Between chunks it yields
 // to the event loop through a MessageChannel (about 50 µs; time.Sleep would
 // cost at least 4 ms), so a pause from the UI is handled within one chunk.
+//
+// With start.Config.Workers above 1 it leads: it starts Workers-1 more
+// copies of itself as nested Web Workers (kept for the next start) and the
+// session sends them join and job messages; a copy that gets a join is a
+// helper (session.Helper) and answers each job with a gradient. While the
+// leader waits for them inside a training step, its goroutine blocks on a
+// channel and the event loop delivers their answers.
 package main
 
 import (
@@ -71,14 +78,36 @@ func main() {
 	}
 }
 
-// worker holds the current session and the dataset files fetched so far.
+// worker holds the current session and the dataset files fetched so far;
+// as a leader, its helpers, and as a helper, its side of the session.
 type worker struct {
-	inbox *inbox
-	sess  *session.Session
-	data  map[string]session.Data
+	inbox   *inbox
+	sess    *session.Session
+	data    map[string]session.Data
+	helpers []*helperWorker
+	helper  *session.Helper // set once a join arrives
 }
 
 func (w *worker) handle(m wire.Message) {
+	switch m.Kind {
+	case wire.KindJoin:
+		if w.helper == nil {
+			w.helper = &session.Helper{}
+			w.sess = nil
+		}
+		// A failed join answers the jobs that follow (see session.Helper).
+		w.helper.Join(*m.Join, func() (session.Data, error) {
+			return w.dataset(m.Join.Start.Dataset, false)
+		})
+		return
+	case wire.KindJob:
+		if w.helper == nil {
+			post(wire.ErrorMessage(errors.New("a job before any join")))
+			return
+		}
+		post(w.helper.Handle(m))
+		return
+	}
 	if m.Kind != wire.KindStart {
 		if w.sess == nil {
 			post(wire.ErrorMessage(fmt.Errorf("no training session yet: send start before %s", m.Kind)))
@@ -92,18 +121,24 @@ func (w *worker) handle(m wire.Message) {
 	w.sess = nil
 	runtime.GC()
 	start := *m.Start
-	// Goroutines do not run in parallel in Go's WebAssembly: data-parallel
-	// workers would only cost memory.
-	start.Config.Workers = 1
+	// Goroutines do not run in parallel in Go's WebAssembly: the other
+	// workers are Web Workers.
+	ports := w.startHelpers(max(start.Config.Workers, 1) - 1)
+	start.Config.Workers = len(ports) + 1
 	t0 := time.Now()
-	data, err := w.dataset(start.Dataset)
+	data, err := w.dataset(start.Dataset, true)
 	if err != nil {
 		post(wire.ErrorMessage(err))
 		return
 	}
 	post(wire.Message{Kind: wire.KindData, Data: &wire.Data{Parsing: true}})
 	t1 := time.Now()
-	s, err := session.New(start, data, m.Weights)
+	var s *session.Session
+	if len(ports) > 0 {
+		s, err = session.NewWithHelpers(start, data, m.Weights, ports)
+	} else {
+		s, err = session.New(start, data, m.Weights)
+	}
 	if err != nil {
 		post(wire.ErrorMessage(err))
 		return
@@ -114,9 +149,38 @@ func (w *worker) handle(m wire.Message) {
 	postAll([]wire.Message{started, s.Status()})
 }
 
+// startHelpers makes n helper workers ready (starting those missing,
+// stopping those not needed or dead) and returns them as ports. Where
+// workers cannot start workers, it returns none.
+func (w *worker) startHelpers(n int) []session.Port {
+	kept := w.helpers[:0]
+	for _, h := range w.helpers {
+		if h.Dead() || len(kept) >= n {
+			h.stop()
+			continue
+		}
+		h.drop()
+		kept = append(kept, h)
+	}
+	w.helpers = kept
+	for len(w.helpers) < n {
+		h, err := startHelper()
+		if err != nil {
+			self.Get("console").Call("warn", "cnnplay: training on one worker: "+err.Error())
+			break
+		}
+		w.helpers = append(w.helpers, h)
+	}
+	ports := make([]session.Port, len(w.helpers))
+	for i, h := range w.helpers {
+		ports[i] = h
+	}
+	return ports
+}
+
 // dataset returns the files of the named dataset, fetching them the first
-// time.
-func (w *worker) dataset(name string) (session.Data, error) {
+// time; report posts download progress (the leader's, for the UI).
+func (w *worker) dataset(name string, report bool) (session.Data, error) {
 	if d, ok := w.data[name]; ok {
 		return d, nil
 	}
@@ -124,7 +188,7 @@ func (w *worker) dataset(name string) (session.Data, error) {
 	if err != nil {
 		return session.Data{}, err
 	}
-	files, err := fetchAll(names)
+	files, err := fetchAll(names, report)
 	if err != nil {
 		if name == "fashion" {
 			err = fmt.Errorf("%w (is Fashion-MNIST installed on the server? sudo apt-get install dataset-fashion-mnist, then make)", err)
@@ -137,9 +201,10 @@ func (w *worker) dataset(name string) (session.Data, error) {
 }
 
 // fetchAll fetches the files from data/ beside this worker's script,
-// posting data progress as bytes arrive. All four requests start at once so
-// that the total is known from their Content-Length headers.
-func fetchAll(names [4]string) ([4][]byte, error) {
+// posting data progress as bytes arrive if report is set. All four requests
+// start at once so that the total is known from their Content-Length
+// headers.
+func fetchAll(names [4]string, report bool) ([4][]byte, error) {
 	var out [4][]byte
 	base := self.Get("location").Get("href")
 	var resps [4]js.Value
@@ -177,7 +242,10 @@ func fetchAll(names [4]string) ([4][]byte, error) {
 	}
 	var loaded int64
 	last := time.Time{}
-	report := func(force bool) {
+	progress := func(force bool) {
+		if !report {
+			return
+		}
 		if now := time.Now(); force || now.Sub(last) >= dataProgressInterval {
 			last = now
 			d := &wire.Data{Loaded: loaded, Total: total}
@@ -188,13 +256,13 @@ func fetchAll(names [4]string) ([4][]byte, error) {
 		}
 	}
 	for i, r := range resps {
-		b, err := readBody(r, func(n int) { loaded += int64(n); report(false) })
+		b, err := readBody(r, func(n int) { loaded += int64(n); progress(false) })
 		if err != nil {
 			return out, fmt.Errorf("could not download %s: %w", names[i], err)
 		}
 		out[i] = b
 	}
-	report(true)
+	progress(true)
 	return out, nil
 }
 
