@@ -137,6 +137,8 @@ CNN := $(GO) run ./cmd/cnn
 models:
 	$(CNN) train -spec web/models/digits.json -epochs 15 -batch 64 -lr 0.002 -lr-decay 0.8 \
 		-shift 2 -rotate 10 -scale 0.1 -seed 1 -workers 1 -o web/models/digits.cnn
+	$(CNN) train -spec web/models/fashion.json -dataset fashion -epochs 15 -batch 64 -lr 0.002 -lr-decay 0.85 \
+		-shift 1 -seed 1 -workers 1 -o web/models/fashion.cnn
 
 # Full-accuracy runs on the real test sets (tens of minutes on 2 cores):
 # Keras' mnist_cnn and mnist_mlp recipes, and the Keras net on Fashion-MNIST.

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/cnnplay/cnnplay/internal/strokes"
@@ -41,6 +42,25 @@ func TestDigitsModelOnMNIST(t *testing.T) {
 	t.Logf("shipped digits model: %.2f%% on the MNIST test set (record says %.2f%%)", 100*r.Acc, 100*m.Record.TestAcc)
 	if r.Acc < 0.993 {
 		t.Errorf("test accuracy %.2f%%, want at least 99.3%%", 100*r.Acc)
+	}
+}
+
+// TestFashionModelOnFashionMNIST measures the shipped Fashion-MNIST model
+// on its full test set and checks it names the classes. The data comes
+// from Debian's dataset-fashion-mnist, which make test installs.
+func TestFashionModelOnFashionMNIST(t *testing.T) {
+	m := load(t, Fashion)
+	_, test, err := dataset.LoadFashion(dataset.FashionDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Classes, dataset.FashionClasses) {
+		t.Errorf("classes %q, want %q", m.Classes, dataset.FashionClasses)
+	}
+	r := train.Evaluate(m.Net, test, 500)
+	t.Logf("shipped fashion model: %.2f%% on the Fashion-MNIST test set (record says %.2f%%)", 100*r.Acc, 100*m.Record.TestAcc)
+	if r.Acc < 0.90 {
+		t.Errorf("test accuracy %.2f%%, want at least 90%%", 100*r.Acc)
 	}
 }
 
