@@ -32,6 +32,7 @@ package nn
 import (
 	"os"
 	"runtime"
+	"slices"
 	"syscall/js"
 	"unsafe"
 
@@ -50,7 +51,7 @@ var fmaWanted = true
 
 // simdFn holds the module's other exports, the loops of vecOps.
 var simdFn struct {
-	relu, reluBack, addBias, sumRows, im2col, col2im, maxPool, maxPoolBack js.Value
+	relu, reluBack, addBias, sumRows, im2col, col2im, maxPool, maxPoolBack, gatherGemm js.Value
 }
 
 // simdTile is the module's scratch for tiles overhanging C. The call is
@@ -90,6 +91,10 @@ func init() {
 	}
 	for name, v := range fns {
 		*v = m.Get(name)
+	}
+	if g := m.Get("gatherGemm"); g.Type() == js.TypeFunction {
+		simdFn.gatherGemm = g // optional: a module from before it lacks it
+		simdVec.gatherGemm = simdGatherGemm
 	}
 	if os.Getenv("CNNPLAY_FMA") != "0" {
 		loadFMA(m.Get("mem"))
@@ -349,4 +354,47 @@ func simdMaxPoolBackward(din, dout []float32, arg []int32) {
 	runtime.KeepAlive(din)
 	runtime.KeepAlive(dout)
 	runtime.KeepAlive(arg)
+}
+
+// simdGatherGemm is vecOps.gatherGemm in the module, one call per
+// gemmKC-deep block of colOff as gemm blocks k, after checking that every
+// address the module will touch is inside the slices.
+func simdGatherGemm(c []float32, ldc, m, n int, x []float32, rowOff, colOff []int32, b []float32, ldb int, acc bool) {
+	k := len(colOff)
+	if m <= 0 || n <= 0 || k == 0 {
+		if !acc && k == 0 {
+			for i := 0; i < m; i++ {
+				clear(c[i*ldc : i*ldc+n])
+			}
+		}
+		return
+	}
+	if n%8 != 0 {
+		panic("nn: gatherGemm: n is not a multiple of 8")
+	}
+	rowOff = rowOff[:(m+3)/4*4]
+	_ = c[(m-1)*ldc+n-1]
+	_ = b[(k-1)*ldb+n-1]
+	var hi int32
+	for _, o := range rowOff {
+		hi = max(hi, o)
+	}
+	var hc int32
+	for _, o := range colOff {
+		hc = max(hc, o)
+	}
+	if min(slices.Min(rowOff), slices.Min(colOff)) < 0 || int(hi)+int(hc) > 4*(len(x)-1) {
+		panic("nn: gatherGemm: an offset falls outside x")
+	}
+	for p0 := 0; p0 < k; p0 += gemmKC {
+		kc := min(gemmKC, k-p0)
+		simdFn.gatherGemm.Invoke(addr(&c[0]), ldc, m, n, addr(&x[0]),
+			addr((*float32)(unsafe.Pointer(&rowOff[0]))), addr((*float32)(unsafe.Pointer(&colOff[p0]))), kc,
+			addr(&b[p0*ldb]), ldb, acc || p0 > 0)
+	}
+	runtime.KeepAlive(c)
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(rowOff)
+	runtime.KeepAlive(colOff)
+	runtime.KeepAlive(b)
 }

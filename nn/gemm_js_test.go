@@ -293,3 +293,101 @@ func TestSIMDRowsSameBits(t *testing.T) {
 		}
 	}
 }
+
+// TestSIMDGatherGemmSameBits checks the module's gather product against
+// gemm on the gathered matrix, on the SIMD128 and the portable kernels, bit
+// for bit, at sizes around its 4x8 tiles and the 256-deep blocks, and that
+// it writes nothing outside C.
+func TestSIMDGatherGemmSameBits(t *testing.T) {
+	if simdVec.gatherGemm == nil {
+		t.Skip("SIMD module without gatherGemm")
+	}
+	rng := rand.New(rand.NewPCG(10, 10))
+	var s gemmScratch
+	for _, m := range []int{1, 3, 4, 5, 9, 33} {
+		for _, n := range []int{8, 16, 24} {
+			for _, k := range []int{1, 5, gemmKC - 1, gemmKC, gemmKC + 1, 2*gemmKC + 9} {
+				for _, acc := range []bool{false, true} {
+					x := randSlice(rng, 500)
+					rowOff := make([]int32, (m+3)/4*4)
+					for i := range rowOff {
+						rowOff[i] = int32(4 * rng.IntN(200))
+					}
+					colOff := make([]int32, k)
+					for p := range colOff {
+						colOff[p] = int32(4 * rng.IntN(300))
+					}
+					const pad = 3
+					b := randSlice(rng, k*(n+pad))
+					a := make([]float32, m*k)
+					for i := 0; i < m; i++ {
+						for p := 0; p < k; p++ {
+							a[i*k+p] = x[(rowOff[i]+colOff[p])/4]
+						}
+					}
+					got := randSlice(rng, (m+1)*(n+pad))
+					for _, kern := range []microKernel{simdKernel, portableKernel} {
+						want := append([]float32(nil), got...)
+						withKernel(t, kern, func(t *testing.T) {
+							s.gemm(m, n, k, a, k, 1, b, n+pad, 1, want, n+pad, acc)
+						})
+						c := append([]float32(nil), got...)
+						simdGatherGemm(c, n+pad, m, n, x, rowOff, colOff, b, n+pad, acc)
+						if i := sameBits(c, want); i >= 0 {
+							t.Fatalf("m=%d n=%d k=%d acc=%v: element %d (row %d, column %d) is %g, want %g",
+								m, n, k, acc, i, i/(n+pad), i%(n+pad), c[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestConvGatherSameBits runs convolutions whose products the module
+// gathers from the input against the same layers through im2col and gemm
+// (gatherGemm off), bit for bit: forward, input, weight and bias gradients,
+// with padding, strides and several channels.
+func TestConvGatherSameBits(t *testing.T) {
+	if simdVec.gatherGemm == nil {
+		t.Skip("SIMD module without gatherGemm")
+	}
+	saved := fmaWanted
+	SetWasmFMA(false)
+	defer func() { fmaWanted = saved; SetWasmSIMD(true) }()
+	for _, c := range []struct {
+		h, w, c, f, k, stride, pad int
+	}{{7, 6, 1, 8, 3, 1, 0}, {24, 24, 1, 8, 5, 1, 2}, {28, 28, 1, 32, 3, 1, 0}, {9, 11, 3, 16, 3, 2, 1}, {5, 5, 2, 24, 5, 1, 2}, {6, 6, 7, 8, 3, 1, 1}} {
+		in := Shape{c.h, c.w, c.c}
+		const n = 3
+		var res [2][][]float32
+		for i, gather := range []bool{false, true} {
+			l := newConv2D("conv", in, c.f, c.k, c.stride, c.pad)
+			l.w.alloc()
+			l.b.alloc()
+			if gather != l.gather() && gather {
+				t.Fatalf("%+v: the layer does not gather", c)
+			}
+			r := rand.New(rand.NewPCG(12, 12))
+			copy(l.w.W, randSlice(r, len(l.w.W)))
+			copy(l.b.W, randSlice(r, len(l.b.W)))
+			x := randSlice(r, n*in.Size())
+			out := make([]float32, n*l.out.Size())
+			dout := randSlice(r, len(out))
+			din := make([]float32, len(x))
+			v := vec
+			if !gather {
+				vec.gatherGemm = nil
+			}
+			l.Forward(out, x, n, Pass{})
+			l.Backward(din, dout, x, out, n)
+			vec = v
+			res[i] = [][]float32{out, din, l.w.G, l.b.G}
+		}
+		for j, name := range []string{"output", "input gradient", "weight gradient", "bias gradient"} {
+			if i := sameBits(res[1][j], res[0][j]); i >= 0 {
+				t.Errorf("%+v: %s %d is %g gathered, %g through im2col", c, name, i, res[1][j][i], res[0][j][i])
+			}
+		}
+	}
+}

@@ -29,6 +29,14 @@ type vecOps struct {
 	// maxPoolBackward sets din to zero, then adds each dout[i] to
 	// din[arg[i]], in order.
 	maxPoolBackward func(din, dout []float32, arg []int32)
+	// gatherGemm, where set (the SIMD128 module's), sets C (m×n, leading
+	// dimension ldc) to A·B, or adds A·B to it when acc is set, where A's
+	// element (i, p) is x at byte offset rowOff[i] + colOff[p], k =
+	// len(colOff), and B (k×n) has rows ldb apart: gemm on a gathered A,
+	// bit for bit (same gemmKC-deep blocks, same order), without building
+	// or packing A. n must be a multiple of 8 and rowOff must hold m rounded
+	// up to a multiple of 4 offsets (see Conv2D.gather).
+	gatherGemm func(c []float32, ldc, m, n int, x []float32, rowOff, colOff []int32, b []float32, ldb int, acc bool)
 }
 
 // vec is the implementation in use: portableVec, or the SIMD128 module's

@@ -154,6 +154,93 @@
       (local.set $j (i32.add (local.get $j) (i32.const 8)))
       (br_if $jloop (i32.lt_s (local.get $j) (local.get $n)))))
 
+  ;; gatherGemm is gemmBlock with A read in place instead of packed: A's
+  ;; element (i, p) is the float at $x + rowOff[i] + colOff[p], both tables
+  ;; of int32 byte offsets. A convolution's patch matrix is such an A (row
+  ;; offsets: the output positions' windows in the padded input; column
+  ;; offsets: the taps of a window), and so is its transpose, so im2col and
+  ;; packing are skipped (nn/conv.go). B (kc×n) is read in place too, row p
+  ;; at $b + p·$ldb floats. C (m×n, leading dimension $ldc) gets the product
+  ;; added, or with $acc = 0 is overwritten by it, summed in p order from
+  ;; zero per 4x8 tile exactly as gemmBlock does, so the two agree bit for
+  ;; bit. Requires m, kc ≥ 1, n a multiple of 8, and rowOff readable for m
+  ;; rounded up to a multiple of 4 (rows past m are computed, not stored).
+  (func (export "gatherGemm")
+    (param $c i32) (param $ldc i32) (param $m i32) (param $n i32)
+    (param $x i32) (param $rowOff i32) (param $colOff i32) (param $kc i32)
+    (param $b i32) (param $ldb i32) (param $acc i32)
+    (local $i i32) (local $j i32) (local $cp i32) (local $cend i32) (local $bp i32)
+    (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $o i32)
+    (local $ct i32) (local $ldcb i32) (local $ldbb i32) (local $rows i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $av v128) (local $keep v128)
+    (local.set $keep (i32x4.splat (i32.sub (i32.const 0) (i32.ne (local.get $acc) (i32.const 0)))))
+    (local.set $ldcb (i32.shl (local.get $ldc) (i32.const 2)))
+    (local.set $ldbb (i32.shl (local.get $ldb) (i32.const 2)))
+    (local.set $cend (i32.add (local.get $colOff) (i32.shl (local.get $kc) (i32.const 2))))
+    (loop $iloop
+      ;; the four rows' bases in X
+      (local.set $o (i32.add (local.get $rowOff) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $x0 (i32.add (local.get $x) (i32.load offset=0 (local.get $o))))
+      (local.set $x1 (i32.add (local.get $x) (i32.load offset=4 (local.get $o))))
+      (local.set $x2 (i32.add (local.get $x) (i32.load offset=8 (local.get $o))))
+      (local.set $x3 (i32.add (local.get $x) (i32.load offset=12 (local.get $o))))
+      (local.set $rows (i32.sub (local.get $m) (local.get $i)))
+      (local.set $j (i32.const 0))
+      (loop $jloop
+        (local.set $c00 (v128.const i32x4 0 0 0 0))
+        (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0))
+        (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0))
+        (local.set $c21 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0))
+        (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (local.set $cp (local.get $colOff))
+        (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+        (loop $ploop
+          (local.set $o (i32.load (local.get $cp)))
+          (local.set $b0 (v128.load (local.get $bp)))
+          (local.set $b1 (v128.load offset=16 (local.get $bp)))
+          (local.set $av (v128.load32_splat (i32.add (local.get $x0) (local.get $o))))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $av) (local.get $b0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $av) (local.get $b1))))
+          (local.set $av (v128.load32_splat (i32.add (local.get $x1) (local.get $o))))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $av) (local.get $b0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $av) (local.get $b1))))
+          (local.set $av (v128.load32_splat (i32.add (local.get $x2) (local.get $o))))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $av) (local.get $b0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $av) (local.get $b1))))
+          (local.set $av (v128.load32_splat (i32.add (local.get $x3) (local.get $o))))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $av) (local.get $b0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $av) (local.get $b1))))
+          (local.set $cp (i32.add (local.get $cp) (i32.const 4)))
+          (local.set $bp (i32.add (local.get $bp) (local.get $ldbb)))
+          (br_if $ploop (i32.lt_u (local.get $cp) (local.get $cend))))
+        ;; C[i..i+3][j..j+7] (only the rows below m) = or += the tile
+        (local.set $ct
+          (i32.add (local.get $c)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
+        (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $c00)))
+        (v128.store offset=16 (local.get $ct) (f32x4.add (v128.and (v128.load offset=16 (local.get $ct)) (local.get $keep)) (local.get $c01)))
+        (if (i32.gt_s (local.get $rows) (i32.const 1)) (then
+          (local.set $ct (i32.add (local.get $ct) (local.get $ldcb)))
+          (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $c10)))
+          (v128.store offset=16 (local.get $ct) (f32x4.add (v128.and (v128.load offset=16 (local.get $ct)) (local.get $keep)) (local.get $c11)))
+          (if (i32.gt_s (local.get $rows) (i32.const 2)) (then
+            (local.set $ct (i32.add (local.get $ct) (local.get $ldcb)))
+            (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $c20)))
+            (v128.store offset=16 (local.get $ct) (f32x4.add (v128.and (v128.load offset=16 (local.get $ct)) (local.get $keep)) (local.get $c21)))
+            (if (i32.gt_s (local.get $rows) (i32.const 3)) (then
+              (local.set $ct (i32.add (local.get $ct) (local.get $ldcb)))
+              (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $c30)))
+              (v128.store offset=16 (local.get $ct) (f32x4.add (v128.and (v128.load offset=16 (local.get $ct)) (local.get $keep)) (local.get $c31)))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br_if $jloop (i32.lt_s (local.get $j) (local.get $n))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br_if $iloop (i32.lt_s (local.get $i) (local.get $m)))))
+
   ;; packT packs $panels panels of $w rows (w = 4 or 8) from a matrix whose
   ;; rows are contiguous (row r at $src + r·$ld floats, step p at +p): the
   ;; panel layout of gemm.go's packA with acs = 1, or of packB with brs = 1.
