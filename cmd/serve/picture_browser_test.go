@@ -74,3 +74,27 @@ func TestBrowserClassifiesPicture(t *testing.T) {
 	b.WaitFor(t, `document.querySelector(".prediction-status").textContent.includes("notes.txt is not an image")`, 10*time.Second)
 	b.AssertNoErrors(t)
 }
+
+// TestBrowserClassifiesFashionPicture opens the page with the shipped
+// Fashion-MNIST model (?model=fashion) and chooses photos of Fashion-MNIST
+// test pictures: the page must frame them as clothing, not as digits, and
+// name the classes.
+func TestBrowserClassifiesFashionPicture(t *testing.T) {
+	d := dataset.FashionDir
+	test, err := dataset.LoadFiles(filepath.Join(d, dataset.TestImagesFile), filepath.Join(d, dataset.TestLabelsFile), "fashion-test", dataset.FashionClasses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, url := startBrowser(t)
+	b.Navigate(t, url+"/?model=fashion")
+	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
+	for i := 0; i < 5; i++ {
+		path := photoOf(t, test, i)
+		b.Do(t, chromedp.SetUploadFiles("#image-file", []string{path}))
+		b.WaitFor(t, `document.getElementById("image-name").textContent === "`+filepath.Base(path)+`"`, 10*time.Second)
+		want := test.Classes[test.Labels[i]]
+		b.WaitFor(t, `document.getElementById("prediction").textContent === "`+want+`"`, 5*time.Second)
+	}
+	b.Screenshot(t, "picture-fashion")
+	b.AssertNoErrors(t)
+}
