@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/cnnplay/cnnplay/internal/browsertest"
 	"github.com/cnnplay/cnnplay/nn/dataset"
 )
 
-// photoOf saves MNIST test digit i as a photo of paper would look: dark
+// photoOf saves picture i of s (an MNIST digit, a Fashion-MNIST item) as a photo of paper would look: dark
 // ink, scaled up 5x, off-centre on an unevenly lit grey page.
 func photoOf(t *testing.T, s *dataset.Set, i int) string {
 	t.Helper()
@@ -46,6 +47,24 @@ func photoOf(t *testing.T, s *dataset.Set, i int) string {
 	return path
 }
 
+// classifyPhotos opens page and chooses photos of the first n pictures of
+// s with the file input, one after the other; the page must name each
+// picture's class. It returns the browser for further checks.
+func classifyPhotos(t *testing.T, page string, s *dataset.Set, n int) *browsertest.Browser {
+	t.Helper()
+	b, url := startBrowser(t)
+	b.Navigate(t, url+page)
+	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
+	for i := 0; i < n; i++ {
+		path := photoOf(t, s, i)
+		b.Do(t, chromedp.SetUploadFiles("#image-file", []string{path}))
+		b.WaitFor(t, `document.getElementById("image-name").textContent === "`+filepath.Base(path)+`"`, 10*time.Second)
+		want := s.Classes[s.Labels[i]]
+		b.WaitFor(t, `document.getElementById("prediction").textContent === "`+want+`"`, 5*time.Second)
+	}
+	return b
+}
+
 // TestBrowserClassifiesPicture chooses photos of real test digits with the
 // file input and checks the page reads them as it reads drawings; a file
 // that is not an image gets a message.
@@ -55,17 +74,7 @@ func TestBrowserClassifiesPicture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, url := startBrowser(t)
-	b.Navigate(t, url+"/")
-	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
-
-	for i := 0; i < 5; i++ {
-		path := photoOf(t, test, i)
-		b.Do(t, chromedp.SetUploadFiles("#image-file", []string{path}))
-		want := fmt.Sprint(test.Labels[i])
-		b.WaitFor(t, `document.getElementById("image-name").textContent === "`+filepath.Base(path)+`"`, 10*time.Second)
-		b.WaitFor(t, `document.getElementById("prediction").textContent === "`+want+`"`, 5*time.Second)
-	}
+	b := classifyPhotos(t, "/", test, 5)
 	b.Screenshot(t, "picture")
 
 	notImage := filepath.Join(t.TempDir(), "notes.txt")
@@ -85,16 +94,7 @@ func TestBrowserClassifiesFashionPicture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, url := startBrowser(t)
-	b.Navigate(t, url+"/?model=fashion")
-	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
-	for i := 0; i < 5; i++ {
-		path := photoOf(t, test, i)
-		b.Do(t, chromedp.SetUploadFiles("#image-file", []string{path}))
-		b.WaitFor(t, `document.getElementById("image-name").textContent === "`+filepath.Base(path)+`"`, 10*time.Second)
-		want := test.Classes[test.Labels[i]]
-		b.WaitFor(t, `document.getElementById("prediction").textContent === "`+want+`"`, 5*time.Second)
-	}
+	b := classifyPhotos(t, "/?model=fashion", test, 5)
 	b.Screenshot(t, "picture-fashion")
 	b.AssertNoErrors(t)
 }
