@@ -105,9 +105,10 @@ func main() {
 		x, _ := b.batch(a[0].Int(), k)
 		return nn.Argmax(b.net.Forward(x, k, nn.Pass{})[:b.net.Classes()])
 	}))
-	// simd says whether the engine took the SIMD128 module, so the table
-	// reports the path that really ran.
+	// simd and fma say whether the engine took the SIMD128 module and its
+	// fused multiply-add kernel, so the table reports the path that ran.
 	api.Set("simd", nn.WasmSIMD())
+	api.Set("fma", nn.WasmFMA())
 	js.Global().Set("cnnplay", api)
 	select {}
 }

@@ -70,7 +70,7 @@
     return {
       train: (step) => root.cnnplay.train(step * p.batch, p.batch),
       infer: (start, n) => root.cnnplay.infer(start, n),
-      info: (root.cnnplay.simd ? 'SIMD128 kernels' : 'portable Go kernels') + ', 1 thread',
+      info: (root.cnnplay.fma ? 'SIMD128 kernels with FMA' : root.cnnplay.simd ? 'SIMD128 kernels' : 'portable Go kernels') + ', 1 thread',
     };
   }
 
