@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,6 +23,15 @@ const (
 	envScalingReps = "CNNPLAY_SCALING_REPS"
 	// envScalingSeconds is the length of one measurement (default 12).
 	envScalingSeconds = "CNNPLAY_SCALING_SECONDS"
+	// envScalingPresets lists the presets measured, comma-separated
+	// (default keras,convnetjs).
+	envScalingPresets = "CNNPLAY_SCALING_PRESETS"
+	// envScalingNice, if set (e.g. -10, as root), is the nice value of the
+	// test's scheduling autogroup (/proc/self/autogroup; the browser is in
+	// it) while measuring, so that on a machine shared with other sessions'
+	// work the browser gets the cores it asks for: with autogroups, a
+	// thread's own nice value counts only within its group.
+	envScalingNice = "CNNPLAY_SCALING_NICE"
 )
 
 // selectJS picks an option of a select as a user would.
@@ -56,8 +66,11 @@ func TestBrowserWorkers(t *testing.T) {
 	for id, v := range map[string]string{"train-limit": "6000", "train-validation": "1000", "train-epochs": "20", "train-workers": "2"} {
 		browsertest.Eval[bool](t, b, setFieldJS(id, v))
 	}
+	// The message goes, and the layout settles before the click.
+	b.WaitFor(t, `!document.getElementById("train-workers-error")`, 5*time.Second)
+	time.Sleep(300 * time.Millisecond)
 	b.Click(t, "#train-start")
-	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.steps) > 0`, 60*time.Second)
+	waitSteps(t, b, 1, 60*time.Second)
 	if n := browsertest.Eval[string](t, b, `document.getElementById("train-panel").dataset.workers`); n != "2" {
 		t.Errorf("the panel says it trains on %s workers, want 2", n)
 	}
@@ -75,13 +88,25 @@ func TestBrowserWorkers(t *testing.T) {
 	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "paused"`, 30*time.Second)
 
 	reps, secs := envInt(envScalingReps, 1), envInt(envScalingSeconds, 12)
+	if v := os.Getenv(envScalingNice); v != "" {
+		setAutogroupNice(t, v)
+	}
 	pid := chromedp.FromContext(b.Ctx).Browser.Process().Pid
-	for _, c := range []struct {
-		preset, batch string
-	}{{"keras", "128"}, {"convnetjs", "20"}} {
+	presets := "keras,convnetjs"
+	if v := os.Getenv(envScalingPresets); v != "" {
+		presets = v
+	}
+	batches := map[string]string{"keras": "128", "convnetjs": "20", "lenet5": "64", "mlp": "128"}
+	for _, preset := range strings.Split(presets, ",") {
+		if batches[preset] == "" {
+			continue
+		}
+		c := struct{ preset, batch string }{preset, batches[preset]}
 		browsertest.Eval[bool](t, b, selectJS("train-preset", c.preset))
 		time.Sleep(200 * time.Millisecond)
-		for id, v := range map[string]string{"train-batch": c.batch, "train-limit": "3000", "train-validation": "500", "train-epochs": "100"} {
+		// No validation: the leader validates alone, which would measure
+		// that rather than the parallel steps.
+		for id, v := range map[string]string{"train-batch": c.batch, "train-limit": "6000", "train-validation": "0", "train-epochs": "100"} {
 			browsertest.Eval[bool](t, b, setFieldJS(id, v))
 		}
 		var rates, cpu [3][]float64
@@ -91,15 +116,42 @@ func TestBrowserWorkers(t *testing.T) {
 				m := measureWorkers(t, b, pid, n, time.Duration(secs)*time.Second)
 				rates[n] = append(rates[n], m.rate)
 				cpu[n] = append(cpu[n], m.perCPU)
-				log = append(log, fmt.Sprintf("%d worker(s): %.1f examples/s, %.1f examples per CPU-second (%.2f cores busy), load %s",
-					n, m.rate, m.perCPU, m.cores, m.load))
+				log = append(log, fmt.Sprintf("%d worker(s): %.1f examples/s, %.1f examples per CPU-second (%.2f cores busy: %s), load %s",
+					n, m.rate, m.perCPU, m.cores, strings.Join(m.threads, ", "), m.load))
 			}
 		}
 		r1, r2 := median(rates[1]), median(rates[2])
 		t.Logf("%s preset, batch %s, %d×%d s interleaved:\n%s\nmedian: 1 worker %.1f examples/s, 2 workers %.1f examples/s: %.2fx (per CPU-second %.1f and %.1f)",
 			c.preset, c.batch, reps, secs, strings.Join(log, "\n"), r1, r2, r2/r1, median(cpu[1]), median(cpu[2]))
 	}
+	if os.Getenv("CNNPLAY_DEBUG_CONSOLE") != "" {
+		for _, m := range b.Console() {
+			t.Logf("console: %v", m)
+		}
+	}
 	b.AssertNoErrors(t)
+}
+
+// waitSteps waits until the session has trained n steps, or fails with the
+// panel's error.
+func waitSteps(t *testing.T, b *browsertest.Browser, n int, timeout time.Duration) {
+	t.Helper()
+	cond := `Number(document.getElementById("train-progress").dataset.steps) >= ` + strconv.Itoa(n) + ` ||
+		document.getElementById("train-error")`
+	deadline := time.Now().Add(timeout)
+	for !browsertest.Eval[bool](t, b, `!!(`+cond+`)`) {
+		if time.Now().After(deadline) {
+			for _, m := range b.Console() {
+				t.Logf("console: %v", m)
+			}
+			t.Fatalf("no %d steps after %v: status %q", n, timeout,
+				browsertest.Eval[string](t, b, `document.getElementById("train-status").textContent`))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if msg := browsertest.Eval[string](t, b, `(document.getElementById("train-error") || {}).textContent || ""`); msg != "" {
+		t.Fatalf("training failed: %s", msg)
+	}
 }
 
 type workerRate struct {
@@ -107,6 +159,9 @@ type workerRate struct {
 	perCPU float64 // examples per CPU-second of the browser's processes
 	cores  float64 // CPU-seconds per second
 	load   string  // the load average at the end
+	// threads lists the busiest threads of the browser and their share of
+	// a core.
+	threads []string
 }
 
 // measureWorkers starts the current settings on n workers, waits for two
@@ -115,66 +170,134 @@ type workerRate struct {
 func measureWorkers(t *testing.T, b *browsertest.Browser, pid, n int, window time.Duration) workerRate {
 	t.Helper()
 	browsertest.Eval[bool](t, b, setFieldJS("train-workers", strconv.Itoa(n)))
+	time.Sleep(300 * time.Millisecond)
 	b.Click(t, "#train-start")
-	b.WaitFor(t, `document.getElementById("train-panel").dataset.workers === "`+strconv.Itoa(n)+`" &&
-		Number(document.getElementById("train-progress").dataset.steps) >= 2`, 120*time.Second)
+	b.WaitFor(t, `document.getElementById("train-panel").dataset.state !== "paused"`, 10*time.Second)
+	waitSteps(t, b, 2, 120*time.Second)
+	if got := browsertest.Eval[string](t, b, `document.getElementById("train-panel").dataset.workers`); got != strconv.Itoa(n) {
+		t.Fatalf("training on %s workers, want %d", got, n)
+	}
 	seen := func() (int, float64) {
 		r := browsertest.Eval[[]float64](t, b, `[Number(document.getElementById("train-progress").dataset.seen), performance.now()]`)
 		return int(r[0]), r[1]
 	}
 	s0, t0 := seen()
-	c0 := cpuSeconds(t, pid)
+	c0 := sampleCPU(pid)
 	time.Sleep(window)
 	s1, t1 := seen()
-	c1 := cpuSeconds(t, pid)
+	c1 := sampleCPU(pid)
 	b.Click(t, "#train-pause")
 	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "paused"`, 60*time.Second)
 	load, _ := os.ReadFile("/proc/loadavg")
 	secs := (t1 - t0) / 1000
-	m := workerRate{rate: float64(s1-s0) / secs, cores: (c1 - c0) / secs, load: strings.Join(strings.Fields(string(load))[:3], " ")}
-	if c1 > c0 {
-		m.perCPU = float64(s1-s0) / (c1 - c0)
+	m := workerRate{rate: float64(s1-s0) / secs, cores: (c1.total - c0.total) / secs, load: strings.Join(strings.Fields(string(load))[:3], " ")}
+	if c1.total > c0.total {
+		m.perCPU = float64(s1-s0) / (c1.total - c0.total)
+	}
+	// The busiest threads: the training workers, the page's.
+	type busy struct {
+		name       string
+		secs, wait float64
+	}
+	var threads []busy
+	for k, v := range c1.threads {
+		if d := v - c0.threads[k]; d >= 0.05*secs {
+			threads = append(threads, busy{k, d, c1.wait[k] - c0.wait[k]})
+		}
+	}
+	slices.SortFunc(threads, func(a, b busy) int { return cmp.Compare(b.secs, a.secs) })
+	for _, th := range threads {
+		m.threads = append(m.threads, fmt.Sprintf("%s %.2f (waiting for a core %.2f)", th.name, th.secs/secs, th.wait/secs))
 	}
 	return m
 }
 
-// cpuSeconds is the CPU time (user and system) of process pid and all its
-// descendants, from /proc (0 where there is no /proc).
-func cpuSeconds(t *testing.T, pid int) float64 {
-	t.Helper()
+// cpuSample is the CPU time (user and system, seconds) of process pid and
+// all its descendants, in total and per thread ("tid name"), from /proc
+// (empty where there is none).
+type cpuSample struct {
+	total   float64
+	threads map[string]float64
+	// wait is the time each thread was ready to run but waited for a core
+	// (schedstat), seconds.
+	wait map[string]float64
+}
+
+func sampleCPU(pid int) cpuSample {
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 	parent := map[int]int{}
-	ticks := map[int]float64{}
 	for _, f := range stats {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
+		if p, ppid, _, _, ok := readStat(f); ok {
+			parent[p] = ppid
 		}
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		p, _ := strconv.Atoi(strings.Fields(s[:strings.IndexByte(s, ' ')])[0])
-		fields := strings.Fields(s[i+2:]) // from the state, field 3
-		if len(fields) < 13 {
-			continue
-		}
-		parent[p], _ = strconv.Atoi(fields[1])
-		u, _ := strconv.ParseFloat(fields[11], 64)
-		sy, _ := strconv.ParseFloat(fields[12], 64)
-		ticks[p] = u + sy
 	}
-	total := 0.0
-	for p, tk := range ticks {
-		for q := p; q > 1; q = parent[q] {
-			if q == pid {
-				total += tk
-				break
+	s := cpuSample{threads: map[string]float64{}, wait: map[string]float64{}}
+	for p := range parent {
+		q := p
+		for q > 1 && q != pid {
+			q = parent[q]
+		}
+		if q != pid {
+			continue
+		}
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/[0-9]*/stat", p))
+		for _, f := range tasks {
+			if tid, _, name, secs, ok := readStat(f); ok {
+				s.total += secs
+				k := fmt.Sprintf("%d %s", tid, name)
+				s.threads[k] = secs
+				if b, err := os.ReadFile(filepath.Join(filepath.Dir(f), "schedstat")); err == nil {
+					if f := strings.Fields(string(b)); len(f) >= 2 {
+						ns, _ := strconv.ParseFloat(f[1], 64)
+						s.wait[k] = ns / 1e9
+					}
+				}
 			}
 		}
 	}
-	return total / 100 // USER_HZ
+	return s
+}
+
+// setAutogroupNice sets the nice value of the test's scheduling autogroup
+// until the test ends.
+func setAutogroupNice(t *testing.T, v string) {
+	t.Helper()
+	if _, err := strconv.Atoi(v); err != nil {
+		t.Fatalf("%s=%q: %v", envScalingNice, v, err)
+	}
+	old, err := os.ReadFile("/proc/self/autogroup")
+	if err != nil {
+		t.Fatalf("%s: %v", envScalingNice, err)
+	}
+	f := strings.Fields(string(old)) // "/autogroup-622 nice 0"
+	if err := os.WriteFile("/proc/self/autogroup", []byte(v), 0); err != nil {
+		t.Fatalf("%s=%s: %v", envScalingNice, v, err)
+	}
+	t.Logf("scheduling autogroup %s: nice %s while measuring", f[0], v)
+	t.Cleanup(func() { os.WriteFile("/proc/self/autogroup", []byte(f[len(f)-1]), 0) })
+}
+
+// readStat reads a /proc stat file: the id, the parent's, the name and the
+// CPU seconds.
+func readStat(path string) (id, ppid int, name string, secs float64, ok bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0, "", 0, false
+	}
+	s := string(b)
+	open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if open < 0 || end < open {
+		return 0, 0, "", 0, false
+	}
+	id, _ = strconv.Atoi(strings.TrimSpace(s[:open]))
+	fields := strings.Fields(s[end+2:]) // from field 3, the state
+	if len(fields) < 13 {
+		return 0, 0, "", 0, false
+	}
+	ppid, _ = strconv.Atoi(fields[1])
+	u, _ := strconv.ParseFloat(fields[11], 64)
+	sy, _ := strconv.ParseFloat(fields[12], 64)
+	return id, ppid, s[open+1 : end], (u + sy) / 100, true // USER_HZ
 }
 
 func envInt(name string, def int) int {

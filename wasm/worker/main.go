@@ -44,8 +44,12 @@ var self = js.Global()
 
 func main() {
 	w := &worker{inbox: newInbox(), data: map[string]session.Data{}}
-	receive := func(ev js.Value) {
-		m, err := jswire.FromEvent(ev)
+	var receive func(ev js.Value)
+	receive = func(ev js.Value) {
+		if adoptPort(ev, receive) {
+			return
+		}
+		m, err := parent.FromEvent(ev)
 		if err != nil {
 			post(wire.ErrorMessage(err))
 			return
@@ -337,7 +341,7 @@ func jsError(v js.Value) error {
 }
 
 func post(m wire.Message) {
-	if err := jswire.Post(self, m); err != nil {
+	if err := parent.Post(m); err != nil {
 		// Only a message that cannot be encoded gets here (a bug): say so
 		// rather than go silent.
 		jswire.Post(self, wire.ErrorMessage(fmt.Errorf("worker: %w", err)))

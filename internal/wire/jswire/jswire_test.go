@@ -1,0 +1,91 @@
+//go:build js && wasm
+
+package jswire
+
+import (
+	"syscall/js"
+	"testing"
+
+	"github.com/cnnplay/cnnplay/internal/wire"
+)
+
+// TestRoundTripThroughMessageChannel posts messages with and without
+// weights through a MessageChannel and decodes what arrives.
+func TestRoundTripThroughMessageChannel(t *testing.T) {
+	mc := js.Global().Get("MessageChannel").New()
+	got := make(chan js.Value, 1)
+	f := js.FuncOf(func(_ js.Value, args []js.Value) any { got <- args[0]; return nil })
+	defer f.Release()
+	port := mc.Get("port2")
+	port.Set("onmessage", f)
+	defer mc.Get("port1").Call("close")
+	defer port.Call("close")
+	w := make([]float32, 1000)
+	for i := range w {
+		w[i] = float32(i) - 0.5
+	}
+	for _, m := range []wire.Message{
+		{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{3, 1}}, Weights: w},
+		{Kind: wire.KindGradient, Gradient: &wire.Gradient{N: 2, Loss: 0.5}, Weights: w[:3]},
+		wire.Command(wire.KindPause),
+	} {
+		if err := Post(mc.Get("port1"), m); err != nil {
+			t.Fatal(err)
+		}
+		back, err := FromEvent(<-got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.Kind != m.Kind || len(back.Weights) != len(m.Weights) {
+			t.Fatalf("%s came back as %+v", m.Kind, back)
+		}
+		for i := range m.Weights {
+			if back.Weights[i] != m.Weights[i] {
+				t.Fatalf("%s: weight %d is %v, want %v", m.Kind, i, back.Weights[i], m.Weights[i])
+			}
+		}
+	}
+}
+
+// BenchmarkPostKeras posts the keras preset's weights (1.2M float32) and
+// decodes them on arrival: the cost of one job or gradient message. Fresh
+// allocates a buffer for every message; Conn sends them back and forth in
+// the same one, as a job and its gradient do.
+func BenchmarkPostKeras(b *testing.B) {
+	b.Run("Fresh", func(b *testing.B) { benchmarkPost(b, false) })
+	b.Run("Conn", func(b *testing.B) { benchmarkPost(b, true) })
+}
+
+func benchmarkPost(b *testing.B, reuse bool) {
+	mc := js.Global().Get("MessageChannel").New()
+	got := make(chan js.Value, 1)
+	f := js.FuncOf(func(_ js.Value, args []js.Value) any { got <- args[0]; return nil })
+	defer f.Release()
+	port := mc.Get("port2")
+	port.Set("onmessage", f)
+	defer mc.Get("port1").Call("close")
+	defer port.Call("close")
+	w := make([]float32, 1199882)
+	m := wire.Message{Kind: wire.KindGradient, Gradient: &wire.Gradient{N: 64}, Weights: w}
+	b.SetBytes(int64(4 * len(w)))
+	// Messages go from port1 to port2; a Conn posting on port1 gets back
+	// the buffers that arrived on port2, as if the peer answered in them.
+	c := &Conn{Target: mc.Get("port1")}
+	for b.Loop() {
+		if reuse {
+			if err := c.Post(m); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.FromEvent(<-got); err != nil {
+				b.Fatal(err)
+			}
+			continue
+		}
+		if err := Post(mc.Get("port1"), m); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := FromEvent(<-got); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
