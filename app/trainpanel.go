@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -144,7 +143,7 @@ func (p *trainPanel) setup() {
 		return
 	}
 	p.settings, p.phase = defaultSettings(), phaseIdle
-	p.workers = strconv.Itoa(defaultWorkers(cores()))
+	p.workers = autoWorkers
 	p.status, p.progress = &trainStatusView{p: p}, &trainProgressView{p: p}
 	p.publishAt = -1
 	p.describe = "The shipped digits model classifies your drawing."
@@ -461,18 +460,14 @@ func (p *trainPanel) trainingWorkers() int {
 // workersLabel labels the worker count field with the cores the browser
 // reports and, once a session has started, the workers it trains on.
 func (p *trainPanel) workersLabel() string {
-	label := "Workers"
+	label := fmt.Sprintf("Workers (auto or 1–%d", maxWorkers)
 	if n := cores(); n > 0 {
-		label += fmt.Sprintf(" (%d cores", n)
-		if p.started != nil && p.started.Workers > 0 {
-			label += fmt.Sprintf(", training on %d", p.started.Workers)
-		}
-		return label + ")"
+		label += fmt.Sprintf("; %d cores", n)
 	}
 	if p.started != nil && p.started.Workers > 0 {
-		label += fmt.Sprintf(" (training on %d)", p.started.Workers)
+		label += fmt.Sprintf("; training on %d", p.started.Workers)
 	}
-	return label
+	return label + ")"
 }
 
 func (p *trainPanel) onSpec(ctx app.Context, spec nn.Spec) {
@@ -496,6 +491,9 @@ func (p *trainPanel) onStart(ctx app.Context, e app.Event) {
 		return
 	}
 	start.Config.Workers = workers
+	if workers == 0 {
+		start.AutoWorkers = defaultWorkers(cores())
+	}
 	p.analyze()
 	if p.info.Err != "" {
 		p.bad = map[string]string{"": "Fix the architecture first: " + p.info.Err}

@@ -45,12 +45,21 @@ const (
 // (navigator.hardwareConcurrency; 0 when unknown).
 func defaultWorkers(cores int) int { return min(max(cores, 1), defaultMaxWorkers) }
 
-// parseWorkers reads the worker count field: the count, or a message for
-// the user.
+// autoWorkers is the worker count field's default: the worker picks the
+// count, up to defaultWorkers, from the work in a batch (small networks and
+// batches train faster on one worker than spread over several).
+const autoWorkers = "auto"
+
+// parseWorkers reads the worker count field: the count, 0 for auto, or a
+// message for the user.
 func parseWorkers(text string) (int, string) {
-	v, err := strconv.Atoi(strings.TrimSpace(text))
+	text = strings.TrimSpace(text)
+	if strings.EqualFold(text, autoWorkers) {
+		return 0, ""
+	}
+	v, err := strconv.Atoi(text)
 	if err != nil || v < 1 || v > maxWorkers {
-		return 0, fmt.Sprintf("workers must be a whole number from 1 to %d", maxWorkers)
+		return 0, fmt.Sprintf("workers must be auto or a whole number from 1 to %d", maxWorkers)
 	}
 	return v, ""
 }

@@ -8,9 +8,9 @@ func TestWorkerCount(t *testing.T) {
 			t.Errorf("defaultWorkers(%d) = %d, want %d", cores, got, want)
 		}
 	}
-	for text, want := range map[string]int{"1": 1, " 2 ": 2, "16": 16, "0": 0, "17": 0, "two": 0, "": 0} {
+	for text, want := range map[string]int{"1": 1, " 2 ": 2, "16": 16, "auto": 0, "Auto": 0, "0": -1, "17": -1, "two": -1, "": -1} {
 		got, msg := parseWorkers(text)
-		if got != want || (want == 0) != (msg != "") {
+		if (want < 0) != (msg != "") || (want >= 0 && got != want) {
 			t.Errorf("parseWorkers(%q) = %d, %q; want %d", text, got, msg, want)
 		}
 	}

@@ -56,8 +56,8 @@ func TestBrowserWorkers(t *testing.T) {
 	def := browsertest.Eval[string](t, b, `document.getElementById("train-workers").value`)
 	cores := browsertest.Eval[int](t, b, `navigator.hardwareConcurrency`)
 	t.Logf("workers field: %q, default %s, navigator.hardwareConcurrency %d", label, def, cores)
-	if want := strconv.Itoa(min(max(cores, 1), 4)); def != want {
-		t.Errorf("default worker count %s, want %s (the cores, at most 4)", def, want)
+	if def != "auto" {
+		t.Errorf("default worker count %q, want auto", def)
 	}
 	browsertest.Eval[bool](t, b, setFieldJS("train-workers", "0"))
 	b.WaitFor(t, `document.getElementById("train-workers-error")`, 5*time.Second)
@@ -75,7 +75,7 @@ func TestBrowserWorkers(t *testing.T) {
 		t.Errorf("the panel says it trains on %s workers, want 2", n)
 	}
 	label = browsertest.Eval[string](t, b, `document.querySelector("label[for=train-workers]").textContent`)
-	if !strings.Contains(label, "training on 2") {
+	if !strings.Contains(label, "; training on 2") {
 		t.Errorf("the workers label %q does not show the 2 workers training", label)
 	}
 	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.bestVal) >= 0.9`, 180*time.Second)
@@ -86,6 +86,28 @@ func TestBrowserWorkers(t *testing.T) {
 	b.Screenshot(t, "train-workers")
 	b.Click(t, "#train-pause")
 	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "paused"`, 30*time.Second)
+
+	// Auto: ConvNetJS's small batches train on one worker (two would be
+	// slower), Keras's big ones on up to the cores, at most 4.
+	for _, c := range []struct {
+		preset, batch string
+		want          int
+	}{{"convnetjs", "20", 1}, {"keras", "128", min(max(cores, 1), 4)}} {
+		browsertest.Eval[bool](t, b, selectJS("train-preset", c.preset))
+		time.Sleep(200 * time.Millisecond)
+		for id, v := range map[string]string{"train-batch": c.batch, "train-workers": "auto", "train-limit": "3000", "train-validation": "0"} {
+			browsertest.Eval[bool](t, b, setFieldJS(id, v))
+		}
+		time.Sleep(300 * time.Millisecond)
+		b.Click(t, "#train-start")
+		b.WaitFor(t, `document.getElementById("train-panel").dataset.state !== "paused"`, 10*time.Second)
+		waitSteps(t, b, 1, 120*time.Second)
+		if got := browsertest.Eval[int](t, b, `Number(document.getElementById("train-panel").dataset.workers)`); got != c.want {
+			t.Errorf("auto workers for %s, batch %s: training on %d, want %d", c.preset, c.batch, got, c.want)
+		}
+		b.Click(t, "#train-pause")
+		b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "paused"`, 60*time.Second)
+	}
 
 	reps, secs := envInt(envScalingReps, 1), envInt(envScalingSeconds, 12)
 	if v := os.Getenv(envScalingNice); v != "" {

@@ -221,3 +221,33 @@ func TestHelpersDivergence(t *testing.T) {
 		t.Fatalf("errors %+v, want divergence", errs)
 	}
 }
+
+// TestWorkersAuto: automatic worker counts give big batches of big networks
+// several workers and small ones one; an explicit count is kept.
+func TestWorkersAuto(t *testing.T) {
+	for _, c := range []struct {
+		preset      string
+		batch, auto int
+		workers     int // Config.Workers
+		want        int
+	}{
+		{"keras", 128, 4, 0, 4},
+		{"keras", 128, 2, 0, 2},
+		{"keras", 8, 4, 0, 1},
+		{"convnetjs", 20, 4, 0, 1},
+		{"convnetjs", 20, 0, 3, 3},
+		{"mlp", 128, 0, 0, 1},
+	} {
+		start := wire.Start{Spec: preset(t, c.preset), Config: train.Config{BatchSize: c.batch, Workers: c.workers}, AutoWorkers: c.auto}
+		if got := Workers(start); got != c.want {
+			t.Errorf("%s, batch %d, auto %d, workers %d: %d workers, want %d", c.preset, c.batch, c.auto, c.workers, got, c.want)
+		}
+	}
+	s, err := New(wire.Start{Dataset: "mnist", Spec: preset(t, "convnetjs"), Config: adadelta(20, 1), Limit: 300, AutoWorkers: 4}, fixtures(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s.Started().Started.Workers; w != 1 {
+		t.Errorf("auto workers for convnetjs, batch 20: started says %d", w)
+	}
+}

@@ -137,6 +137,8 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 	}
 	if ports != nil {
 		start.Config.Workers = len(ports) + 1
+	} else if start.AutoWorkers > 0 {
+		start.Config.Workers = Workers(start)
 	}
 	cfg := start.Config
 	if err := cfg.Validate(); err != nil {

@@ -118,6 +118,10 @@ type Start struct {
 	// SnapshotEvery posts the weights every that many mini-batches; 0 means
 	// about twice a second.
 	SnapshotEvery int `json:"snapshotEvery,omitempty"`
+	// AutoWorkers, if above 0, lets the session choose how many workers
+	// train, at most AutoWorkers, from the work in one batch (see
+	// session.Workers); Config.Workers is then ignored.
+	AutoWorkers int `json:"autoWorkers,omitempty"`
 	// Paused builds the session without starting to train.
 	Paused bool `json:"paused,omitempty"`
 }

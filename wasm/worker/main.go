@@ -127,8 +127,8 @@ func (w *worker) handle(m wire.Message) {
 	start := *m.Start
 	// Goroutines do not run in parallel in Go's WebAssembly: the other
 	// workers are Web Workers.
-	ports := w.startHelpers(max(start.Config.Workers, 1) - 1)
-	start.Config.Workers = len(ports) + 1
+	ports := w.startHelpers(session.Workers(start) - 1)
+	start.Config.Workers, start.AutoWorkers = len(ports)+1, 0
 	t0 := time.Now()
 	data, err := w.dataset(start.Dataset, true)
 	if err != nil {
