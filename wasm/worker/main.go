@@ -228,16 +228,9 @@ func fetchAll(names [4]string, report bool) ([4][]byte, error) {
 			return out, fmt.Errorf("could not download %s: HTTP %d %s", names[i], r.Get("status").Int(), r.Get("statusText").String())
 		}
 		resps[i] = r
-		// The body arrives unzipped: count in decoded bytes. The server
-		// names their number when it sends a gzip content coding.
-		h := r.Get("headers")
-		length := h.Call("get", "Content-Length")
-		if h.Call("get", "Content-Encoding").Truthy() {
-			length = h.Call("get", "Decoded-Length")
-		}
-		n, err := strconv.ParseInt(length.String(), 10, 64)
-		if err != nil {
-			known = false // absent: the progress bar cannot show a fraction
+		n, err := strconv.ParseInt(r.Get("headers").Call("get", "Content-Length").String(), 10, 64)
+		if err != nil || r.Get("headers").Call("get", "Content-Encoding").Truthy() {
+			known = false // absent, or the size of a compressed transfer
 		}
 		total += n
 	}
