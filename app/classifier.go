@@ -11,10 +11,6 @@ import (
 	"github.com/cnnplay/cnnplay/nn/preprocess"
 )
 
-// digitsModelURL is the shipped digits model the page classifies with until
-// the user trains or loads another.
-const digitsModelURL = "/web/models/digits.cnn"
-
 // shippedModelURL is the URL of a shipped model (digits, fashion), as a
 // link's model parameter names it.
 func shippedModelURL(name string) string { return "/web/models/" + name + ".cnn" }

@@ -146,7 +146,7 @@ func (p *trainPanel) setup() {
 	p.workers = autoWorkers
 	p.status, p.progress = &trainStatusView{p: p}, &trainProgressView{p: p}
 	p.publishAt = -1
-	p.describe = "The shipped digits model classifies your drawing."
+	p.describe = p.shippedText()
 	p.spec, _ = nn.Preset(p.settings.Preset)
 	if p.Setup != nil {
 		p.settings, p.spec = p.Setup.Settings, p.Setup.Spec
@@ -552,17 +552,34 @@ func (p *trainPanel) onLoad(ctx app.Context, m *model.Model, name string) {
 	}
 }
 
+// shippedName is the shipped model the page opened with: the link's
+// (digits or fashion).
+func (p *trainPanel) shippedName() string {
+	if p.Setup != nil && p.Setup.Model != "" {
+		return p.Setup.Model
+	}
+	return "digits"
+}
+
+// shippedText says which shipped model classifies the drawing.
+func (p *trainPanel) shippedText() string {
+	if p.shippedName() == "fashion" {
+		return "The shipped Fashion-MNIST model classifies your drawing."
+	}
+	return "The shipped digits model classifies your drawing."
+}
+
 func (p *trainPanel) onShipped(ctx app.Context) {
 	defer p.refresh()
 	p.follow = false
 	ctx.Async(func() {
-		m, err := fetchModel(digitsModelURL)
+		m, err := fetchModel(shippedModelURL(p.shippedName()))
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				p.errMsg = "The shipped model could not be loaded: " + err.Error()
 				return
 			}
-			p.describe = "The shipped digits model classifies your drawing."
+			p.describe = p.shippedText()
 			p.Model = m
 			if p.OnModel != nil {
 				p.OnModel(ctx, m)

@@ -96,5 +96,14 @@ func TestBrowserClassifiesFashionPicture(t *testing.T) {
 	}
 	b := classifyPhotos(t, "/?model=fashion", test, 5)
 	b.Screenshot(t, "picture-fashion")
+	// The model panel names the model, and "Use the shipped model" brings
+	// back this one, not the digits.
+	const describe = `document.getElementById("model-name").textContent`
+	b.WaitFor(t, describe+`.includes("Fashion-MNIST")`, 5*time.Second)
+	b.Click(t, "#use-shipped")
+	time.Sleep(2 * time.Second) // the model reloads in the background
+	if got, want := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`), test.Classes[test.Labels[4]]; got != want {
+		t.Errorf("after Use the shipped model the photo reads %q, want %q", got, want)
+	}
 	b.AssertNoErrors(t)
 }
