@@ -42,6 +42,7 @@ type featureMapsView struct {
 	t0      float64 // when Render last computed the stages
 	sel     int     // selected stage, or -1
 	selCh   int
+	painted int // refreshes started, so that a stale one stops
 }
 
 // inspectKindText says what a stage's output is after.
@@ -193,8 +194,8 @@ func (v *featureMapsView) detailText() string {
 	return t
 }
 
-func (v *featureMapsView) OnMount(ctx app.Context)  { v.sel = -1; v.refresh() }
-func (v *featureMapsView) OnUpdate(ctx app.Context) { v.refresh() }
+func (v *featureMapsView) OnMount(ctx app.Context)  { v.sel = -1; v.refresh(ctx) }
+func (v *featureMapsView) OnUpdate(ctx app.Context) { v.refresh(ctx) }
 
 // onPick selects map c of stage i for the detail panel.
 func (v *featureMapsView) onPick(i, c int) app.EventHandler {
@@ -208,22 +209,27 @@ func (v *featureMapsView) onPick(i, c int) app.EventHandler {
 	}
 }
 
-// refresh paints every stage Render computed, and the detail panel.
-func (v *featureMapsView) refresh() {
+// refresh paints every stage Render computed, a few stages per animation
+// frame (a ConvNetJS net has about 70 maps, repainted with each snapshot
+// while training), then the detail panel.
+func (v *featureMapsView) refresh(ctx app.Context) {
 	if v.Net == nil {
 		return
 	}
-	for i, s := range v.stages {
-		inspectPaintStage(featureMapPrefix+strconv.Itoa(i), s)
-	}
-	if v.sel < 0 || v.sel >= len(v.stages) || !v.stages[v.sel].Maps() || v.selCh >= v.stages[v.sel].Shape.C {
-		v.sel, v.selCh = -1, 0
-		if len(v.stages) > 1 && v.stages[1].Maps() {
-			v.sel = 1
-		}
-	}
-	v.paintDetail()
-	inspectMark(featureMapsID, v.t0)
+	v.painted++
+	gen, stages := v.painted, v.stages
+	inFrames(ctx, v, 0, len(stages), func() bool { return gen == v.painted },
+		func(i int) { inspectPaintStage(featureMapPrefix+strconv.Itoa(i), stages[i]) },
+		func() {
+			if v.sel < 0 || v.sel >= len(v.stages) || !v.stages[v.sel].Maps() || v.selCh >= v.stages[v.sel].Shape.C {
+				v.sel, v.selCh = -1, 0
+				if len(v.stages) > 1 && v.stages[1].Maps() {
+					v.sel = 1
+				}
+			}
+			v.paintDetail()
+			inspectMark(featureMapsID, v.t0)
+		})
 }
 
 // inspectPaintStage paints one stage on the canvases renderStage made: a

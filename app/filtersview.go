@@ -38,7 +38,8 @@ type filtersView struct {
 
 	Net *nn.Network
 
-	banks []inspect.FilterBank // of Net, from the last Render
+	banks   []inspect.FilterBank // of Net, from the last Render
+	painted int                  // refreshes started, so that a stale one stops
 }
 
 func (v *filtersView) Render() app.UI {
@@ -117,25 +118,32 @@ func inspectFilterNote(b inspect.FilterBank, cols, rows int) string {
 	return fmt.Sprintf("Each block is one filter: its %d small squares (%d across, %d down) are its weights for each input channel, the maps of the layer before, in order.", b.In, cols, rows)
 }
 
-func (v *filtersView) OnMount(ctx app.Context)  { v.refresh() }
-func (v *filtersView) OnUpdate(ctx app.Context) { v.refresh() }
+func (v *filtersView) OnMount(ctx app.Context)  { v.refresh(ctx) }
+func (v *filtersView) OnUpdate(ctx app.Context) { v.refresh(ctx) }
 
-func (v *filtersView) refresh() {
+// refresh paints the filters, a few layers per animation frame (the
+// keras net has 96 filter blocks, repainted with each snapshot while
+// training), then the templates.
+func (v *filtersView) refresh(ctx app.Context) {
 	if v.Net == nil {
 		return
 	}
 	t0 := inspectNow()
-	for i, b := range v.banks {
+	v.painted++
+	gen, banks, net := v.painted, v.banks, v.Net
+	inFrames(ctx, v, 0, len(banks), func() bool { return gen == v.painted }, func(i int) {
+		b := banks[i]
 		for o := 0; o < b.Out; o++ {
 			rgba, w, h := b.Block(o)
 			inspectPaint(filtersPrefix+strconv.Itoa(i)+"-"+strconv.Itoa(o), rgba, w, h)
 		}
-	}
-	if tpl, h, w, scale, ok := inspect.Templates(v.Net); ok {
-		rgba := make([]byte, 4*h*w)
-		for u := 0; u < min(len(tpl), templatesShown); u++ {
-			inspectPaint(templatePrefix+strconv.Itoa(u), inspect.DivergingRGBA(rgba, tpl[u], scale), w, h)
+	}, func() {
+		if tpl, h, w, scale, ok := inspect.Templates(net); ok {
+			rgba := make([]byte, 4*h*w)
+			for u := 0; u < min(len(tpl), templatesShown); u++ {
+				inspectPaint(templatePrefix+strconv.Itoa(u), inspect.DivergingRGBA(rgba, tpl[u], scale), w, h)
+			}
 		}
-	}
-	inspectMark(filtersID, t0)
+		inspectMark(filtersID, t0)
+	})
 }

@@ -22,11 +22,29 @@ func inspectPaint(id string, rgba []byte, w, h int) {
 	if canvas.Get("height").Int() != h {
 		canvas.Set("height", h)
 	}
-	g := canvas.Call("getContext", "2d")
-	img := g.Call("createImageData", w, h)
-	app.CopyBytesToJS(img.Get("data"), rgba)
-	g.Call("putImageData", img, 0, 0)
+	t := paintTargets[id]
+	if t == nil || !t.canvas.Equal(canvas) || t.w != w || t.h != h {
+		g := canvas.Call("getContext", "2d")
+		img := g.Call("createImageData", w, h)
+		t = &paintTarget{canvas: canvas, g: g, img: img, data: img.Get("data"), w: w, h: h}
+		paintTargets[id] = t
+	}
+	app.CopyBytesToJS(t.data, rgba)
+	t.g.Call("putImageData", t.img, 0, 0)
 }
+
+// paintTarget is a canvas's 2D context and an image of its size, kept from
+// one paint to the next: the views repaint dozens of canvases for each
+// weight snapshot while training, and a new ImageData for each would be
+// garbage that the browser collects in long pauses.
+type paintTarget struct {
+	canvas, g, img, data app.Value
+	w, h                 int
+}
+
+// paintTargets holds the paint target of each canvas id the views painted.
+// Canvas ids are fixed per view and layer, so it stays small.
+var paintTargets = map[string]*paintTarget{}
 
 // inspectNow is the page time in milliseconds (performance.now()).
 func inspectNow() float64 {

@@ -19,7 +19,7 @@ const (
 	saliencyClassID    = "saliency-class"
 	saliencyPatch      = 6
 	saliencyStride     = 2
-	saliencyBatch      = 16
+	saliencyBatch      = 4
 	saliencyPredicted  = -1
 	saliencyScaleUp    = 4
 	saliencyOcclMsAttr = "data-occlusion-ms"
@@ -38,7 +38,7 @@ type saliencyView struct {
 
 	class int // saliencyPredicted or a class index
 	shown int // the class the maps are for
-	gen   int // counts drawing updates; a pending occlusion checks it
+	gen   int // counts drawing updates and occlusions; a pending one checks it
 }
 
 func (v *saliencyView) Render() app.UI {
@@ -92,26 +92,27 @@ func (v *saliencyView) onClass(ctx app.Context, e app.Event) {
 	}
 	v.class = c
 	v.refresh()
-	v.occlude()
+	v.occlude(ctx)
 }
 
 func (v *saliencyView) OnMount(ctx app.Context) {
 	v.class = saliencyPredicted
 	v.refresh()
-	v.occlude()
+	v.occlude(ctx)
 }
 
-// OnUpdate follows the drawing: the gradient map at once, the occlusion map
-// (one forward pass per square, hundreds of milliseconds for the shipped
-// model) only once the drawing has rested for occludeDelay, so drawing
-// stays smooth with this tab open.
+// OnUpdate follows the drawing and the model: the gradient map at once, the
+// occlusion map (one forward pass per square, hundreds of milliseconds for
+// the shipped model) once the drawing has rested for occludeDelay, a few
+// squares per animation frame, so drawing and training stay smooth with
+// this tab open.
 func (v *saliencyView) OnUpdate(ctx app.Context) {
 	v.refresh()
 	v.gen++
 	gen := v.gen
 	ctx.After(occludeDelay, func(ctx app.Context) {
 		if gen == v.gen && v.Mounted() {
-			v.occlude()
+			v.occlude(ctx)
 		}
 	})
 }
@@ -149,15 +150,20 @@ func (v *saliencyView) refresh() {
 	inspectMark(saliencyID, t0)
 }
 
-// occlude paints the occlusion map of the class refresh last showed.
-func (v *saliencyView) occlude() {
+// occlude computes the occlusion map of the class refresh last showed, a
+// few batches of squares per animation frame, and paints it.
+func (v *saliencyView) occlude(ctx app.Context) {
 	if v.Net == nil || v.Digit == nil || v.shown < 0 {
 		return
 	}
-	t1 := inspectNow()
-	o := inspect.Occlusion(v.Net, v.Digit, 28, 28, v.shown, saliencyPatch, saliencyStride, saliencyBatch)
-	inspectPaint(saliencyOcclID, inspectScaleRGBA(inspect.DivergingRGBA(make([]byte, 4*28*28), o, inspect.MaxAbs(o)), 28, 28, saliencyScaleUp), 28*saliencyScaleUp, 28*saliencyScaleUp)
-	if el := app.Window().GetElementByID(saliencyID); el.Truthy() {
-		el.Call("setAttribute", saliencyOcclMsAttr, strconv.FormatFloat(inspectNow()-t1, 'f', 2, 64))
-	}
+	v.gen++
+	gen, t1 := v.gen, inspectNow()
+	o := inspect.NewOccluder(v.Net, v.Digit, 28, 28, v.shown, saliencyPatch, saliencyStride, saliencyBatch)
+	inFrames(ctx, v, 0, o.Batches(), func() bool { return gen == v.gen }, func(int) { o.Step() }, func() {
+		m := o.Map()
+		inspectPaint(saliencyOcclID, inspectScaleRGBA(inspect.DivergingRGBA(make([]byte, 4*28*28), m, inspect.MaxAbs(m)), 28, 28, saliencyScaleUp), 28*saliencyScaleUp, 28*saliencyScaleUp)
+		if el := app.Window().GetElementByID(saliencyID); el.Truthy() {
+			el.Call("setAttribute", saliencyOcclMsAttr, strconv.FormatFloat(inspectNow()-t1, 'f', 2, 64))
+		}
+	})
 }

@@ -166,7 +166,10 @@ func TestBrowserInspectViews(t *testing.T) {
 		ms, _ := strconv.ParseFloat(browsertest.Eval[string](t, b, `document.getElementById("`+v.view+`").dataset.updateMs`), 64)
 		extra := ""
 		if v.tab == "saliency" {
-			extra = " (occlusion " + browsertest.Eval[string](t, b, `document.getElementById("view-saliency").dataset.occlusionMs`) + " ms)"
+			// The occlusion map is computed a few squares per frame, once
+			// the drawing rests: its time is from start to paint.
+			b.WaitFor(t, `document.getElementById("view-saliency").dataset.occlusionMs !== undefined`, 10*time.Second)
+			extra = " (occlusion " + browsertest.Eval[string](t, b, `document.getElementById("view-saliency").dataset.occlusionMs`) + " ms over frames)"
 		}
 		t.Logf("%-12s last update %.1f ms%s; updates %s → %s", v.tab, ms, extra, before, after)
 		b.Screenshot(t, "inspect-"+v.tab)

@@ -278,6 +278,9 @@ func TestBrowserTrain97(t *testing.T) {
 	pressed := time.Now()
 	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.steps) > 0`, 60*time.Second)
 	first := time.Since(pressed)
+	t.Logf("Start to the first step: %v; in the worker: download and gunzip %s ms, preparing the session %s ms", first.Round(time.Millisecond),
+		browsertest.Eval[string](t, b, `document.getElementById("train-progress").dataset.downloadMs`),
+		browsertest.Eval[string](t, b, `document.getElementById("train-progress").dataset.prepareMs`))
 	// Two epochs at a few hundred examples a second on a loaded machine.
 	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.t97) > 0 ||
 		document.getElementById("train-panel").dataset.state === "done"`, 10*time.Minute)

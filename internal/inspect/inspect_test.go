@@ -229,6 +229,23 @@ func TestOcclusion(t *testing.T) {
 	if !near(float64(m[5]), p0-0.5, 1e-6) || !near(float64(m[0]), p0-0.5, 1e-6) || m[15] != 0 {
 		t.Errorf("stride 1: %v", m)
 	}
+	// Step by step, as the page runs it over frames: 9 squares in batches
+	// of 4 take 3 steps, and the map does not depend on the batching.
+	o := NewOccluder(net, img, 4, 4, 0, 2, 1, 4)
+	if o.Batches() != 3 {
+		t.Fatalf("%d batches, want 3", o.Batches())
+	}
+	for i, want := range []bool{false, false, true, true} {
+		if done := o.Step(); done != want {
+			t.Fatalf("step %d reported done %v, want %v", i+1, done, want)
+		}
+	}
+	one := Occlusion(net, img, 4, 4, 0, 2, 1, 1)
+	for i, v := range o.Map() {
+		if !near(float64(v), float64(one[i]), 1e-6) {
+			t.Errorf("stepped occlusion[%d] = %v, one square at a time %v", i, v, one[i])
+		}
+	}
 }
 
 func TestGradientSaliency(t *testing.T) {

@@ -25,51 +25,83 @@ func Penultimate(net *nn.Network, img []float32, h, w int) []float32 {
 // squares that covered it (negative where covering helps the class). The
 // squares are run through net in batches of batch images.
 func Occlusion(net *nn.Network, img []float32, h, w, class, patch, stride, batch int) []float32 {
+	o := NewOccluder(net, img, h, w, class, patch, stride, batch)
+	for !o.Step() {
+	}
+	return o.Map()
+}
+
+// An Occluder computes Occlusion one batch of squares per Step, so that a
+// page can spread the work over animation frames.
+type Occluder struct {
+	net                              *nn.Network
+	img                              []float32
+	h, w, class, patch, batch, in, k int
+	p0                               float32
+	squares                          [][2]int // top-left corners, y then x
+	next                             int      // first square not yet run
+	drop, count, occluded, xs        []float32
+}
+
+// NewOccluder prepares the occlusion of img for class (see Occlusion) and
+// runs the unoccluded image.
+func NewOccluder(net *nn.Network, img []float32, h, w, class, patch, stride, batch int) *Occluder {
 	checkLen("Occlusion image", len(img), h*w)
 	in := net.InShape().Size()
-	k := net.Classes()
+	o := &Occluder{net: net, img: img, h: h, w: w, class: class, patch: patch, batch: batch, in: in, k: net.Classes(),
+		drop: make([]float32, h*w), count: make([]float32, h*w), occluded: make([]float32, h*w), xs: make([]float32, batch*in)}
 	x := make([]float32, in)
 	net.Prepare(x, img, h, w, nil)
-	p0 := net.Forward(x, 1, nn.Pass{})[class]
-
-	type square struct{ y, x int }
-	var squares []square
+	o.p0 = net.Forward(x, 1, nn.Pass{})[class]
 	for y := 0; y+patch <= h; y += stride {
 		for x := 0; x+patch <= w; x += stride {
-			squares = append(squares, square{y, x})
+			o.squares = append(o.squares, [2]int{y, x})
 		}
 	}
-	drop := make([]float32, h*w)
-	count := make([]float32, h*w)
-	occluded := make([]float32, h*w)
-	xs := make([]float32, batch*in)
-	for start := 0; start < len(squares); start += batch {
-		n := min(batch, len(squares)-start)
-		for j := 0; j < n; j++ {
-			s := squares[start+j]
-			copy(occluded, img)
-			for y := s.y; y < s.y+patch; y++ {
-				clear(occluded[y*w+s.x : y*w+s.x+patch])
-			}
-			net.Prepare(xs[j*in:(j+1)*in], occluded, h, w, nil)
+	return o
+}
+
+// Batches is how many Steps the occlusion takes.
+func (o *Occluder) Batches() int { return (len(o.squares) + o.batch - 1) / o.batch }
+
+// Step runs the next batch of squares and reports whether all have run.
+func (o *Occluder) Step() bool {
+	if o.next >= len(o.squares) {
+		return true
+	}
+	n := min(o.batch, len(o.squares)-o.next)
+	sq := o.squares[o.next : o.next+n]
+	for j, s := range sq {
+		copy(o.occluded, o.img)
+		for y := s[0]; y < s[0]+o.patch; y++ {
+			clear(o.occluded[y*o.w+s[1] : y*o.w+s[1]+o.patch])
 		}
-		prob := net.Forward(xs[:n*in], n, nn.Pass{})
-		for j := 0; j < n; j++ {
-			s, d := squares[start+j], p0-prob[j*k+class]
-			for y := s.y; y < s.y+patch; y++ {
-				for x := s.x; x < s.x+patch; x++ {
-					drop[y*w+x] += d
-					count[y*w+x]++
-				}
+		o.net.Prepare(o.xs[j*o.in:(j+1)*o.in], o.occluded, o.h, o.w, nil)
+	}
+	prob := o.net.Forward(o.xs[:n*o.in], n, nn.Pass{})
+	for j, s := range sq {
+		d := o.p0 - prob[j*o.k+o.class]
+		for y := s[0]; y < s[0]+o.patch; y++ {
+			for x := s[1]; x < s[1]+o.patch; x++ {
+				o.drop[y*o.w+x] += d
+				o.count[y*o.w+x]++
 			}
 		}
 	}
-	for i, c := range count {
+	o.next += n
+	return o.next >= len(o.squares)
+}
+
+// Map returns the mean drop per pixel; it is complete once Step has
+// reported true.
+func (o *Occluder) Map() []float32 {
+	m := make([]float32, len(o.drop))
+	for i, c := range o.count {
 		if c > 0 {
-			drop[i] /= c
+			m[i] = o.drop[i] / c
 		}
 	}
-	return drop
+	return m
 }
 
 // Gradient returns the magnitude of the gradient of class's log-probability
