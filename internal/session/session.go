@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -54,9 +55,19 @@ const (
 	evalBatch = 200 // test images per evaluation chunk
 )
 
-// Data holds the four dataset files, gzipped IDX as served.
+// Data is a dataset's four files, gzipped IDX as served, in the order of
+// Files: training images, training labels, test images, test labels.
 type Data struct {
-	TrainImages, TrainLabels, TestImages, TestLabels []byte
+	// Open returns a reader of file i, read once. The worker's readers
+	// give the bytes as they download, so that the training images are
+	// unzipped and parsed while the rest arrives: doing one after the
+	// other took about 2.1 s from Train to the first step on full MNIST.
+	Open func(i int) io.Reader
+}
+
+// BytesData is the Data of files already in memory.
+func BytesData(files [4][]byte) Data {
+	return Data{Open: func(i int) io.Reader { return bytes.NewReader(files[i]) }}
 }
 
 // Files returns the names of a dataset's four files (train images, train
@@ -173,7 +184,7 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 	if err != nil {
 		return nil, err
 	}
-	test, err := dataset.Load(bytes.NewReader(data.TestImages), bytes.NewReader(data.TestLabels), start.Dataset+"-test", classes)
+	test, err := dataset.Load(data.Open(2), data.Open(3), start.Dataset+"-test", classes)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +205,7 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 func trainingSets(start wire.Start, classes []string, data Data) (trainSet, valSet *dataset.Set, err error) {
 	// With a limit, only the images kept are gunzipped: the first step
 	// comes sooner.
-	full, err := dataset.LoadN(bytes.NewReader(data.TrainImages), bytes.NewReader(data.TrainLabels), start.Dataset+"-train", classes, start.Limit)
+	full, err := dataset.LoadN(data.Open(0), data.Open(1), start.Dataset+"-train", classes, start.Limit)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -16,6 +16,12 @@ import (
 // fixtures reads the MNIST extracts: 2000 training and 500 test digits.
 func fixtures(t *testing.T) Data {
 	t.Helper()
+	return BytesData(fixtureFiles(t))
+}
+
+// fixtureFiles returns the bytes of the files fixtures reads.
+func fixtureFiles(t *testing.T) [4][]byte {
+	t.Helper()
 	read := func(name string) []byte {
 		b, err := os.ReadFile("../../testdata/mnist/" + name)
 		if err != nil {
@@ -23,9 +29,9 @@ func fixtures(t *testing.T) Data {
 		}
 		return b
 	}
-	return Data{
-		TrainImages: read("train-2000-images-idx3-ubyte.gz"), TrainLabels: read("train-2000-labels-idx1-ubyte.gz"),
-		TestImages: read("t10k-500-images-idx3-ubyte.gz"), TestLabels: read("t10k-500-labels-idx1-ubyte.gz"),
+	return [4][]byte{
+		read("train-2000-images-idx3-ubyte.gz"), read("train-2000-labels-idx1-ubyte.gz"),
+		read("t10k-500-images-idx3-ubyte.gz"), read("t10k-500-labels-idx1-ubyte.gz"),
 	}
 }
 
@@ -354,9 +360,9 @@ func TestRefusesBadStarts(t *testing.T) {
 	if _, err := New(wire.Start{Dataset: "mnist", Spec: spec, Config: adadelta(10, 1)}, data, []float32{1, 2}); err == nil {
 		t.Error("weights of the wrong size accepted")
 	}
-	bad := data
-	bad.TestLabels = bad.TestLabels[:20]
-	if _, err := New(wire.Start{Dataset: "mnist", Spec: spec, Config: adadelta(10, 1)}, bad, nil); err == nil {
+	files := fixtureFiles(t)
+	files[3] = files[3][:20]
+	if _, err := New(wire.Start{Dataset: "mnist", Spec: spec, Config: adadelta(10, 1)}, BytesData(files), nil); err == nil {
 		t.Error("a truncated labels file accepted")
 	}
 }

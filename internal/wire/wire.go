@@ -159,11 +159,12 @@ type Started struct {
 	// Workers is how many Web Workers share the training (1 when the
 	// browser cannot start more from a worker).
 	Workers int `json:"workers,omitempty"`
-	// DownloadSeconds is the time the worker spent fetching the dataset (0
-	// when it had it from an earlier start), and PrepareSeconds the time it
-	// spent building the session (gunzipping and reading the files,
-	// splitting, building the network): where the wait between Start and
-	// the first step goes.
+	// DownloadSeconds is the time the worker spent waiting for the
+	// dataset's bytes (0 when it had them from an earlier start), and
+	// PrepareSeconds the rest of the time to build the session
+	// (gunzipping and reading the files as they arrive, splitting,
+	// building the network): where the wait between Start and the first
+	// step goes.
 	DownloadSeconds float64 `json:"downloadSeconds,omitempty"`
 	PrepareSeconds  float64 `json:"prepareSeconds,omitempty"`
 }

@@ -24,7 +24,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strconv"
 	"sync"
 	"syscall/js"
 	"time"
@@ -43,7 +42,7 @@ const dataProgressInterval = 100 * time.Millisecond
 var self = js.Global()
 
 func main() {
-	w := &worker{inbox: newInbox(), data: map[string]session.Data{}}
+	w := &worker{inbox: newInbox(), files: map[string][4][]byte{}}
 	var receive func(ev js.Value)
 	receive = func(ev js.Value) {
 		if adoptPort(ev, receive) {
@@ -87,7 +86,7 @@ func main() {
 type worker struct {
 	inbox   *inbox
 	sess    *session.Session
-	data    map[string]session.Data
+	files   map[string][4][]byte // each dataset's files, once read in full
 	helpers []*helperWorker
 	helper  *session.Helper // set once a join arrives
 }
@@ -100,9 +99,13 @@ func (w *worker) handle(m wire.Message) {
 			w.sess = nil
 		}
 		// A failed join answers the jobs that follow (see session.Helper).
+		var d *download
 		w.helper.Join(*m.Join, func() (session.Data, error) {
-			return w.dataset(m.Join.Start.Dataset, false)
+			var err error
+			d, err = w.dataset(m.Join.Start.Dataset, false)
+			return d.data(), err
 		})
+		w.keep(d)
 		return
 	case wire.KindJob:
 		if w.helper == nil {
@@ -130,26 +133,26 @@ func (w *worker) handle(m wire.Message) {
 	ports := w.startHelpers(session.Workers(start) - 1)
 	start.Config.Workers, start.AutoWorkers = len(ports)+1, 0
 	t0 := time.Now()
-	data, err := w.dataset(start.Dataset, true)
+	d, err := w.dataset(start.Dataset, true)
 	if err != nil {
 		post(wire.ErrorMessage(err))
 		return
 	}
-	post(wire.Message{Kind: wire.KindData, Data: &wire.Data{Parsing: true}})
-	t1 := time.Now()
 	var s *session.Session
 	if len(ports) > 0 {
-		s, err = session.NewWithHelpers(start, data, m.Weights, ports)
+		s, err = session.NewWithHelpers(start, d.data(), m.Weights, ports)
 	} else {
-		s, err = session.New(start, data, m.Weights)
+		s, err = session.New(start, d.data(), m.Weights)
 	}
+	w.keep(d)
 	if err != nil {
 		post(wire.ErrorMessage(err))
 		return
 	}
 	w.sess = s
 	started := s.Started()
-	started.Started.DownloadSeconds, started.Started.PrepareSeconds = t1.Sub(t0).Seconds(), time.Since(t1).Seconds()
+	total := time.Since(t0)
+	started.Started.DownloadSeconds, started.Started.PrepareSeconds = d.waited.Seconds(), (total - d.waited).Seconds()
 	postAll([]wire.Message{started, s.Status()})
 }
 
@@ -180,120 +183,6 @@ func (w *worker) startHelpers(n int) []session.Port {
 		ports[i] = h
 	}
 	return ports
-}
-
-// dataset returns the files of the named dataset, fetching them the first
-// time; report posts download progress (the leader's, for the UI).
-func (w *worker) dataset(name string, report bool) (session.Data, error) {
-	if d, ok := w.data[name]; ok {
-		return d, nil
-	}
-	names, err := session.Files(name)
-	if err != nil {
-		return session.Data{}, err
-	}
-	files, err := fetchAll(names, report)
-	if err != nil {
-		if name == "fashion" {
-			err = fmt.Errorf("%w (is Fashion-MNIST installed on the server? sudo apt-get install dataset-fashion-mnist, then make)", err)
-		}
-		return session.Data{}, err
-	}
-	d := session.Data{TrainImages: files[0], TrainLabels: files[1], TestImages: files[2], TestLabels: files[3]}
-	w.data[name] = d
-	return d, nil
-}
-
-// fetchAll fetches the files from data/ beside this worker's script,
-// posting data progress as bytes arrive if report is set. All four requests
-// start at once so that the total is known from their Content-Length
-// headers.
-func fetchAll(names [4]string, report bool) ([4][]byte, error) {
-	var out [4][]byte
-	base := self.Get("location").Get("href")
-	var resps [4]js.Value
-	var promises [4]js.Value
-	for i, n := range names {
-		url := js.Global().Get("URL").New("data/"+n, base).Call("toString")
-		promises[i] = self.Call("fetch", url)
-	}
-	var total int64
-	known := true
-	for i, p := range promises {
-		r, err := await(p)
-		if err != nil {
-			return out, fmt.Errorf("could not download %s: %w", names[i], err)
-		}
-		if !r.Get("ok").Bool() {
-			return out, fmt.Errorf("could not download %s: HTTP %d %s", names[i], r.Get("status").Int(), r.Get("statusText").String())
-		}
-		resps[i] = r
-		n, err := strconv.ParseInt(r.Get("headers").Call("get", "Content-Length").String(), 10, 64)
-		if err != nil || r.Get("headers").Call("get", "Content-Encoding").Truthy() {
-			known = false // absent, or the size of a compressed transfer
-		}
-		total += n
-	}
-	if !known {
-		total = 0
-	}
-	var loaded int64
-	last := time.Time{}
-	progress := func(force bool) {
-		if !report {
-			return
-		}
-		if now := time.Now(); force || now.Sub(last) >= dataProgressInterval {
-			last = now
-			d := &wire.Data{Loaded: loaded, Total: total}
-			if total > 0 && loaded > total {
-				d.Total = loaded
-			}
-			post(wire.Message{Kind: wire.KindData, Data: d})
-		}
-	}
-	for i, r := range resps {
-		b, err := readBody(r, func(n int) { loaded += int64(n); progress(false) })
-		if err != nil {
-			return out, fmt.Errorf("could not download %s: %w", names[i], err)
-		}
-		out[i] = b
-	}
-	progress(true)
-	return out, nil
-}
-
-// readBody reads a Response's body with its stream reader, calling got with
-// the size of every piece, or all at once where streams are missing.
-func readBody(r js.Value, got func(n int)) ([]byte, error) {
-	body := r.Get("body")
-	if !body.Truthy() {
-		ab, err := await(r.Call("arrayBuffer"))
-		if err != nil {
-			return nil, err
-		}
-		u8 := js.Global().Get("Uint8Array").New(ab)
-		b := make([]byte, u8.Get("byteLength").Int())
-		js.CopyBytesToGo(b, u8)
-		got(len(b))
-		return b, nil
-	}
-	reader := body.Call("getReader")
-	var b []byte
-	for {
-		res, err := await(reader.Call("read"))
-		if err != nil {
-			return nil, err
-		}
-		if res.Get("done").Bool() {
-			return b, nil
-		}
-		v := res.Get("value")
-		n := v.Get("byteLength").Int()
-		b = append(b, make([]byte, n)...)
-		js.CopyBytesToGo(b[len(b)-n:], v)
-		got(n)
-	}
 }
 
 // await blocks until the promise p settles; while it waits, the event loop
