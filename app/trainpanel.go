@@ -103,6 +103,7 @@ type trainPanel struct {
 
 	seen, steps, epoch int
 	eps                float64
+	workerMem          int64 // the worker's WebAssembly memory, bytes (see wire.Progress)
 	lossPts, accPts    []chartPoint
 	valLoss, valAcc    []chartPoint
 	bestVal            float64
@@ -691,6 +692,9 @@ func (p *trainPanel) handle(m wire.Message) {
 		p.seen, p.steps, p.epoch = pr.Seen, pr.Steps, pr.Epoch
 		if pr.ExamplesPerSec > 0 {
 			p.eps = pr.ExamplesPerSec
+		}
+		if pr.MemoryBytes > 0 {
+			p.workerMem = pr.MemoryBytes // it never shrinks: the peak
 		}
 		p.lossPts = append(p.lossPts, chartPoint{float64(pr.Seen), pr.Loss})
 		p.accPts = append(p.accPts, chartPoint{float64(pr.Seen), pr.Acc})

@@ -76,6 +76,7 @@ func (v *trainProgressView) Render() app.UI {
 		DataSet("val-acc", fmt.Sprintf("%.4f", val)).
 		DataSet("best-val", fmt.Sprintf("%.4f", p.bestVal)).
 		DataSet("eps", fmt.Sprintf("%.0f", p.eps)).
+		DataSet("memory-mb", fmt.Sprintf("%.0f", float64(p.workerMem)/(1<<20))).
 		DataSet("loss-points", len(p.lossPts)).
 		DataSet("t97", fmt.Sprintf("%.0f", p.t97)).
 		DataSet("seen97", fmt.Sprintf("%.0f", p.seen97)).
@@ -109,6 +110,12 @@ func (v *trainProgressView) renderStats() app.UI {
 	if p.t97 > 0 {
 		reached = fmt.Sprintf("after %s examples, %.0f s", groupDigits(int(p.seen97)), p.t97/1000)
 	}
+	// The worker's WebAssembly memory never shrinks: its size is the peak
+	// of every session it ran. With helpers, it is the leader's alone.
+	mem := "–"
+	if p.workerMem > 0 {
+		mem = session.FormatBytes(p.workerMem)
+	}
 	stat := func(label, value string) app.UI {
 		return app.Div().
 			Class("stat").
@@ -125,6 +132,9 @@ func (v *trainProgressView) renderStats() app.UI {
 			stat("examples/s", eps),
 			stat("best validation", best),
 			stat("97% validation", reached),
+			app.Div().
+				Title("The training worker's WebAssembly memory (with several workers, the first one's). It never shrinks, so this is its peak.").
+				Body(stat("worker memory", mem)),
 		)
 }
 

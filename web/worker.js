@@ -71,6 +71,10 @@ async function installSIMD(module, instance) {
     result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
   }
   await installSIMD(await simdModule, result.instance);
+  // The size of this worker's WebAssembly memory, for the progress messages
+  // (wasm/worker/memory.go): Go cannot see its own memory's buffer.
+  const mem = result.instance.exports.mem;
+  self.cnnplayMemoryBytes = () => mem.buffer.byteLength;
   await go.run(result.instance);
   postError('the training worker stopped unexpectedly; see the browser console');
 })().catch((err) => postError('the training worker could not start: ' + err));

@@ -198,6 +198,11 @@ type Progress struct {
 	Loss           float64 `json:"loss"`
 	Acc            float64 `json:"acc"`
 	ExamplesPerSec float64 `json:"examplesPerSec"`
+	// MemoryBytes is the training worker's WebAssembly memory
+	// (memory.buffer.byteLength), filled in by the browser worker; 0 where
+	// unknown. WebAssembly memory never shrinks, so it is the peak so far
+	// of that worker (the leader's, when helpers train beside it).
+	MemoryBytes int64 `json:"memoryBytes,omitempty"`
 }
 
 // Epoch summarises one pass over the training set (see train.Epoch).

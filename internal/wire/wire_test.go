@@ -65,6 +65,7 @@ func TestMessageRoundTrip(t *testing.T) {
 			EpochBatches: 2750, Params: 1234, MemoryBytes: 1 << 20, FLOPs: 1e6, EpochSeconds: 12.5}},
 		{Kind: KindStatus, Status: &Status{State: StatePaused, Epoch: 1, Seen: 20, Steps: 1}},
 		{Kind: KindProgress, Progress: &Progress{Epoch: 1, Seen: 200, Steps: 10, Loss: 0.5, Acc: 0.75, ExamplesPerSec: 1500}},
+		{Kind: KindProgress, Progress: &Progress{Epoch: 2, Seen: 400, Steps: 20, Loss: 0.25, Acc: 0.875, ExamplesPerSec: 900, MemoryBytes: 3 << 30}},
 		{Kind: KindEpoch, Epoch: &Epoch{Epoch: 1, Seen: 55000, TrainLoss: 0.3, TrainAcc: 0.9, ValLoss: 0.2, ValAcc: 0.95, Best: true}},
 		{Kind: KindSnapshot, Snapshot: &Snapshot{Epoch: 1, Seen: 200, Best: true}, Weights: []float32{0.5, -0.25, 3}},
 		{Kind: KindEvaluation, Test: &Test{N: 2, Acc: 0.5, Loss: 1, Confusion: [][]int{{1, 0}, {1, 0}},
@@ -90,6 +91,27 @@ func TestMessageRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(got, m) {
 			t.Errorf("%s: round trip changed the message\n got %+v\nwant %+v\nhead %s", m.Kind, got, m, head)
 		}
+	}
+}
+
+// TestProgressMemoryOptional checks that a progress message without the
+// worker's memory size (natively, or from an older worker) leaves it out of
+// the head and decodes it as 0, and that a size above 2 GB survives.
+func TestProgressMemoryOptional(t *testing.T) {
+	head, _, err := Encode(Message{Kind: KindProgress, Progress: &Progress{Epoch: 1, Seen: 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(head), "memoryBytes") {
+		t.Errorf("progress without memory: head %s names it", head)
+	}
+	m, err := Decode([]byte(`{"kind":"progress","progress":{"epoch":1,"seen":20}}`), nil)
+	if err != nil || m.Progress.MemoryBytes != 0 {
+		t.Errorf("progress without memory decodes as %+v, %v", m.Progress, err)
+	}
+	m, err = Decode([]byte(`{"kind":"progress","progress":{"epoch":1,"seen":20,"memoryBytes":4294967296}}`), nil)
+	if err != nil || m.Progress.MemoryBytes != 4<<30 {
+		t.Errorf("progress with 4 GB of memory decodes as %+v, %v", m.Progress, err)
 	}
 }
 

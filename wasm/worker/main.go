@@ -223,7 +223,7 @@ func jsError(v js.Value) error {
 }
 
 func post(m wire.Message) {
-	if err := parent.Post(m); err != nil {
+	if err := parent.Post(withMemory(m)); err != nil {
 		// Only a message that cannot be encoded gets here (a bug): say so
 		// rather than go silent.
 		jswire.Post(self, wire.ErrorMessage(fmt.Errorf("worker: %w", err)))
