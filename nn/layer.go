@@ -14,7 +14,7 @@ type Param struct {
 	Decay bool      // whether L2 weight decay applies (weights yes, biases no)
 }
 
-// newParam declares a parameter; Build allocates its values (see alloc), so
+// newParam declares a parameter; Build allocates its values, so
 // Analyze can describe a network without holding its weights.
 func newParam(name string, decay bool, dims ...int) *Param {
 	return &Param{Name: name, Dims: dims, Decay: decay}
@@ -27,10 +27,6 @@ func (p *Param) Size() int {
 		n *= d
 	}
 	return n
-}
-
-func (p *Param) alloc() {
-	p.W, p.G = make([]float32, p.Size()), make([]float32, p.Size())
 }
 
 // Pass carries what a forward pass needs besides its input: whether it is

@@ -15,6 +15,9 @@ type Network struct {
 	acts   [][]float32 // acts[i]: output of layer i for the current batch
 	grads  [][]float32 // grads[i]: gradient of the loss with respect to acts[i]
 	input  []float32   // the input of the last Forward
+	// w and g hold every parameter's values and gradients end to end, in
+	// Params order; each Param's W and G are views of them (see Build).
+	w, g []float32
 }
 
 // InShape is the shape of one input example.
@@ -143,6 +146,15 @@ func (net *Network) ZeroGrad() {
 		clear(p.G)
 	}
 }
+
+// WeightData returns all learnable values end to end, in Params order,
+// without copying: the parameters' W are views of it. Training on several
+// Web Workers posts it to the helpers every step, straight from the
+// network's memory.
+func (net *Network) WeightData() []float32 { return net.w }
+
+// GradData is WeightData for the gradients.
+func (net *Network) GradData() []float32 { return net.g }
 
 // Weights returns a copy of all learnable values, in Params order.
 func (net *Network) Weights() []float32 {

@@ -60,8 +60,13 @@ func Build(spec Spec, rng *rand.Rand) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
+	n := net.ParamCount()
+	net.w, net.g = make([]float32, n), make([]float32, n)
+	off := 0
 	for _, p := range net.Params() {
-		p.alloc()
+		k := p.Size()
+		p.W, p.G = net.w[off:off+k:off+k], net.g[off:off+k:off+k]
+		off += k
 	}
 	net.initWeights(rng)
 	return net, nil

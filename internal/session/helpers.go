@@ -78,10 +78,11 @@ type remote struct {
 	err     error // from posting the last job
 }
 
-func (r *remote) Start(params []*nn.Param, idx []int) {
-	r.weights, r.sizes = r.weights[:0], r.sizes[:0]
-	for _, p := range params {
-		r.weights = append(r.weights, p.W...)
+// Start posts the job with the network's weights as they lie in its memory:
+// no copy before Post's own.
+func (r *remote) Start(net *nn.Network, idx []int) {
+	r.weights, r.sizes = net.WeightData(), r.sizes[:0]
+	for _, p := range net.Params() {
 		r.sizes = append(r.sizes, len(p.W))
 	}
 	r.err = r.port.Post(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: idx}, Weights: r.weights})
@@ -126,7 +127,6 @@ type Helper struct {
 	trainSet *dataset.Set
 	rep      *train.Replica
 	joinErr  error
-	grad     []float32
 }
 
 // Join makes h helper j.Index of the session j.Start describes. data
@@ -180,18 +180,11 @@ func (h *Helper) Handle(m wire.Message) wire.Message {
 	if h.rep == nil {
 		return wire.ErrorMessage(errors.New("the helper has not joined a session"))
 	}
-	params := h.rep.Params()
-	n := 0
-	for _, p := range params {
-		n += len(p.W)
+	w := h.rep.Weights()
+	if len(m.Weights) != len(w) {
+		return wire.ErrorMessage(fmt.Errorf("a job with %d weights for a network of %d", len(m.Weights), len(w)))
 	}
-	if len(m.Weights) != n {
-		return wire.ErrorMessage(fmt.Errorf("a job with %d weights for a network of %d", len(m.Weights), n))
-	}
-	w := m.Weights
-	for _, p := range params {
-		w = w[copy(p.W, w):]
-	}
+	copy(w, m.Weights)
 	ex := m.Job.Examples
 	if len(ex) == 0 {
 		return wire.ErrorMessage(errors.New("a job without examples"))
@@ -202,13 +195,9 @@ func (h *Helper) Handle(m wire.Message) wire.Message {
 		}
 	}
 	sh := h.rep.Gradient(ex)
-	h.grad = h.grad[:0]
-	for _, g := range sh.Grads {
-		h.grad = append(h.grad, g...)
-	}
 	g := &wire.Gradient{N: sh.N, Loss: sh.Loss, Right: sh.Right}
 	if math.IsNaN(g.Loss) || math.IsInf(g.Loss, 0) {
 		g.Loss, g.Diverged = 0, true
 	}
-	return wire.Message{Kind: wire.KindGradient, Gradient: g, Weights: h.grad}
+	return wire.Message{Kind: wire.KindGradient, Gradient: g, Weights: h.rep.Grads()}
 }

@@ -16,9 +16,9 @@ import (
 // the gradient back (internal/session). Either way it runs a Replica.
 type Helper interface {
 	// Start begins computing the mean gradient over the training examples
-	// idx with the weights in params, which do not change until Wait
-	// returns. It does not block.
-	Start(params []*nn.Param, idx []int)
+	// idx with the weights of net (the Trainer's), which do not change
+	// until Wait returns. It does not block.
+	Start(net *nn.Network, idx []int)
 	// Wait waits for the result of the last Start. The gradients in the
 	// Share stay valid until the next Start.
 	Wait() (Share, error)
@@ -59,17 +59,13 @@ func NewReplica(spec nn.Spec, trainSet *dataset.Set, cfg Config, i int) (*Replic
 	return &Replica{w: &worker{net: net, rng: rng}, set: trainSet, aug: cfg.Augment}, nil
 }
 
-// Params returns the replica's parameters: set their weights before
-// Gradient.
-func (r *Replica) Params() []*nn.Param { return r.w.net.Params() }
+// Weights returns the replica's weights end to end (nn.Network's
+// WeightData, not a copy): set them before Gradient.
+func (r *Replica) Weights() []float32 { return r.w.net.WeightData() }
 
-// SetWeights copies the weights of params (another copy of the network's)
-// into the replica's.
-func (r *Replica) SetWeights(params []*nn.Param) {
-	for j, p := range r.w.net.Params() {
-		copy(p.W, params[j].W)
-	}
-}
+// Grads returns the gradients Gradient computed, end to end (the Share's
+// Grads are views of it), to post as they are.
+func (r *Replica) Grads() []float32 { return r.w.net.GradData() }
 
 // Gradient computes the mean gradient over the training examples idx (not
 // empty) with the replica's current weights. The Share's gradients are the
@@ -90,8 +86,8 @@ type localHelper struct {
 	done chan Share
 }
 
-func (h *localHelper) Start(params []*nn.Param, idx []int) {
-	h.r.SetWeights(params)
+func (h *localHelper) Start(net *nn.Network, idx []int) {
+	copy(h.r.Weights(), net.WeightData())
 	go func() { h.done <- h.r.Gradient(idx) }()
 }
 

@@ -195,7 +195,7 @@ func (t *Trainer) gradient(idx []int) (loss float64, right int, err error) {
 		if len(part) == 0 {
 			break
 		}
-		h.Start(params, part)
+		h.Start(t.Net, part)
 		started = append(started, h)
 	}
 	w := t.own

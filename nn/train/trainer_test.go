@@ -192,20 +192,15 @@ func TestLRDecayPerEpoch(t *testing.T) {
 // built on its own copy of the training set, and nothing is shared.
 type copyHelper struct {
 	r       *Replica
-	weights [][]float32
+	weights []float32
 	done    chan Share
 }
 
-func (h *copyHelper) Start(params []*nn.Param, idx []int) {
-	h.weights = h.weights[:0]
-	for _, p := range params {
-		h.weights = append(h.weights, slices.Clone(p.W))
-	}
+func (h *copyHelper) Start(net *nn.Network, idx []int) {
+	h.weights = append(h.weights[:0], net.WeightData()...)
 	idx = slices.Clone(idx)
 	go func() {
-		for j, p := range h.r.Params() {
-			copy(p.W, h.weights[j])
-		}
+		copy(h.r.Weights(), h.weights)
 		s := h.r.Gradient(idx)
 		for j := range s.Grads {
 			s.Grads[j] = slices.Clone(s.Grads[j])

@@ -94,7 +94,7 @@ func startHelper() (*helperWorker, error) {
 	first := js.Global().Get("Object").New()
 	first.Set(portKey, mc.Get("port2"))
 	h.w.Call("postMessage", first, []any{mc.Get("port2")})
-	h.conn = &jswire.Conn{Target: h.port}
+	h.conn = &jswire.Conn{Target: h.port, Reuse: true}
 	h.port.Set("onmessage", h.onMsg)
 	h.w.Set("onerror", h.onFail)
 	return h, nil

@@ -37,10 +37,22 @@ func Post(target js.Value, m wire.Message) error {
 type Conn struct {
 	Target js.Value // where Post posts
 	spare  js.Value // the last body received, a Uint8Array, or undefined
+	// Reuse decodes each body into the Go memory of the last one of the
+	// same size, so that the weights of a message are valid only until
+	// the next FromEvent: for a link with one large message in flight at
+	// a time (the leader's from a helper: one gradient per job), where
+	// allocating 4.8 MB a step would only feed the garbage collector. A
+	// helper gets a job's weights and then the leader's gradient, which
+	// may queue up together.
+	Reuse bool
+	recv  []float32
 }
 
 // Post posts m to c.Target, in the spare buffer if it fits.
 func (c *Conn) Post(m wire.Message) error {
+	if len(m.Weights) == 0 {
+		return post(c.Target, m, js.Undefined()) // the spare waits for a body
+	}
 	buf := c.spare
 	c.spare = js.Undefined() // transferred, or not the right size
 	return post(c.Target, m, buf)
@@ -49,7 +61,14 @@ func (c *Conn) Post(m wire.Message) error {
 // FromEvent decodes the message of ev, as the package's FromEvent, and
 // keeps its body's buffer for the next Post.
 func (c *Conn) FromEvent(ev js.Value) (wire.Message, error) {
-	m, err := FromEvent(ev)
+	var into []float32
+	if c.Reuse {
+		into = c.recv
+	}
+	m, err := fromEvent(ev, into)
+	if c.Reuse && len(m.Weights) > 0 {
+		c.recv = m.Weights
+	}
 	if err == nil {
 		if b := ev.Get("data").Get("body"); b.Type() == js.TypeObject {
 			c.spare = b
@@ -82,7 +101,11 @@ func post(target js.Value, m wire.Message, buf js.Value) error {
 
 // FromEvent decodes the message carried by a MessageEvent, as a
 // worker.onmessage or self.onmessage handler receives it.
-func FromEvent(ev js.Value) (wire.Message, error) {
+func FromEvent(ev js.Value) (wire.Message, error) { return fromEvent(ev, nil) }
+
+// fromEvent is FromEvent decoding the body into into when it has the
+// body's size.
+func fromEvent(ev js.Value, into []float32) (wire.Message, error) {
 	data := ev.Get("data")
 	if data.Type() != js.TypeObject {
 		return wire.Message{}, errors.New("jswire: message data is not an object")
@@ -100,7 +123,10 @@ func FromEvent(ev js.Value) (wire.Message, error) {
 		if n%4 != 0 {
 			return wire.Message{}, errors.New("jswire: message body is not a whole number of float32 values")
 		}
-		weights = make([]float32, n/4)
+		weights = into
+		if len(weights) != n/4 {
+			weights = make([]float32, n/4)
+		}
 		js.CopyBytesToGo(floatBytes(weights), b)
 	}
 	return wire.DecodeHead([]byte(head.String()), weights)

@@ -1,0 +1,43 @@
+package nn
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// alloc gives a parameter of a layer built outside Build its own values
+// and gradient, for tests of single layers.
+func (p *Param) alloc() {
+	p.W, p.G = make([]float32, p.Size()), make([]float32, p.Size())
+}
+
+// TestWeightData: Build lays every parameter's values and gradients end to
+// end in Params order, so WeightData and GradData are the parameters
+// themselves, not copies.
+func TestWeightData(t *testing.T) {
+	spec, err := Preset("lenet5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := Build(spec, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, g := net.WeightData(), net.GradData()
+	if len(w) != net.ParamCount() || len(g) != len(w) || !slices.Equal(w, net.Weights()) {
+		t.Fatalf("WeightData has %d values, the network %d, or they differ from Weights", len(w), net.ParamCount())
+	}
+	off := 0
+	for _, p := range net.Params() {
+		w[off]++
+		g[off+len(p.W)-1] = 7
+		if p.W[0] != w[off] || p.G[len(p.G)-1] != 7 {
+			t.Fatalf("%s is not a view of WeightData and GradData at %d", p.Name, off)
+		}
+		if cap(p.W) != len(p.W) {
+			t.Fatalf("%s can grow into the next parameter", p.Name)
+		}
+		off += len(p.W)
+	}
+}
