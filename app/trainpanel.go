@@ -91,7 +91,11 @@ type trainPanel struct {
 	inbox     []wire.Message // the worker's messages not yet applied
 	flushing  bool           // a flush of the inbox is scheduled
 	lastFlush time.Time
-	publishAt int // examples seen by the weights to publish after this flush; -1 for none
+	// progressed says a progress message of the current session came:
+	// the first is applied at once, so the charts start with the first
+	// step rather than a flush interval later.
+	progressed bool
+	publishAt  int // examples seen by the weights to publish after this flush; -1 for none
 
 	loaded, total int64
 	parsing       bool
@@ -508,6 +512,9 @@ func (p *trainPanel) onStart(ctx app.Context, e app.Event) {
 	if p.worker == nil {
 		p.OnMount(ctx)
 	}
+	p.inboxMu.Lock()
+	p.progressed = false
+	p.inboxMu.Unlock()
 	if err := p.worker.post(wire.StartMessage(start, nil)); err != nil {
 		p.errMsg = err.Error()
 		return
@@ -611,21 +618,24 @@ func describeRecord(r model.Record) string {
 
 // receive queues a message from the worker; it runs in the worker's
 // message callback, so it only schedules the flush that applies the queue
-// on the UI goroutine: at once when the last flush was uiInterval ago,
-// otherwise when it will have been.
+// on the UI goroutine: at once when the last flush was uiInterval ago or
+// the message is the session's first progress, otherwise when it will
+// have been.
 func (p *trainPanel) receive(ctx app.Context, m wire.Message) {
 	p.inboxMu.Lock()
 	p.inbox = append(p.inbox, m)
 	scheduled := p.flushing
 	p.flushing = true
 	wait := uiInterval - time.Since(p.lastFlush)
+	first := m.Kind == wire.KindProgress && !p.progressed
+	p.progressed = p.progressed || m.Kind == wire.KindProgress
 	p.inboxMu.Unlock()
 	if scheduled {
 		return
 	}
 	// Mode Next runs flush without re-rendering the panel: flush decides.
 	flush := app.Dispatch{Mode: app.Next, Source: p, Function: p.flush}
-	if wait <= 0 {
+	if wait <= 0 || first {
 		ctx.Dispatcher().Dispatch(flush)
 		return
 	}

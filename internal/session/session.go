@@ -533,7 +533,9 @@ func (s *Session) step(out []wire.Message) []wire.Message {
 		}
 	}
 	now := s.now()
-	if s.state == wire.StateRunning && now.Sub(s.lastProg) >= ProgressInterval {
+	// The first step is reported at once: the page shows that training
+	// has started, then progress every ProgressInterval.
+	if s.state == wire.StateRunning && (now.Sub(s.lastProg) >= ProgressInterval || s.steps == 1) {
 		out = s.flushProgress(out)
 	}
 	if s.tr.Done() {

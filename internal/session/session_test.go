@@ -267,6 +267,24 @@ func TestRunKeepsToBudget(t *testing.T) {
 	}
 }
 
+// TestFirstStepReported: the first step's progress comes at once, the
+// next ones only every ProgressInterval.
+func TestFirstStepReported(t *testing.T) {
+	start := wire.Start{Dataset: "mnist", Spec: preset(t, "mlp"), Config: adadelta(10, 1), Limit: 600}
+	s := newSession(t, start, fixtures(t))
+	setClock(s, time.Millisecond) // a few fake ms a step, so Run(1 ms) runs one
+	msgs := s.Run(time.Millisecond)
+	p := kinds(msgs, wire.KindProgress)
+	if len(p) != 1 || p[0].Progress.Steps != 1 || p[0].Progress.Seen != 10 {
+		t.Fatalf("after one step: %v", kindList(msgs))
+	}
+	for range 5 {
+		if p := kinds(s.Run(time.Millisecond), wire.KindProgress); len(p) != 0 {
+			t.Fatalf("step %d reported progress before ProgressInterval", p[0].Progress.Steps)
+		}
+	}
+}
+
 // TestEvaluateAndStop: evaluate answers with the test result and training
 // goes on; stop ends training with the current weights and done.
 func TestEvaluateAndStop(t *testing.T) {
