@@ -17,16 +17,26 @@ import (
 // frameMeterJS counts animation frames and records the longest gap between
 // two of them, to show that the UI thread stays free while the worker trains.
 const frameMeterJS = `(() => {
-	window.cnnFrames = 0; window.cnnWorstGap = 0;
+	window.cnnFrames = 0; window.cnnWorstGap = 0; window.cnnGaps = [];
 	let last = performance.now();
 	const tick = (t) => {
 		window.cnnFrames++;
-		if (window.cnnMeasure) window.cnnWorstGap = Math.max(window.cnnWorstGap, t - last);
+		if (window.cnnMeasure) {
+			window.cnnWorstGap = Math.max(window.cnnWorstGap, t - last);
+			window.cnnGaps.push(t - last);
+		}
 		last = t;
 		requestAnimationFrame(tick);
 	};
 	requestAnimationFrame(tick);
 	return true;
+})()`
+
+// frameGapsJS summarises the gaps between frames while measuring: at 60
+// frames per second each is 16.7 ms, a missed frame makes one 33 ms.
+const frameGapsJS = `(() => {
+	const g = window.cnnGaps, n = (ms) => g.filter((x) => x > ms).length;
+	return g.length + " gaps: " + n(20) + " over 20 ms (a frame missed), " + n(50) + " over 50 ms, " + n(100) + " over 100 ms";
 })()`
 
 // longFramesJS records the long animation frames (over 50 ms) of the page
@@ -164,7 +174,7 @@ func TestBrowserTrain(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	frames := browsertest.Eval[int](t, b, `window.cnnFrames`) - frames0
 	worst := browsertest.Eval[float64](t, b, `window.cnnWorstGap`)
-	t.Logf("while training: %d animation frames, worst gap between frames %.1f ms", frames, worst)
+	t.Logf("while training: %d animation frames, worst gap between frames %.1f ms; %s", frames, worst, browsertest.Eval[string](t, b, frameGapsJS))
 	t.Logf("longest animation frames:\n%s", browsertest.Eval[string](t, b, longFramesReportJS))
 	// Unloaded, the longest gap is tens of milliseconds (DESIGN.md). The
 	// bounds are loose because this machine is shared with other builds,
