@@ -149,16 +149,37 @@ func Eval[T any](t testing.TB, b *Browser, expr string) T {
 
 // WaitFor polls a JavaScript expression until it is truthy, for at most
 // timeout, and fails the test otherwise.
+//
+// A page that navigates or reloads meanwhile (a frame loading, a service
+// worker taking control) destroys the context the poll runs in; the poll
+// then starts again in the new one.
 func (b *Browser) WaitFor(t testing.TB, expr string, timeout time.Duration) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.Ctx, timeout+5*time.Second)
-	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
-		chromedp.WithPollingTimeout(timeout),
-		chromedp.WithPollingInterval(10*time.Millisecond)))
-	if err != nil {
+	deadline := time.Now().Add(timeout)
+	for {
+		left := time.Until(deadline)
+		ctx, cancel := context.WithTimeout(b.Ctx, left+5*time.Second)
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
+			chromedp.WithPollingTimeout(left),
+			chromedp.WithPollingInterval(10*time.Millisecond)))
+		cancel()
+		switch {
+		case err == nil:
+			return
+		case contextLost(err) && time.Now().Before(deadline):
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
 		t.Fatalf("waiting %v for %s: %v\nconsole:\n%s", timeout, expr, err, b.consoleText())
 	}
+}
+
+// contextLost reports whether err says the page's JavaScript context went
+// away under an evaluation, as it does when the page navigates.
+func contextLost(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Execution context was destroyed")
 }
 
 // Click clicks the element with a real left mouse click at its centre.
