@@ -153,7 +153,11 @@ func TestBrowserTrain(t *testing.T) {
 	t.Logf("validation accuracy %s after %d examples; %s examples/s in the worker",
 		browsertest.Eval[string](t, b, `document.getElementById("train-progress").dataset.bestVal`), seen,
 		browsertest.Eval[string](t, b, `document.getElementById("train-progress").dataset.eps`))
+	// A full-page screenshot resizes the viewport and repaints everything:
+	// its frame is the test's, not the page's.
+	browsertest.Eval[bool](t, b, `window.cnnMeasure = false`)
 	b.Screenshot(t, "train-running")
+	browsertest.Eval[bool](t, b, `window.cnnMeasure = true`)
 
 	// Pause: the count stops. Step: exactly one batch. Resume: it moves.
 	b.Click(t, "#train-pause")
