@@ -95,14 +95,15 @@ test-native:
 	$(GO) test -timeout $(TIMEOUT) ./...
 
 # The engine is pure Go: its tests also run as WebAssembly under node, the
-# same V8 as Chrome, twice: on the portable kernel (Go's own runner), and on
+# same V8 as Chrome (and jswire's tests, which post through node's MessageChannel),
+# twice: on the portable kernel (Go's own runner), and on
 # the SIMD128 kernel (nn/simd's runner installs it; CNNPLAY_WANT_SIMD makes
 # the tests fail if it did not).
 test-wasm:
 	@if [ -d nn ]; then \
-		echo 'GOOS=js GOARCH=wasm go test ./nn/...'; \
+		echo 'GOOS=js GOARCH=wasm go test ./nn/... ./internal/wire/jswire'; \
 		PATH=$(WASM_PATH) CNNPLAY_MNIST=$(MNIST_DIR) GOOS=js GOARCH=wasm \
-			$(GO) test -timeout $(TIMEOUT) ./nn/...; \
+			$(GO) test -timeout $(TIMEOUT) ./nn/... ./internal/wire/jswire; \
 		echo 'GOOS=js GOARCH=wasm go test -exec $(SIMD_EXEC) ./nn/...'; \
 		PATH=$(WASM_PATH) CNNPLAY_MNIST=$(MNIST_DIR) CNNPLAY_WANT_SIMD=1 GOOS=js GOARCH=wasm \
 			$(GO) test -timeout $(TIMEOUT) -exec $(SIMD_EXEC) ./nn/...; \

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -39,5 +40,33 @@ func TestWeightData(t *testing.T) {
 			t.Fatalf("%s can grow into the next parameter", p.Name)
 		}
 		off += len(p.W)
+	}
+}
+
+func TestFinite(t *testing.T) {
+	spec, err := Preset("lenet5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := Build(spec, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := net.WeightData()
+	w[0] = math.MaxFloat32 // large but finite: still finite
+	if !net.Finite() {
+		t.Fatal("Finite is false for finite weights")
+	}
+	// Every position (each of the four sums, and the tail past the last
+	// multiple of four), every kind of non-number.
+	for _, i := range []int{0, 1, 2, 3, len(w) - 3, len(w) - 2, len(w) - 1} {
+		for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+			old := w[i]
+			w[i] = bad
+			if net.Finite() {
+				t.Errorf("Finite is true with weight %d of %d set to %v", i, len(w), bad)
+			}
+			w[i] = old
+		}
 	}
 }

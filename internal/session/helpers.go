@@ -164,6 +164,16 @@ func (h *Helper) join(j wire.Join, data func() (Data, error)) error {
 	return err
 }
 
+// Weights returns the weights of the replica that computes the jobs, nil
+// before a successful join: a job's weights decoded straight into them
+// leave Handle nothing to copy.
+func (h *Helper) Weights() []float32 {
+	if h.rep == nil {
+		return nil
+	}
+	return h.rep.Weights()
+}
+
 func sameTrainingSet(a, b wire.Start) bool {
 	return a.Dataset == b.Dataset && a.Limit == b.Limit && a.Validation == b.Validation && a.Config.Seed == b.Config.Seed
 }
@@ -184,7 +194,9 @@ func (h *Helper) Handle(m wire.Message) wire.Message {
 	if len(m.Weights) != len(w) {
 		return wire.ErrorMessage(fmt.Errorf("a job with %d weights for a network of %d", len(m.Weights), len(w)))
 	}
-	copy(w, m.Weights)
+	if len(w) > 0 && &w[0] != &m.Weights[0] { // not decoded into w already
+		copy(w, m.Weights)
+	}
 	ex := m.Job.Examples
 	if len(ex) == 0 {
 		return wire.ErrorMessage(errors.New("a job without examples"))

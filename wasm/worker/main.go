@@ -106,6 +106,7 @@ func (w *worker) handle(m wire.Message) {
 			return d.data(), err
 		})
 		w.keep(d)
+		parent.Into = w.helper.Weights()
 		return
 	case wire.KindJob:
 		if w.helper == nil {

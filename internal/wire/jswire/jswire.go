@@ -37,15 +37,17 @@ func Post(target js.Value, m wire.Message) error {
 type Conn struct {
 	Target js.Value // where Post posts
 	spare  js.Value // the last body received, a Uint8Array, or undefined
-	// Reuse decodes each body into the Go memory of the last one of the
-	// same size, so that the weights of a message are valid only until
-	// the next FromEvent: for a link with one large message in flight at
-	// a time (the leader's from a helper: one gradient per job), where
-	// allocating 4.8 MB a step would only feed the garbage collector. A
-	// helper gets a job's weights and then the leader's gradient, which
-	// may queue up together.
+	// Into, when a body has exactly its length, is the Go memory the body
+	// is decoded into, instead of a new slice: a helper decodes a job's
+	// weights straight into its replica's, with no allocation and no copy
+	// after. The message's weights are then Into itself.
+	Into []float32
+	// Reuse sets Into to each body received, so that the weights of a
+	// message are valid only until the next FromEvent: for a link with one
+	// large message in flight at a time (the leader's from a helper: one
+	// gradient per job), where allocating 4.8 MB a step would only feed
+	// the garbage collector.
 	Reuse bool
-	recv  []float32
 }
 
 // Post posts m to c.Target, in the spare buffer if it fits.
@@ -61,13 +63,9 @@ func (c *Conn) Post(m wire.Message) error {
 // FromEvent decodes the message of ev, as the package's FromEvent, and
 // keeps its body's buffer for the next Post.
 func (c *Conn) FromEvent(ev js.Value) (wire.Message, error) {
-	var into []float32
-	if c.Reuse {
-		into = c.recv
-	}
-	m, err := fromEvent(ev, into)
+	m, err := fromEvent(ev, c.Into)
 	if c.Reuse && len(m.Weights) > 0 {
-		c.recv = m.Weights
+		c.Into = m.Weights
 	}
 	if err == nil {
 		if b := ev.Get("data").Get("body"); b.Type() == js.TypeObject {

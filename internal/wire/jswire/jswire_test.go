@@ -89,3 +89,52 @@ func benchmarkPost(b *testing.B, reuse bool) {
 		}
 	}
 }
+
+// TestConnInto: a body of Into's length is decoded into Into itself, one
+// of another length into new memory; with Reuse, each body received
+// becomes Into.
+func TestConnInto(t *testing.T) {
+	mc := js.Global().Get("MessageChannel").New()
+	got := make(chan js.Value, 1)
+	f := js.FuncOf(func(_ js.Value, args []js.Value) any { got <- args[0]; return nil })
+	defer f.Release()
+	port := mc.Get("port2")
+	port.Set("onmessage", f)
+	defer mc.Get("port1").Call("close")
+	defer port.Call("close")
+	send := func(w []float32) js.Value {
+		t.Helper()
+		if err := Post(mc.Get("port1"), wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{0}}, Weights: w}); err != nil {
+			t.Fatal(err)
+		}
+		return <-got
+	}
+	into := make([]float32, 4)
+	c := &Conn{Into: into}
+	m, err := c.FromEvent(send([]float32{1, 2, 3, 4}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &m.Weights[0] != &into[0] || into[3] != 4 {
+		t.Fatalf("a body of Into's length came as %v, Into is %v", m.Weights, into)
+	}
+	m, err = c.FromEvent(send([]float32{5, 6, 7}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &m.Weights[0] == &into[0] || m.Weights[2] != 7 || into[0] != 1 {
+		t.Fatalf("a shorter body came as %v and left Into %v", m.Weights, into)
+	}
+	c = &Conn{Reuse: true}
+	first, err := c.FromEvent(send([]float32{1, 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.FromEvent(send([]float32{3, 4}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &first.Weights[0] != &second.Weights[0] || &c.Into[0] != &second.Weights[0] || second.Weights[1] != 4 {
+		t.Fatalf("with Reuse, the second body %v is not in the first one's memory", second.Weights)
+	}
+}
