@@ -48,7 +48,7 @@ const (
 	actionTimeout = 60 * time.Second
 )
 
-// Browser is one headless Chromium with one tab.
+// Browser is one tab of a headless Chromium.
 type Browser struct {
 	// Ctx is the chromedp context of the tab, for actions the helpers do not
 	// cover. Derive timeouts from it; never cancel it.
@@ -103,6 +103,31 @@ func Start(t testing.TB) *Browser {
 		t.Fatalf("starting %s: no answer after %v", exe, startTimeout)
 	}
 
+	return newTab(ctx)
+}
+
+// NewTab opens another blank tab in b's browser, for a test that needs two
+// pages at once. It closes when the test ends.
+func (b *Browser) NewTab(t testing.TB) *Browser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.Ctx)
+	t.Cleanup(cancel)
+	// As in Start: the first Run opens the tab, without a timeout of its own.
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(ctx, chromedp.Navigate("about:blank")) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("opening a tab: %v", err)
+		}
+	case <-time.After(startTimeout):
+		t.Fatalf("opening a tab: no answer after %v", startTimeout)
+	}
+	return newTab(ctx)
+}
+
+// newTab is the Browser of the tab of ctx, collecting its console messages.
+func newTab(ctx context.Context) *Browser {
 	b := &Browser{Ctx: ctx}
 	msgs := chromedp.Console(ctx)
 	go func() {
