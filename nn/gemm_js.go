@@ -7,11 +7,12 @@ package nn
 // nn/simd/gemm.wat: Go's compiler emits no SIMD for wasm. The host that
 // starts the Go program (web/worker.js; nn/simd/node_runner.js for tests and
 // benchmarks) instantiates the module with the Go instance's exported memory
-// and sets its exports (gemmBlock, gemmRows, packT, packN, and the loops of vec.go: relu,
-// reluBack, addBias, sumRows, im2col, col2im, maxPool, maxPoolBack) as the
-// global cnnplaySIMD. Where the
-// host did not (an engine without SIMD, go test without -exec, or
-// CNNPLAY_SIMD=0 in the environment), gemm keeps the portable kernel.
+// and sets its exports (gemmBlock, gemmRows, packT, packN, and the loops of
+// vec.go: relu, reluBack, addBias, sumRows, im2col, col2im, maxPool,
+// maxPoolBack, and, in newer modules, gatherGemm and the optimizers' decay,
+// adadelta, adam and sgd) as the global cnnplaySIMD. Where the host did not
+// (an engine without SIMD, go test without -exec, or CNNPLAY_SIMD=0 in the
+// environment), gemm keeps the portable kernel.
 //
 // The module works on Go slices in place: a Go pointer under wasm is a byte
 // offset into linear memory, and the module imports the same
@@ -52,6 +53,7 @@ var fmaWanted = true
 // simdFn holds the module's other exports, the loops of vecOps.
 var simdFn struct {
 	relu, reluBack, addBias, sumRows, im2col, col2im, maxPool, maxPoolBack, gatherGemm js.Value
+	decay, adadelta, adam, sgd                                                         js.Value
 }
 
 // simdTile is the module's scratch for tiles overhanging C. The call is
@@ -92,9 +94,29 @@ func init() {
 	for name, v := range fns {
 		*v = m.Get(name)
 	}
-	if g := m.Get("gatherGemm"); g.Type() == js.TypeFunction {
-		simdFn.gatherGemm = g // optional: a module from before it lacks it
+	// optional exports: a module from before them lacks them, and its
+	// users keep the Go loops
+	optional := func(name string, fn *js.Value) bool {
+		if f := m.Get(name); f.Type() == js.TypeFunction {
+			*fn = f
+			return true
+		}
+		return false
+	}
+	if optional("gatherGemm", &simdFn.gatherGemm) {
 		simdVec.gatherGemm = simdGatherGemm
+	}
+	if optional("decay", &simdFn.decay) {
+		simdVec.decay = simdDecay
+	}
+	if optional("adadelta", &simdFn.adadelta) {
+		simdVec.adadelta = simdAdadelta
+	}
+	if optional("adam", &simdFn.adam) {
+		simdVec.adam = simdAdam
+	}
+	if optional("sgd", &simdFn.sgd) {
+		simdVec.sgd = simdSGD
 	}
 	if os.Getenv("CNNPLAY_FMA") != "0" {
 		loadFMA(m.Get("mem"))
@@ -250,6 +272,11 @@ var simdVec = vecOps{
 	col2im:          simdCol2im,
 	maxPool:         simdMaxPool,
 	maxPoolBackward: simdMaxPoolBackward,
+	// the optimizers' loops stay in Go unless the module has them (init)
+	decay:    decayGrad,
+	adadelta: adadeltaUpdate,
+	adam:     adamUpdate,
+	sgd:      sgdUpdate,
 }
 
 // reluImpl is the portable relu loop: under wasm Go's max is a call, a
@@ -397,4 +424,59 @@ func simdGatherGemm(c []float32, ldc, m, n int, x []float32, rowOff, colOff []in
 	runtime.KeepAlive(rowOff)
 	runtime.KeepAlive(colOff)
 	runtime.KeepAlive(b)
+}
+
+// simdDecay is vecOps.decay in the module.
+func simdDecay(g, w []float32, l2 float32) {
+	if len(g) < simdMin {
+		decayGrad(g, w, l2)
+		return
+	}
+	w = w[:len(g)]
+	simdFn.decay.Invoke(addr(&g[0]), addr(&w[0]), len(g), l2)
+	runtime.KeepAlive(g)
+	runtime.KeepAlive(w)
+}
+
+// simdAdadelta is vecOps.adadelta in the module, with 1-rho computed as
+// adadeltaUpdate computes it.
+func simdAdadelta(w, g, m, v []float32, rho, eps, lr float32) {
+	if len(w) < simdMin {
+		adadeltaUpdate(w, g, m, v, rho, eps, lr)
+		return
+	}
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	simdFn.adadelta.Invoke(addr(&w[0]), addr(&g[0]), addr(&m[0]), addr(&v[0]), len(w), rho, 1-rho, eps, lr)
+	runtime.KeepAlive(w)
+	runtime.KeepAlive(g)
+	runtime.KeepAlive(m)
+	runtime.KeepAlive(v)
+}
+
+// simdAdam is vecOps.adam in the module, with 1-b1 and 1-b2 computed as
+// adamUpdate computes them.
+func simdAdam(w, g, m, v []float32, b1, b2, step, eps float32) {
+	if len(w) < simdMin {
+		adamUpdate(w, g, m, v, b1, b2, step, eps)
+		return
+	}
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	simdFn.adam.Invoke(addr(&w[0]), addr(&g[0]), addr(&m[0]), addr(&v[0]), len(w), b1, 1-b1, b2, 1-b2, step, eps)
+	runtime.KeepAlive(w)
+	runtime.KeepAlive(g)
+	runtime.KeepAlive(m)
+	runtime.KeepAlive(v)
+}
+
+// simdSGD is vecOps.sgd in the module.
+func simdSGD(w, g, m []float32, mu, lr float32, nesterov bool) {
+	if len(w) < simdMin {
+		sgdUpdate(w, g, m, mu, lr, nesterov)
+		return
+	}
+	g, m = g[:len(w)], m[:len(w)]
+	simdFn.sgd.Invoke(addr(&w[0]), addr(&g[0]), addr(&m[0]), len(w), mu, lr, nesterov)
+	runtime.KeepAlive(w)
+	runtime.KeepAlive(g)
+	runtime.KeepAlive(m)
 }

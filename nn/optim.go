@@ -99,45 +99,19 @@ func (o *optimizer) Step() {
 	lr := float32(s.LR)
 	for i, p := range o.params {
 		w, g, m, v := p.W, p.G[:len(p.W)], o.m[i][:len(p.W)], o.v[i]
+		// vec's loops are the SIMD module's where the host installed it;
+		// the updates also clear g
 		if p.Decay && s.L2 > 0 {
-			l2 := float32(s.L2)
-			for j := range g {
-				g[j] += l2 * w[j]
-			}
+			vec.decay(g, w, float32(s.L2))
 		}
 		switch s.Kind {
 		case "sgd":
-			mu := float32(s.Momentum)
-			for j := range w {
-				m[j] = mu*m[j] - lr*g[j]
-				if s.Nesterov {
-					w[j] += mu*m[j] - lr*g[j]
-				} else {
-					w[j] += m[j]
-				}
-			}
+			vec.sgd(w, g, m, float32(s.Momentum), lr, s.Nesterov)
 		case "adam":
-			b1, b2 := float32(s.Beta1), float32(s.Beta2)
 			step := lr * float32(math.Sqrt(1-math.Pow(s.Beta2, float64(o.t)))/(1-math.Pow(s.Beta1, float64(o.t))))
-			eps := float32(s.Eps)
-			v = v[:len(w)]
-			for j := range w {
-				m[j] = b1*m[j] + (1-b1)*g[j]
-				v[j] = b2*v[j] + (1-b2)*g[j]*g[j]
-				w[j] -= step * m[j] / (sqrt32(v[j]) + eps)
-			}
+			vec.adam(w, g, m, v, float32(s.Beta1), float32(s.Beta2), step, float32(s.Eps))
 		case "adadelta":
-			rho, eps := float32(s.Rho), float32(s.Eps)
-			v = v[:len(w)]
-			for j := range w {
-				m[j] = rho*m[j] + (1-rho)*g[j]*g[j]
-				dx := -sqrt32(v[j]+eps) / sqrt32(m[j]+eps) * g[j]
-				v[j] = rho*v[j] + (1-rho)*dx*dx
-				w[j] += lr * dx
-			}
+			vec.adadelta(w, g, m, v, float32(s.Rho), float32(s.Eps), lr)
 		}
-		clear(g)
 	}
 }
-
-func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }

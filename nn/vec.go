@@ -2,11 +2,12 @@ package nn
 
 import "math"
 
-// The loops around the matrix products: activations, bias, pooling and the
-// im2col/col2im data movement. Each has a pure-Go version here; under
-// GOOS=js with the SIMD128 module installed (gemm_js.go) the same loops run
-// in the module instead, computing every value with the same float
-// operations in the same order, so both give identical results.
+// The loops around the matrix products: activations, bias, pooling, the
+// im2col/col2im data movement and the optimizers' updates. Each has a
+// pure-Go version here; under GOOS=js with the SIMD128 module installed
+// (gemm_js.go) the same loops run in the module instead, computing every
+// value with the same float operations in the same order, so both give
+// identical results.
 
 // vecOps is one implementation of those loops.
 type vecOps struct {
@@ -37,6 +38,14 @@ type vecOps struct {
 	// or packing A. n must be a multiple of 8 and rowOff must hold m rounded
 	// up to a multiple of 4 offsets (see Conv2D.gather).
 	gatherGemm func(c []float32, ldc, m, n int, x []float32, rowOff, colOff []int32, b []float32, ldb int, acc bool)
+	// decay adds l2·w to g, elementwise (L2 weight decay; len(w) ≥ len(g)).
+	decay func(g, w []float32, l2 float32)
+	// adadelta, adam and sgd update one parameter's values w in place from
+	// its gradient g and its optimizer state (see optimizer), then clear g.
+	// m and v (and g) hold at least len(w) values.
+	adadelta func(w, g, m, v []float32, rho, eps, lr float32)
+	adam     func(w, g, m, v []float32, b1, b2, step, eps float32)
+	sgd      func(w, g, m []float32, mu, lr float32, nesterov bool)
 }
 
 // vec is the implementation in use: portableVec, or the SIMD128 module's
@@ -52,6 +61,10 @@ var portableVec = vecOps{
 	col2im:          col2im,
 	maxPool:         maxPoolForward,
 	maxPoolBackward: maxPoolBackward,
+	decay:           decayGrad,
+	adadelta:        adadeltaUpdate,
+	adam:            adamUpdate,
+	sgd:             sgdUpdate,
 }
 
 var negInf = float32(math.Inf(-1))
@@ -244,3 +257,64 @@ func maxPoolBackward(din, dout []float32, arg []int32) {
 		din[arg[i]] += g
 	}
 }
+
+// decayGrad adds L2 weight decay, l2·w, to the gradient g.
+func decayGrad(g, w []float32, l2 float32) {
+	w = w[:len(g)]
+	for j, x := range w {
+		g[j] += l2 * x
+	}
+}
+
+// adadeltaUpdate is Adadelta's update with decay rho, epsilon eps and
+// learning rate lr; m and v are the running mean squares of the gradients
+// and of the updates. The SIMD module is handed 1-rho computed the same
+// way.
+func adadeltaUpdate(w, g, m, v []float32, rho, eps, lr float32) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	rho1 := 1 - rho
+	for j := range w {
+		m[j] = rho*m[j] + rho1*g[j]*g[j]
+		dx := -sqrt32(v[j]+eps) / sqrt32(m[j]+eps) * g[j]
+		v[j] = rho*v[j] + rho1*dx*dx
+		w[j] += lr * dx
+	}
+	clear(g)
+}
+
+// adamUpdate is Adam's update with decay rates b1 and b2, the
+// bias-corrected step size step and epsilon eps; m and v are the first and
+// second moments. The SIMD module is handed 1-b1 and 1-b2 computed the
+// same way.
+func adamUpdate(w, g, m, v []float32, b1, b2, step, eps float32) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	b1c, b2c := 1-b1, 1-b2
+	for j := range w {
+		m[j] = b1*m[j] + b1c*g[j]
+		v[j] = b2*v[j] + b2c*g[j]*g[j]
+		w[j] -= step * m[j] / (sqrt32(v[j]) + eps)
+	}
+	clear(g)
+}
+
+// sgdUpdate is SGD with momentum mu (0 for none) and learning rate lr, m
+// the velocity; with nesterov the weights take the Nesterov step.
+func sgdUpdate(w, g, m []float32, mu, lr float32, nesterov bool) {
+	g, m = g[:len(w)], m[:len(w)]
+	if nesterov {
+		for j := range w {
+			m[j] = mu*m[j] - lr*g[j]
+			w[j] += mu*m[j] - lr*g[j]
+		}
+	} else {
+		for j := range w {
+			m[j] = mu*m[j] - lr*g[j]
+			w[j] += m[j]
+		}
+	}
+	clear(g)
+}
+
+// sqrt32 is the correctly rounded float32 square root (as f32x4.sqrt is:
+// rounding the float64 root to float32 rounds correctly).
+func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }

@@ -758,4 +758,222 @@
       (local.set $dout (i32.add (local.get $dout) (i32.const 4)))
       (local.set $arg (i32.add (local.get $arg) (i32.const 4)))
       (br $l))))
+
+  ;; The optimizers' loops (optimizer.Step in nn/optim.go, pure-Go
+  ;; versions in nn/vec.go): decay adds L2 weight decay to a gradient, and
+  ;; adadelta, adam and sgd each update one parameter's $n values in place,
+  ;; w at $w with gradient $g and state $m (and $v), then set the gradient
+  ;; to +0, as Go's clear(g) does. Every value is computed with the same f32
+  ;; operations in the same order as the Go loop (Go rounds every operation
+  ;; to float32 and fuses nothing on wasm; f32x4.sqrt is correctly rounded,
+  ;; as float32(math.Sqrt(float64(x))) is), four values at a time, then the
+  ;; last n mod 4 one at a time. The constants come from Go exactly as its
+  ;; loop computes them, 1-ρ and the like included.
+
+  ;; decay: g += l2·w, for n values (before the update, in its own pass, as
+  ;; optimizer.Step does).
+  (func (export "decay") (param $g i32) (param $w i32) (param $n i32) (param $l2 f32)
+    (local $end i32) (local $end4 i32) (local $k v128)
+    (local.set $end (i32.add (local.get $g) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $g) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $k (f32x4.splat (local.get $l2)))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $g) (local.get $end4)))
+      (v128.store (local.get $g)
+        (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $k) (v128.load (local.get $w)))))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $w (i32.add (local.get $w) (i32.const 16)))
+      (br $l4)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $g) (local.get $end)))
+      (f32.store (local.get $g)
+        (f32.add (f32.load (local.get $g)) (f32.mul (local.get $l2) (f32.load (local.get $w)))))
+      (local.set $g (i32.add (local.get $g) (i32.const 4)))
+      (local.set $w (i32.add (local.get $w) (i32.const 4)))
+      (br $l1))))
+
+  ;; adadelta (ρ $rho, 1-ρ $rho1, ε $eps, learning rate $lr):
+  ;;   m = ρ·m + (1-ρ)·g·g
+  ;;   dx = -sqrt(v+ε) / sqrt(m+ε) · g
+  ;;   v = ρ·v + (1-ρ)·dx·dx
+  ;;   w += lr·dx
+  (func (export "adadelta")
+    (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+    (param $rho f32) (param $rho1 f32) (param $eps f32) (param $lr f32)
+    (local $end i32) (local $end4 i32)
+    (local $krho v128) (local $krho1 v128) (local $keps v128) (local $klr v128)
+    (local $gv v128) (local $mv v128) (local $vv v128) (local $dv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32) (local $ds f32)
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $w) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $krho (f32x4.splat (local.get $rho)))
+    (local.set $krho1 (f32x4.splat (local.get $rho1)))
+    (local.set $keps (f32x4.splat (local.get $eps)))
+    (local.set $klr (f32x4.splat (local.get $lr)))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $w) (local.get $end4)))
+      (local.set $gv (v128.load (local.get $g)))
+      (local.set $mv
+        (f32x4.add (f32x4.mul (local.get $krho) (v128.load (local.get $m)))
+                   (f32x4.mul (f32x4.mul (local.get $krho1) (local.get $gv)) (local.get $gv))))
+      (v128.store (local.get $m) (local.get $mv))
+      (local.set $vv (v128.load (local.get $v)))
+      (local.set $dv
+        (f32x4.mul
+          (f32x4.div (f32x4.neg (f32x4.sqrt (f32x4.add (local.get $vv) (local.get $keps))))
+                     (f32x4.sqrt (f32x4.add (local.get $mv) (local.get $keps))))
+          (local.get $gv)))
+      (v128.store (local.get $v)
+        (f32x4.add (f32x4.mul (local.get $krho) (local.get $vv))
+                   (f32x4.mul (f32x4.mul (local.get $krho1) (local.get $dv)) (local.get $dv))))
+      (v128.store (local.get $w)
+        (f32x4.add (v128.load (local.get $w)) (f32x4.mul (local.get $klr) (local.get $dv))))
+      (v128.store (local.get $g) (v128.const i32x4 0 0 0 0))
+      (local.set $w (i32.add (local.get $w) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $m (i32.add (local.get $m) (i32.const 16)))
+      (local.set $v (i32.add (local.get $v) (i32.const 16)))
+      (br $l4)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $w) (local.get $end)))
+      (local.set $gs (f32.load (local.get $g)))
+      (local.set $ms
+        (f32.add (f32.mul (local.get $rho) (f32.load (local.get $m)))
+                 (f32.mul (f32.mul (local.get $rho1) (local.get $gs)) (local.get $gs))))
+      (f32.store (local.get $m) (local.get $ms))
+      (local.set $vs (f32.load (local.get $v)))
+      (local.set $ds
+        (f32.mul
+          (f32.div (f32.neg (f32.sqrt (f32.add (local.get $vs) (local.get $eps))))
+                   (f32.sqrt (f32.add (local.get $ms) (local.get $eps))))
+          (local.get $gs)))
+      (f32.store (local.get $v)
+        (f32.add (f32.mul (local.get $rho) (local.get $vs))
+                 (f32.mul (f32.mul (local.get $rho1) (local.get $ds)) (local.get $ds))))
+      (f32.store (local.get $w)
+        (f32.add (f32.load (local.get $w)) (f32.mul (local.get $lr) (local.get $ds))))
+      (f32.store (local.get $g) (f32.const 0))
+      (local.set $w (i32.add (local.get $w) (i32.const 4)))
+      (local.set $g (i32.add (local.get $g) (i32.const 4)))
+      (local.set $m (i32.add (local.get $m) (i32.const 4)))
+      (local.set $v (i32.add (local.get $v) (i32.const 4)))
+      (br $l1))))
+
+  ;; adam (β1 $b1, 1-β1 $b1c, β2 $b2, 1-β2 $b2c, bias-corrected step size
+  ;; $step, ε $eps):
+  ;;   m = β1·m + (1-β1)·g
+  ;;   v = β2·v + (1-β2)·g·g
+  ;;   w -= step·m / (sqrt(v)+ε)
+  (func (export "adam")
+    (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+    (param $b1 f32) (param $b1c f32) (param $b2 f32) (param $b2c f32) (param $step f32) (param $eps f32)
+    (local $end i32) (local $end4 i32)
+    (local $kb1 v128) (local $kb1c v128) (local $kb2 v128) (local $kb2c v128) (local $kstep v128) (local $keps v128)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $w) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $kb1 (f32x4.splat (local.get $b1)))
+    (local.set $kb1c (f32x4.splat (local.get $b1c)))
+    (local.set $kb2 (f32x4.splat (local.get $b2)))
+    (local.set $kb2c (f32x4.splat (local.get $b2c)))
+    (local.set $kstep (f32x4.splat (local.get $step)))
+    (local.set $keps (f32x4.splat (local.get $eps)))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $w) (local.get $end4)))
+      (local.set $gv (v128.load (local.get $g)))
+      (local.set $mv
+        (f32x4.add (f32x4.mul (local.get $kb1) (v128.load (local.get $m)))
+                   (f32x4.mul (local.get $kb1c) (local.get $gv))))
+      (v128.store (local.get $m) (local.get $mv))
+      (local.set $vv
+        (f32x4.add (f32x4.mul (local.get $kb2) (v128.load (local.get $v)))
+                   (f32x4.mul (f32x4.mul (local.get $kb2c) (local.get $gv)) (local.get $gv))))
+      (v128.store (local.get $v) (local.get $vv))
+      (v128.store (local.get $w)
+        (f32x4.sub (v128.load (local.get $w))
+          (f32x4.div (f32x4.mul (local.get $kstep) (local.get $mv))
+                     (f32x4.add (f32x4.sqrt (local.get $vv)) (local.get $keps)))))
+      (v128.store (local.get $g) (v128.const i32x4 0 0 0 0))
+      (local.set $w (i32.add (local.get $w) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $m (i32.add (local.get $m) (i32.const 16)))
+      (local.set $v (i32.add (local.get $v) (i32.const 16)))
+      (br $l4)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $w) (local.get $end)))
+      (local.set $gs (f32.load (local.get $g)))
+      (local.set $ms
+        (f32.add (f32.mul (local.get $b1) (f32.load (local.get $m)))
+                 (f32.mul (local.get $b1c) (local.get $gs))))
+      (f32.store (local.get $m) (local.get $ms))
+      (local.set $vs
+        (f32.add (f32.mul (local.get $b2) (f32.load (local.get $v)))
+                 (f32.mul (f32.mul (local.get $b2c) (local.get $gs)) (local.get $gs))))
+      (f32.store (local.get $v) (local.get $vs))
+      (f32.store (local.get $w)
+        (f32.sub (f32.load (local.get $w))
+          (f32.div (f32.mul (local.get $step) (local.get $ms))
+                   (f32.add (f32.sqrt (local.get $vs)) (local.get $eps)))))
+      (f32.store (local.get $g) (f32.const 0))
+      (local.set $w (i32.add (local.get $w) (i32.const 4)))
+      (local.set $g (i32.add (local.get $g) (i32.const 4)))
+      (local.set $m (i32.add (local.get $m) (i32.const 4)))
+      (local.set $v (i32.add (local.get $v) (i32.const 4)))
+      (br $l1))))
+
+  ;; sgd with momentum (μ $mu, learning rate $lr; μ = 0 is plain SGD):
+  ;;   m = μ·m - lr·g
+  ;;   w += μ·m - lr·g with $nesterov ≠ 0 (m the new velocity), else w += m
+  (func (export "sgd")
+    (param $w i32) (param $g i32) (param $m i32) (param $n i32)
+    (param $mu f32) (param $lr f32) (param $nesterov i32)
+    (local $end i32) (local $end4 i32)
+    (local $kmu v128) (local $klr v128) (local $nest v128) (local $gv v128) (local $mv v128)
+    (local $gs f32) (local $ms f32)
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $w) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $kmu (f32x4.splat (local.get $mu)))
+    (local.set $klr (f32x4.splat (local.get $lr)))
+    ;; $nest picks the Nesterov step: all ones with $nesterov ≠ 0, else 0
+    (local.set $nesterov (i32.ne (local.get $nesterov) (i32.const 0)))
+    (local.set $nest (i32x4.splat (i32.sub (i32.const 0) (local.get $nesterov))))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $w) (local.get $end4)))
+      (local.set $gv (v128.load (local.get $g)))
+      (local.set $mv
+        (f32x4.sub (f32x4.mul (local.get $kmu) (v128.load (local.get $m)))
+                   (f32x4.mul (local.get $klr) (local.get $gv))))
+      (v128.store (local.get $m) (local.get $mv))
+      (v128.store (local.get $w)
+        (f32x4.add (v128.load (local.get $w))
+          (v128.bitselect
+            (f32x4.sub (f32x4.mul (local.get $kmu) (local.get $mv))
+                       (f32x4.mul (local.get $klr) (local.get $gv)))
+            (local.get $mv)
+            (local.get $nest))))
+      (v128.store (local.get $g) (v128.const i32x4 0 0 0 0))
+      (local.set $w (i32.add (local.get $w) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $m (i32.add (local.get $m) (i32.const 16)))
+      (br $l4)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $w) (local.get $end)))
+      (local.set $gs (f32.load (local.get $g)))
+      (local.set $ms
+        (f32.sub (f32.mul (local.get $mu) (f32.load (local.get $m)))
+                 (f32.mul (local.get $lr) (local.get $gs))))
+      (f32.store (local.get $m) (local.get $ms))
+      (f32.store (local.get $w)
+        (f32.add (f32.load (local.get $w))
+          (select
+            (f32.sub (f32.mul (local.get $mu) (local.get $ms))
+                     (f32.mul (local.get $lr) (local.get $gs)))
+            (local.get $ms)
+            (local.get $nesterov))))
+      (f32.store (local.get $g) (f32.const 0))
+      (local.set $w (i32.add (local.get $w) (i32.const 4)))
+      (local.set $g (i32.add (local.get $g) (i32.const 4)))
+      (local.set $m (i32.add (local.get $m) (i32.const 4)))
+      (br $l1))))
 )
