@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"slices"
 	"time"
@@ -65,10 +64,9 @@ type inspectPanel struct {
 	Tab   string       // when set, the only view shown, without the tab bar (embeds)
 	Start string       // the tab shown first (a shared link's view); "" for feature maps
 
-	tab    string
-	net    *nn.Network // a copy of Model's network for the views
-	netOf  *model.Model
-	netErr string
+	tab   string
+	net   *nn.Network // a copy of Model's network for the views
+	netOf *model.Model
 
 	test      *dataset.Set    // testImgs as floats, for running the network
 	testImgs  *inspect.Images // the test set, for the data browser
@@ -161,9 +159,6 @@ func (ip *inspectPanel) view() app.UI {
 	if ip.Model == nil {
 		return app.P().Class("inspect-note").Text("Waiting for a model…")
 	}
-	if ip.netErr != "" {
-		return app.P().Class("inspect-note").Text(ip.netErr)
-	}
 	classes := ip.Model.Classes
 	switch ip.tab {
 	case inspectTabData:
@@ -199,16 +194,11 @@ func (ip *inspectPanel) sync() {
 	if ip.Model == ip.netOf {
 		return
 	}
-	ip.netOf, ip.net, ip.netErr = ip.Model, nil, ""
+	ip.netOf, ip.net = ip.Model, nil
 	if ip.Model == nil {
 		return
 	}
-	net, err := inspectClone(ip.Model.Net)
-	if err != nil {
-		ip.netErr = err.Error()
-		return
-	}
-	ip.net = net
+	ip.net = ip.Model.Net.Clone()
 	if ip.eval != nil || ip.running {
 		ip.evalStale = ip.evalOf != ip.Model
 	}
@@ -220,16 +210,6 @@ func (ip *inspectPanel) sync() {
 // user has switched to another tab; the panel's state must reach the panel.
 func (ip *inspectPanel) dispatch(ctx app.Context, fn func(app.Context)) {
 	ctx.Dispatcher().Dispatch(app.Dispatch{Mode: app.Update, Source: ip, Function: fn})
-}
-
-// inspectClone returns a network with net's architecture and weights that
-// shares no buffers with it.
-func inspectClone(net *nn.Network) (*nn.Network, error) {
-	c, err := nn.Build(net.Spec, rand.New(rand.NewPCG(0, 0)))
-	if err != nil {
-		return nil, err
-	}
-	return c, c.SetWeights(net.Weights())
 }
 
 func (ip *inspectPanel) onTab(id string) app.EventHandler {
@@ -442,11 +422,7 @@ func (p *inspectYieldReader) done() {
 // evaluate runs the current model over the first test images a batch at a
 // time, yielding to the browser between batches, then fits the projection.
 func (ip *inspectPanel) evaluate(ctx app.Context) {
-	net, err := inspectClone(ip.Model.Net)
-	if err != nil {
-		ip.evalErr = err.Error()
-		return
-	}
+	net := ip.Model.Net.Clone()
 	m, set := ip.Model, ip.test
 	e := inspect.NewEvaluation(net, set, inspectEvalImages)
 	ip.running, ip.runDone, ip.evalErr = true, 0, ""

@@ -176,6 +176,20 @@ func (net *Network) Finite() bool {
 	return s0+s1+s2+s3 == 0
 }
 
+// Clone returns a network with net's architecture and a copy of its
+// weights, sharing no memory with it. Unlike Build and SetWeights it draws
+// no initial weights only to overwrite them: for the keras preset's 1.2M
+// weights that drawing took a page about 50 ms, at every weight snapshot.
+func (net *Network) Clone() *Network {
+	c, err := build(net.Spec)
+	if err != nil {
+		panic(fmt.Sprintf("nn: Clone: the network's own spec does not build: %v", err))
+	}
+	c.layOut()
+	copy(c.w, net.w)
+	return c
+}
+
 // Weights returns a copy of all learnable values, in Params order.
 func (net *Network) Weights() []float32 {
 	w := make([]float32, 0, net.ParamCount())

@@ -70,3 +70,32 @@ func TestFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestClone: a clone has the network's weights, computes the same outputs,
+// and shares no memory with it.
+func TestClone(t *testing.T) {
+	spec, err := Preset("lenet5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := Build(spec, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := net.Clone()
+	if !slices.Equal(c.WeightData(), net.WeightData()) {
+		t.Fatal("the clone's weights differ")
+	}
+	x := make([]float32, net.InShape().Size())
+	for i := range x {
+		x[i] = float32(i%7) / 7
+	}
+	want := slices.Clone(net.Forward(x, 1, Pass{}))
+	if got := c.Forward(x, 1, Pass{}); !slices.Equal(got, want) {
+		t.Fatalf("the clone computes %v, the network %v", got, want)
+	}
+	c.WeightData()[0]++
+	if c.WeightData()[0] == net.WeightData()[0] {
+		t.Fatal("the clone shares its weights with the network")
+	}
+}

@@ -60,6 +60,14 @@ func Build(spec Spec, rng *rand.Rand) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
+	net.layOut()
+	net.initWeights(rng)
+	return net, nil
+}
+
+// layOut gives the parameters their values and gradients, zero, end to end
+// in Params order (see WeightData).
+func (net *Network) layOut() {
 	n := net.ParamCount()
 	net.w, net.g = make([]float32, n), make([]float32, n)
 	off := 0
@@ -68,8 +76,6 @@ func Build(spec Spec, rng *rand.Rand) (*Network, error) {
 		p.W, p.G = net.w[off:off+k:off+k], net.g[off:off+k:off+k]
 		off += k
 	}
-	net.initWeights(rng)
-	return net, nil
 }
 
 // LayerInfo describes one layer of a spec, as the architecture editor shows
