@@ -90,20 +90,7 @@ func Start(t testing.TB) *Browser {
 		os.RemoveAll(profile)
 	})
 
-	// The first Run starts the browser; it must not have a timeout of its
-	// own (that would stop the browser), so wait for it here instead.
-	done := make(chan error, 1)
-	go func() { done <- chromedp.Do(ctx, chromedp.Navigate("about:blank")) }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("starting %s: %v", exe, err)
-		}
-	case <-time.After(startTimeout):
-		t.Fatalf("starting %s: no answer after %v", exe, startTimeout)
-	}
-
-	return newTab(ctx)
+	return openTab(ctx, t, "starting "+exe)
 }
 
 // NewTab opens another blank tab in b's browser, for a test that needs two
@@ -112,16 +99,24 @@ func (b *Browser) NewTab(t testing.TB) *Browser {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.Ctx)
 	t.Cleanup(cancel)
-	// As in Start: the first Run opens the tab, without a timeout of its own.
+	return openTab(ctx, t, "opening a tab")
+}
+
+// openTab runs the first action on ctx, which starts the browser or opens
+// the tab, and returns the tab's Browser. That Run must not have a timeout
+// of its own (it would stop the browser or close the tab), so the wait for
+// it is here instead; what names the step in a failure.
+func openTab(ctx context.Context, t testing.TB, what string) *Browser {
+	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- chromedp.Do(ctx, chromedp.Navigate("about:blank")) }()
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("opening a tab: %v", err)
+			t.Fatalf("%s: %v", what, err)
 		}
 	case <-time.After(startTimeout):
-		t.Fatalf("opening a tab: no answer after %v", startTimeout)
+		t.Fatalf("%s: no answer after %v", what, startTimeout)
 	}
 	return newTab(ctx)
 }
