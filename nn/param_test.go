@@ -17,14 +17,7 @@ func (p *Param) alloc() {
 // end in Params order, so WeightData and GradData are the parameters
 // themselves, not copies.
 func TestWeightData(t *testing.T) {
-	spec, err := Preset("lenet5")
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := Build(spec, rand.New(rand.NewPCG(1, 2)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := lenet5(t)
 	w, g := net.WeightData(), net.GradData()
 	if len(w) != net.ParamCount() || len(g) != len(w) || !slices.Equal(w, net.Weights()) {
 		t.Fatalf("WeightData has %d values, the network %d, or they differ from Weights", len(w), net.ParamCount())
@@ -44,14 +37,7 @@ func TestWeightData(t *testing.T) {
 }
 
 func TestFinite(t *testing.T) {
-	spec, err := Preset("lenet5")
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := Build(spec, rand.New(rand.NewPCG(1, 2)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := lenet5(t)
 	w := net.WeightData()
 	w[0] = math.MaxFloat32 // large but finite: still finite
 	if !net.Finite() {
@@ -74,14 +60,7 @@ func TestFinite(t *testing.T) {
 // TestClone: a clone has the network's weights, computes the same outputs,
 // and shares no memory with it.
 func TestClone(t *testing.T) {
-	spec, err := Preset("lenet5")
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := Build(spec, rand.New(rand.NewPCG(1, 2)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := lenet5(t)
 	c := net.Clone()
 	if !slices.Equal(c.WeightData(), net.WeightData()) {
 		t.Fatal("the clone's weights differ")
@@ -98,4 +77,18 @@ func TestClone(t *testing.T) {
 	if c.WeightData()[0] == net.WeightData()[0] {
 		t.Fatal("the clone shares its weights with the network")
 	}
+}
+
+// lenet5 builds the lenet5 preset with a fixed seed.
+func lenet5(t *testing.T) *Network {
+	t.Helper()
+	spec, err := Preset("lenet5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := Build(spec, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net
 }

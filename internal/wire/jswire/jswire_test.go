@@ -12,14 +12,8 @@ import (
 // TestRoundTripThroughMessageChannel posts messages with and without
 // weights through a MessageChannel and decodes what arrives.
 func TestRoundTripThroughMessageChannel(t *testing.T) {
-	mc := js.Global().Get("MessageChannel").New()
-	got := make(chan js.Value, 1)
-	f := js.FuncOf(func(_ js.Value, args []js.Value) any { got <- args[0]; return nil })
-	defer f.Release()
-	port := mc.Get("port2")
-	port.Set("onmessage", f)
-	defer mc.Get("port1").Call("close")
-	defer port.Call("close")
+	mc, got, done := channel()
+	defer done()
 	w := make([]float32, 1000)
 	for i := range w {
 		w[i] = float32(i) - 0.5
@@ -57,14 +51,8 @@ func BenchmarkPostKeras(b *testing.B) {
 }
 
 func benchmarkPost(b *testing.B, reuse bool) {
-	mc := js.Global().Get("MessageChannel").New()
-	got := make(chan js.Value, 1)
-	f := js.FuncOf(func(_ js.Value, args []js.Value) any { got <- args[0]; return nil })
-	defer f.Release()
-	port := mc.Get("port2")
-	port.Set("onmessage", f)
-	defer mc.Get("port1").Call("close")
-	defer port.Call("close")
+	mc, got, done := channel()
+	defer done()
 	w := make([]float32, 1199882)
 	m := wire.Message{Kind: wire.KindGradient, Gradient: &wire.Gradient{N: 64}, Weights: w}
 	b.SetBytes(int64(4 * len(w)))
@@ -94,14 +82,8 @@ func benchmarkPost(b *testing.B, reuse bool) {
 // of another length into new memory; with Reuse, each body received
 // becomes Into.
 func TestConnInto(t *testing.T) {
-	mc := js.Global().Get("MessageChannel").New()
-	got := make(chan js.Value, 1)
-	f := js.FuncOf(func(_ js.Value, args []js.Value) any { got <- args[0]; return nil })
-	defer f.Release()
-	port := mc.Get("port2")
-	port.Set("onmessage", f)
-	defer mc.Get("port1").Call("close")
-	defer port.Call("close")
+	mc, got, done := channel()
+	defer done()
 	send := func(w []float32) js.Value {
 		t.Helper()
 		if err := Post(mc.Get("port1"), wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{0}}, Weights: w}); err != nil {
@@ -136,5 +118,20 @@ func TestConnInto(t *testing.T) {
 	}
 	if &first.Weights[0] != &second.Weights[0] || &c.Into[0] != &second.Weights[0] || second.Weights[1] != 4 {
 		t.Fatalf("with Reuse, the second body %v is not in the first one's memory", second.Weights)
+	}
+}
+
+// channel opens a MessageChannel whose second port's messages arrive on
+// got; done closes it.
+func channel() (mc js.Value, got chan js.Value, done func()) {
+	mc = js.Global().Get("MessageChannel").New()
+	got = make(chan js.Value, 1)
+	f := js.FuncOf(func(_ js.Value, args []js.Value) any { got <- args[0]; return nil })
+	port := mc.Get("port2")
+	port.Set("onmessage", f)
+	return mc, got, func() {
+		port.Call("close")
+		mc.Get("port1").Call("close")
+		f.Release()
 	}
 }
