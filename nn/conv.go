@@ -23,6 +23,7 @@ type Conv2D struct {
 	// and of each tap within a window, both padded to a multiple of 4
 	padded         []float32
 	posOff, tapOff []int32
+	wino           winograd // buffers of the Winograd forward pass
 }
 
 // gatherMaxKK is the largest window (k·k·in.C values) that uses the gather
@@ -103,6 +104,10 @@ func (l *Conv2D) FLOPs() int       { return 2 * l.out.Size() * l.k * l.k * l.in.
 func (l *Conv2D) Forward(out, in []float32, n int, _ Pass) {
 	checkLen(l.name+" input", len(in), n*l.in.Size())
 	checkLen(l.name+" output", len(out), n*l.out.Size())
+	if l.winograd() {
+		l.forwardWinograd(out, in, n)
+		return
+	}
 	m, kk, f := l.out.H*l.out.W, l.k*l.k*l.in.C, l.out.C
 	if l.gather() {
 		for e := 0; e < n; e++ {

@@ -8,6 +8,10 @@ type Dropout struct {
 	shape Shape
 	rate  float32
 	mask  []float32 // per value of the last training batch: 0 or 1/(1-rate)
+	// identity is set when the last Forward kept every value (inference,
+	// or rate 0): Backward then passes gradients through, and inference
+	// writes no mask
+	identity bool
 }
 
 func (l *Dropout) Name() string     { return l.name }
@@ -27,14 +31,12 @@ func (l *Dropout) FLOPs() int       { return 0 }
 func (l *Dropout) Forward(out, in []float32, n int, p Pass) {
 	checkLen(l.name+" input", len(in), n*l.shape.Size())
 	out = out[:len(in)]
-	l.mask = grow(l.mask, len(in))
-	if !p.Train || l.rate == 0 {
+	l.identity = !p.Train || l.rate == 0
+	if l.identity {
 		copy(out, in)
-		for i := range l.mask {
-			l.mask[i] = 1
-		}
 		return
 	}
+	l.mask = grow(l.mask, len(in))
 	dropoutMask(l.mask, p.Rand.Uint64(), uint32(float64(l.rate)*(1<<32)), 1/(1-l.rate))
 	mask := l.mask[:len(in)]
 	for i, v := range in {
@@ -71,6 +73,10 @@ func dropoutMask(mask []float32, seed uint64, drop uint32, keep float32) {
 // Backward passes gradients through the kept values only.
 func (l *Dropout) Backward(din, dout, _, _ []float32, n int) {
 	if din == nil {
+		return
+	}
+	if l.identity {
+		copy(din, dout)
 		return
 	}
 	mask := l.mask[:len(dout)]

@@ -9,8 +9,9 @@ package nn
 // benchmarks) instantiates the module with the Go instance's exported memory
 // and sets its exports (gemmBlock, gemmRows, packT, packN, and the loops of
 // vec.go: relu, reluBack, addBias, sumRows, im2col, col2im, maxPool,
-// maxPoolBack, and, in newer modules, gatherGemm and the optimizers' decay,
-// adadelta, adam and sgd) as the global cnnplaySIMD. Where the host did not
+// maxPoolBack, and, in newer modules, gatherGemm, the optimizers' decay,
+// adadelta, adam and sgd, and Winograd's winogradWeights, winogradInput and
+// winogradOutput) as the global cnnplaySIMD. Where the host did not
 // (an engine without SIMD, go test without -exec, or CNNPLAY_SIMD=0 in the
 // environment), gemm keeps the portable kernel.
 //
@@ -54,6 +55,7 @@ var fmaWanted = true
 var simdFn struct {
 	relu, reluBack, addBias, sumRows, im2col, col2im, maxPool, maxPoolBack, gatherGemm js.Value
 	decay, adadelta, adam, sgd                                                         js.Value
+	winogradWeights, winogradInput, winogradOutput                                     js.Value
 }
 
 // simdTile is the module's scratch for tiles overhanging C. The call is
@@ -117,6 +119,14 @@ func init() {
 	}
 	if optional("sgd", &simdFn.sgd) {
 		simdVec.sgd = simdSGD
+	}
+	if optional("winogradWeights", &simdFn.winogradWeights) &&
+		optional("winogradInput", &simdFn.winogradInput) &&
+		optional("winogradOutput", &simdFn.winogradOutput) {
+		simdVec.winogradWeights = simdWinogradWeights
+		simdVec.winogradInput = simdWinogradInput
+		simdVec.winogradOutput = simdWinogradOutput
+		simdVec.winograd = true
 	}
 	if os.Getenv("CNNPLAY_FMA") != "0" {
 		loadFMA(m.Get("mem"))
@@ -277,6 +287,10 @@ var simdVec = vecOps{
 	adadelta: adadeltaUpdate,
 	adam:     adamUpdate,
 	sgd:      sgdUpdate,
+	// and so do Winograd's transforms, and the layers keep im2col
+	winogradWeights: winogradWeights,
+	winogradInput:   winogradInput,
+	winogradOutput:  winogradOutput,
 }
 
 // reluImpl is the portable relu loop: under wasm Go's max is a call, a
@@ -479,4 +493,44 @@ func simdSGD(w, g, m []float32, mu, lr float32, nesterov bool) {
 	runtime.KeepAlive(w)
 	runtime.KeepAlive(g)
 	runtime.KeepAlive(m)
+}
+
+// simdWinogradWeights is vecOps.winogradWeights in the module.
+func simdWinogradWeights(u, w []float32, c, f int) {
+	cf := c * f
+	if cf%4 != 0 || cf == 0 {
+		panic("nn: winogradWeights: c·f is not a positive multiple of 4")
+	}
+	_ = u[16*cf-1]
+	_ = w[9*cf-1]
+	simdFn.winogradWeights.Invoke(addr(&u[0]), addr(&w[0]), cf)
+	runtime.KeepAlive(u)
+	runtime.KeepAlive(w)
+}
+
+// simdWinogradInput is vecOps.winogradInput in the module.
+func simdWinogradInput(v, x []float32, th, tw, wx, c int) {
+	if c%4 != 0 || c == 0 || th <= 0 || tw <= 0 || wx < 2*tw+2 {
+		panic("nn: winogradInput: bad geometry")
+	}
+	_ = v[16*th*tw*c-1]
+	_ = x[((2*th+1)*wx+2*tw+2)*c-1]
+	simdFn.winogradInput.Invoke(addr(&v[0]), addr(&x[0]), th, tw, wx, c)
+	runtime.KeepAlive(v)
+	runtime.KeepAlive(x)
+}
+
+// simdWinogradOutput is vecOps.winogradOutput in the module.
+func simdWinogradOutput(out, m, bias []float32, th, tw, oh, ow, f int) {
+	// every tile's first row and column must lie inside the output
+	if f%4 != 0 || f == 0 || th <= 0 || tw <= 0 || 2*(th-1) >= oh || 2*(tw-1) >= ow {
+		panic("nn: winogradOutput: bad geometry")
+	}
+	_ = out[oh*ow*f-1]
+	_ = m[16*th*tw*f-1]
+	_ = bias[f-1]
+	simdFn.winogradOutput.Invoke(addr(&out[0]), addr(&m[0]), addr(&bias[0]), th, tw, oh, ow, f)
+	runtime.KeepAlive(out)
+	runtime.KeepAlive(m)
+	runtime.KeepAlive(bias)
 }

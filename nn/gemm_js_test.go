@@ -229,7 +229,8 @@ func init() {
 // TestSIMDSameModel trains each preset for a few steps on the SIMD128
 // module and on the portable Go loops: the module computes every value with
 // the same operations in the same order, so the weights must agree bit for
-// bit.
+// bit. Both runs take the same algorithms (Winograd's, where the module
+// has it, whose transforms' Go loops the portable run then uses).
 func TestSIMDSameModel(t *testing.T) {
 	if !WasmSIMD() {
 		t.Skip("SIMD kernel not installed")
@@ -242,6 +243,7 @@ func TestSIMDSameModel(t *testing.T) {
 		var weights [2][]float32
 		for i, simd := range []bool{false, true} {
 			SetWasmSIMD(simd)
+			vec.winograd = simdVec.winograd
 			spec, _ := Preset(preset)
 			rng := rand.New(rand.NewPCG(1, 1))
 			net, _ := Build(spec, rng)
