@@ -23,7 +23,7 @@ type Conv2D struct {
 	// and of each tap within a window, both padded to a multiple of 4
 	padded         []float32
 	posOff, tapOff []int32
-	wino           winograd // buffers of the Winograd forward pass
+	wino, winoBack winograd // buffers of the Winograd forward pass and input gradient
 }
 
 // gatherMaxKK is the largest window (k·k·in.C values) that uses the gather
@@ -129,6 +129,10 @@ func (l *Conv2D) Forward(out, in []float32, n int, _ Pass) {
 // Backward: dout n×OH×OW×F → din n×H×W×C, dW += patchesᵀ·dout, db += Σ dout.
 func (l *Conv2D) Backward(din, dout, in, _ []float32, n int) {
 	m, kk, f := l.out.H*l.out.W, l.k*l.k*l.in.C, l.out.C
+	if din != nil && l.winogradBack() {
+		l.backwardWinograd(din, dout, n)
+		din = nil // done
+	}
 	if l.gather() {
 		for e := 0; e < n; e++ {
 			d := dout[e*m*f : (e+1)*m*f]
@@ -144,7 +148,9 @@ func (l *Conv2D) Backward(din, dout, in, _ []float32, n int) {
 		return
 	}
 	l.patches = grow(l.patches, m*kk)
-	l.dpatches = grow(l.dpatches, m*kk)
+	if din != nil {
+		l.dpatches = grow(l.dpatches, m*kk)
+	}
 	for e := 0; e < n; e++ {
 		d := dout[e*m*f : (e+1)*m*f]
 		vec.im2col(l.patches, in[e*l.in.Size():(e+1)*l.in.Size()], &l.geom)

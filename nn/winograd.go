@@ -20,9 +20,9 @@ package nn
 // is most of the time of classifying one image.
 //
 // The transforms only add, subtract and halve, so the result differs from
-// the direct sum by float rounding only (the tests bound it). The backward
-// passes stay on im2col: they are exact gradients of the convolution the
-// forward pass computes up to that rounding.
+// the direct sum by float rounding only (the tests bound it). The input
+// gradient of such a layer is a 3×3 stride-1 convolution as well, and takes
+// the same path; the weight gradient stays on im2col.
 //
 // The three transforms are vecOps, each with a pure-Go loop here and a
 // twin in the SIMD128 module computing the same float32 operations in the
@@ -35,26 +35,72 @@ package nn
 // through Winograd, 24 to 32 2.0x (and batches of 32 alike).
 var winogradMinC = 16
 
-// winograd holds a layer's Winograd buffers, reused across calls.
+// winograd holds the buffers of one Winograd convolution (a layer's
+// forward pass, or its input gradient), reused across calls: each keeps
+// its geometry, so the padded input's border stays zero.
 type winograd struct {
 	u []float32 // transformed filters: 16 × C×F
 	v []float32 // one example's transformed patches: 16 × tiles×C
 	m []float32 // their products: 16 × tiles×F
 	x []float32 // one example's input, zero-padded to cover every tile
+	// for the input gradient: the filters turned and transposed, and a
+	// zero bias
+	flipped, zero []float32
 }
 
 // winograd reports whether Forward takes the Winograd path: where the
-// implementation in use has it (vecOps.winograd), for 3×3 windows,
-// stride 1, channels and filters in fours (the SIMD twins work on four
-// at a time), and enough channels.
+// implementation in use has it (vecOps.winograd), for 3×3 windows, stride
+// 1, channels and filters in fours (the SIMD twins work on four at a time),
+// and enough channels.
 func (l *Conv2D) winograd() bool {
-	return vec.winograd && l.k == 3 && l.stride == 1 && l.in.C%4 == 0 && l.out.C%4 == 0 && l.in.C >= winogradMinC
+	return winogradFits(l.k, l.stride, l.in.C, l.out.C)
 }
 
-// forwardWinograd is Forward through F(2×2, 3×3), one example at a time.
+// winogradBack reports whether Backward computes the input gradient through
+// Winograd: it is a 3×3 stride-1 convolution too, of the output gradient
+// (F channels) with the filters turned half a turn and transposed (C
+// filters).
+func (l *Conv2D) winogradBack() bool {
+	return winogradFits(l.k, l.stride, l.out.C, l.in.C)
+}
+
+func winogradFits(k, stride, c, f int) bool {
+	return vec.winograd && k == 3 && stride == 1 && c%4 == 0 && f%4 == 0 && c >= winogradMinC
+}
+
+// forwardWinograd is Forward through F(2×2, 3×3).
 func (l *Conv2D) forwardWinograd(out, in []float32, n int) {
-	g, wg := &l.geom, &l.wino
-	c, f := g.c, l.out.C
+	l.wino.conv(&l.mm, out, in, l.w.W, l.b.W, n, l.geom, l.out.C)
+}
+
+// backwardWinograd sets din to the input gradient of dout through
+// F(2×2, 3×3): the input position (y, x) gets dout at (y+pad-ky, x+pad-kx)
+// times tap (ky, kx), so din is dout, padded by 2-pad, convolved with the
+// filters w'[2-ky][2-kx][co][ci] = w[ky][kx][ci][co], without bias.
+func (l *Conv2D) backwardWinograd(din, dout []float32, n int) {
+	c, f := l.in.C, l.out.C
+	wb := &l.winoBack
+	wb.flipped = grow(wb.flipped, 9*c*f)
+	for t := 0; t < 9; t++ {
+		src, dst := l.w.W[t*c*f:(t+1)*c*f], wb.flipped[(8-t)*c*f:(9-t)*c*f]
+		for ci := 0; ci < c; ci++ {
+			for co, v := range src[ci*f : (ci+1)*f] {
+				dst[co*c+ci] = v
+			}
+		}
+	}
+	if len(wb.zero) != c {
+		wb.zero = make([]float32, c)
+	}
+	g := convGeom{h: l.out.H, w: l.out.W, c: f, k: 3, stride: 1, pad: 2 - l.pad, oh: l.in.H, ow: l.in.W}
+	wb.conv(&l.mm, din, dout, wb.flipped, wb.zero, n, g, c)
+}
+
+// conv sets out (n examples of g.oh×g.ow×f) to the 3×3 stride-1
+// convolution of in (n examples of g.h×g.w×g.c, padded by g.pad) with the
+// HWIO filters w, plus bias, one example at a time.
+func (wg *winograd) conv(mm *gemmScratch, out, in, w, bias []float32, n int, g convGeom, f int) {
+	c := g.c
 	th, tw := (g.oh+1)/2, (g.ow+1)/2
 	tiles := th * tw
 	// the tiles read a (2·th+2)×(2·tw+2) input: the padded input, and one
@@ -63,12 +109,12 @@ func (l *Conv2D) forwardWinograd(out, in []float32, n int) {
 	wg.u = grow(wg.u, 16*c*f)
 	wg.v = grow(wg.v, 16*tiles*c)
 	wg.m = grow(wg.m, 16*tiles*f)
-	vec.winogradWeights(wg.u, l.w.W, c, f)
+	vec.winogradWeights(wg.u, w, c, f)
 	exact := g.pad == 0 && g.h == hp && g.w == wp
 	if !exact && len(wg.x) != hp*wp*c {
 		wg.x = make([]float32, hp*wp*c) // the border stays zero
 	}
-	size, osize := l.in.Size(), l.out.Size()
+	size, osize := g.h*g.w*c, g.oh*g.ow*f
 	for e := 0; e < n; e++ {
 		x := in[e*size : (e+1)*size]
 		if !exact {
@@ -80,9 +126,9 @@ func (l *Conv2D) forwardWinograd(out, in []float32, n int) {
 		}
 		vec.winogradInput(wg.v, x, th, tw, wp, c)
 		for xi := 0; xi < 16; xi++ {
-			l.mm.gemm(tiles, f, c, wg.v[xi*tiles*c:], c, 1, wg.u[xi*c*f:], f, 1, wg.m[xi*tiles*f:], f, false)
+			mm.gemm(tiles, f, c, wg.v[xi*tiles*c:], c, 1, wg.u[xi*c*f:], f, 1, wg.m[xi*tiles*f:], f, false)
 		}
-		vec.winogradOutput(out[e*osize:(e+1)*osize], wg.m, l.b.W, th, tw, g.oh, g.ow, f)
+		vec.winogradOutput(out[e*osize:(e+1)*osize], wg.m, bias, th, tw, g.oh, g.ow, f)
 	}
 }
 

@@ -123,9 +123,10 @@ func TestVecWinograd(t *testing.T) {
 }
 
 // TestConvWinograd runs 3×3 stride-1 convolutions through the Winograd
-// path (on whichever implementation is in use, its Go loops natively) and
-// checks them against the direct loop, with padding, odd output sides and
-// several batch sizes: F(2×2, 3×3) differs from the direct sum by float
+// paths (on whichever implementation is in use, its Go loops natively),
+// forward and for the input gradient, and checks them and the weight and
+// bias gradients against the direct loops, with padding, odd sides and
+// several batch sizes: F(2×2, 3×3) differs from the direct sums by float
 // rounding only.
 func TestConvWinograd(t *testing.T) {
 	saved, savedMin := vec.winograd, winogradMinC
@@ -133,12 +134,12 @@ func TestConvWinograd(t *testing.T) {
 	defer func() { vec.winograd, winogradMinC = saved, savedMin }()
 	rng := rand.New(rand.NewPCG(22, 22))
 	for _, c := range []struct{ h, w, c, f, pad, n int }{
-		{26, 26, 32, 64, 0, 2}, {7, 9, 8, 4, 0, 1}, {8, 5, 8, 12, 1, 3}, {12, 12, 16, 8, 1, 2}, {3, 3, 8, 4, 0, 1}, {4, 3, 8, 4, 1, 2},
+		{26, 26, 32, 64, 0, 2}, {7, 9, 8, 4, 0, 1}, {8, 5, 8, 12, 1, 3}, {12, 12, 16, 8, 1, 2}, {3, 3, 8, 4, 0, 1}, {4, 3, 8, 4, 1, 2}, {6, 7, 4, 8, 2, 2},
 	} {
 		in := Shape{c.h, c.w, c.c}
 		l := newConv2D("conv", in, c.f, 3, 1, c.pad)
-		if !l.winograd() {
-			t.Fatalf("%+v: the layer does not take the Winograd path", c)
+		if !l.winograd() || !l.winogradBack() {
+			t.Fatalf("%+v: the layer does not take the Winograd paths", c)
 		}
 		l.w.alloc()
 		l.b.alloc()
@@ -156,6 +157,28 @@ func TestConvWinograd(t *testing.T) {
 		for i := range got {
 			if d := math.Abs(float64(got[i] - want[i])); d > bound || got[i] != got[i] {
 				t.Fatalf("%+v: output %d is %g, the direct loop's %g", c, i, got[i], want[i])
+			}
+		}
+
+		dout := randSlice(rng, len(got))
+		din := randSlice(rng, len(x)) // overwritten
+		dinRef, dw, db := make([]float32, len(x)), make([]float32, len(l.w.W)), make([]float32, len(l.b.W))
+		for range 2 { // twice, as a second batch would
+			clear(l.w.G)
+			clear(l.b.G)
+			l.Backward(din, dout, x, got, c.n)
+		}
+		convBackwardRef(dinRef, dw, db, dout, x, l.w.W, c.n, in, l.out, 3, 1, c.pad)
+		// an input value gets up to 9·F products
+		bound = 1e-6 * float64(9*c.f)
+		for _, g := range []struct {
+			name      string
+			got, want []float32
+		}{{"input", din, dinRef}, {"weight", l.w.G, dw}, {"bias", l.b.G, db}} {
+			for i := range g.got {
+				if d := math.Abs(float64(g.got[i] - g.want[i])); d > bound*float64(c.n) || g.got[i] != g.got[i] {
+					t.Fatalf("%+v: %s gradient %d is %g, the direct loop's %g", c, g.name, i, g.got[i], g.want[i])
+				}
 			}
 		}
 	}
