@@ -133,30 +133,25 @@ func (l *Conv2D) Backward(din, dout, in, _ []float32, n int) {
 		l.backwardWinograd(din, dout, n)
 		din = nil // done
 	}
-	if l.gather() {
+	switch {
+	case l.winograd():
+		l.weightGradWinograd(dout, in, n)
+	case l.gather():
 		for e := 0; e < n; e++ {
-			d := dout[e*m*f : (e+1)*m*f]
 			x := l.padInput(in[e*l.in.Size() : (e+1)*l.in.Size()])
-			vec.gatherGemm(l.w.G, f, kk, f, x, l.tapOff, l.posOff[:m], d, f, true)
-			if din != nil {
-				l.dpatches = grow(l.dpatches, m*kk)
-				l.mm.gemm(m, kk, f, d, f, 1, l.w.W, 1, f, l.dpatches, kk, false)
-				vec.col2im(din[e*l.in.Size():(e+1)*l.in.Size()], l.dpatches, &l.geom)
-			}
+			vec.gatherGemm(l.w.G, f, kk, f, x, l.tapOff, l.posOff[:m], dout[e*m*f:(e+1)*m*f], f, true)
 		}
-		vec.sumRows(l.b.G, dout[:n*m*f])
-		return
+	default:
+		l.patches = grow(l.patches, m*kk)
+		for e := 0; e < n; e++ {
+			vec.im2col(l.patches, in[e*l.in.Size():(e+1)*l.in.Size()], &l.geom)
+			l.mm.gemm(kk, f, m, l.patches, 1, kk, dout[e*m*f:(e+1)*m*f], f, 1, l.w.G, f, true)
+		}
 	}
-	l.patches = grow(l.patches, m*kk)
 	if din != nil {
 		l.dpatches = grow(l.dpatches, m*kk)
-	}
-	for e := 0; e < n; e++ {
-		d := dout[e*m*f : (e+1)*m*f]
-		vec.im2col(l.patches, in[e*l.in.Size():(e+1)*l.in.Size()], &l.geom)
-		l.mm.gemm(kk, f, m, l.patches, 1, kk, d, f, 1, l.w.G, f, true)
-		if din != nil {
-			l.mm.gemm(m, kk, f, d, f, 1, l.w.W, 1, f, l.dpatches, kk, false)
+		for e := 0; e < n; e++ {
+			l.mm.gemm(m, kk, f, dout[e*m*f:(e+1)*m*f], f, 1, l.w.W, 1, f, l.dpatches, kk, false)
 			vec.col2im(din[e*l.in.Size():(e+1)*l.in.Size()], l.dpatches, &l.geom)
 		}
 	}

@@ -10,8 +10,9 @@ package nn
 // and sets its exports (gemmBlock, gemmRows, packT, packN, and the loops of
 // vec.go: relu, reluBack, addBias, sumRows, im2col, col2im, maxPool,
 // maxPoolBack, and, in newer modules, gatherGemm, the optimizers' decay,
-// adadelta, adam and sgd, and Winograd's winogradWeights, winogradInput and
-// winogradOutput) as the global cnnplaySIMD. Where the host did not
+// adadelta, adam and sgd, and Winograd's winogradWeights, winogradInput,
+// winogradOutput, winogradDout and winogradWeightGrad) as the global
+// cnnplaySIMD. Where the host did not
 // (an engine without SIMD, go test without -exec, or CNNPLAY_SIMD=0 in the
 // environment), gemm keeps the portable kernel.
 //
@@ -55,7 +56,7 @@ var fmaWanted = true
 var simdFn struct {
 	relu, reluBack, addBias, sumRows, im2col, col2im, maxPool, maxPoolBack, gatherGemm js.Value
 	decay, adadelta, adam, sgd                                                         js.Value
-	winogradWeights, winogradInput, winogradOutput                                     js.Value
+	winogradWeights, winogradInput, winogradOutput, winogradDout, winogradWeightGrad   js.Value
 }
 
 // simdTile is the module's scratch for tiles overhanging C. The call is
@@ -122,10 +123,14 @@ func init() {
 	}
 	if optional("winogradWeights", &simdFn.winogradWeights) &&
 		optional("winogradInput", &simdFn.winogradInput) &&
-		optional("winogradOutput", &simdFn.winogradOutput) {
+		optional("winogradOutput", &simdFn.winogradOutput) &&
+		optional("winogradDout", &simdFn.winogradDout) &&
+		optional("winogradWeightGrad", &simdFn.winogradWeightGrad) {
 		simdVec.winogradWeights = simdWinogradWeights
 		simdVec.winogradInput = simdWinogradInput
 		simdVec.winogradOutput = simdWinogradOutput
+		simdVec.winogradDout = simdWinogradDout
+		simdVec.winogradWeightGrad = simdWinogradWeightGrad
 		simdVec.winograd = true
 	}
 	if os.Getenv("CNNPLAY_FMA") != "0" {
@@ -287,10 +292,8 @@ var simdVec = vecOps{
 	adadelta: adadeltaUpdate,
 	adam:     adamUpdate,
 	sgd:      sgdUpdate,
-	// and so do Winograd's transforms, and the layers keep im2col
-	winogradWeights: winogradWeights,
-	winogradInput:   winogradInput,
-	winogradOutput:  winogradOutput,
+	// and without Winograd's transforms (winograd false) the layers keep
+	// im2col
 }
 
 // reluImpl is the portable relu loop: under wasm Go's max is a call, a
@@ -495,12 +498,28 @@ func simdSGD(w, g, m []float32, mu, lr float32, nesterov bool) {
 	runtime.KeepAlive(m)
 }
 
+// checkPairs panics unless c·f, the (channel, filter) pairs a Winograd
+// filter transform works on four at a time, is a positive multiple of 4,
+// and returns it.
+func checkPairs(what string, c, f int) int {
+	cf := c * f
+	if cf%4 != 0 || cf <= 0 {
+		panic("nn: " + what + ": c·f is not a positive multiple of 4")
+	}
+	return cf
+}
+
+// checkTiles panics unless the f channels come in fours and the first
+// value of each of the th×tw tiles lies inside the oh×ow output.
+func checkTiles(what string, th, tw, oh, ow, f int) {
+	if f%4 != 0 || f <= 0 || th <= 0 || tw <= 0 || 2*(th-1) >= oh || 2*(tw-1) >= ow {
+		panic("nn: " + what + ": bad geometry")
+	}
+}
+
 // simdWinogradWeights is vecOps.winogradWeights in the module.
 func simdWinogradWeights(u, w []float32, c, f int) {
-	cf := c * f
-	if cf%4 != 0 || cf == 0 {
-		panic("nn: winogradWeights: c·f is not a positive multiple of 4")
-	}
+	cf := checkPairs("winogradWeights", c, f)
 	_ = u[16*cf-1]
 	_ = w[9*cf-1]
 	simdFn.winogradWeights.Invoke(addr(&u[0]), addr(&w[0]), cf)
@@ -522,10 +541,7 @@ func simdWinogradInput(v, x []float32, th, tw, wx, c int) {
 
 // simdWinogradOutput is vecOps.winogradOutput in the module.
 func simdWinogradOutput(out, m, bias []float32, th, tw, oh, ow, f int) {
-	// every tile's first row and column must lie inside the output
-	if f%4 != 0 || f == 0 || th <= 0 || tw <= 0 || 2*(th-1) >= oh || 2*(tw-1) >= ow {
-		panic("nn: winogradOutput: bad geometry")
-	}
+	checkTiles("winogradOutput", th, tw, oh, ow, f)
 	_ = out[oh*ow*f-1]
 	_ = m[16*th*tw*f-1]
 	_ = bias[f-1]
@@ -533,4 +549,24 @@ func simdWinogradOutput(out, m, bias []float32, th, tw, oh, ow, f int) {
 	runtime.KeepAlive(out)
 	runtime.KeepAlive(m)
 	runtime.KeepAlive(bias)
+}
+
+// simdWinogradDout is vecOps.winogradDout in the module.
+func simdWinogradDout(d, dout []float32, th, tw, oh, ow, f int) {
+	checkTiles("winogradDout", th, tw, oh, ow, f)
+	_ = d[16*th*tw*f-1]
+	_ = dout[oh*ow*f-1]
+	simdFn.winogradDout.Invoke(addr(&d[0]), addr(&dout[0]), th, tw, oh, ow, f)
+	runtime.KeepAlive(d)
+	runtime.KeepAlive(dout)
+}
+
+// simdWinogradWeightGrad is vecOps.winogradWeightGrad in the module.
+func simdWinogradWeightGrad(dw, m []float32, c, f int) {
+	cf := checkPairs("winogradWeightGrad", c, f)
+	_ = dw[9*cf-1]
+	_ = m[16*cf-1]
+	simdFn.winogradWeightGrad.Invoke(addr(&dw[0]), addr(&m[0]), cf)
+	runtime.KeepAlive(dw)
+	runtime.KeepAlive(m)
 }

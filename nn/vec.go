@@ -56,6 +56,9 @@ type vecOps struct {
 	winogradWeights func(u, w []float32, c, f int)
 	winogradInput   func(v, x []float32, th, tw, wx, c int)
 	winogradOutput  func(out, m, bias []float32, th, tw, oh, ow, f int)
+	// winogradDout and winogradWeightGrad are the weight gradient's.
+	winogradDout       func(d, dout []float32, th, tw, oh, ow, f int)
+	winogradWeightGrad func(dw, m []float32, c, f int)
 }
 
 // vec is the implementation in use: portableVec, or the SIMD128 module's
@@ -63,21 +66,23 @@ type vecOps struct {
 var vec = portableVec
 
 var portableVec = vecOps{
-	relu:            reluForward,
-	reluBackward:    reluBackward,
-	addBias:         addBias,
-	sumRows:         sumRows,
-	im2col:          im2col,
-	col2im:          col2im,
-	maxPool:         maxPoolForward,
-	maxPoolBackward: maxPoolBackward,
-	decay:           decayGrad,
-	adadelta:        adadeltaUpdate,
-	adam:            adamUpdate,
-	sgd:             sgdUpdate,
-	winogradWeights: winogradWeights,
-	winogradInput:   winogradInput,
-	winogradOutput:  winogradOutput,
+	relu:               reluForward,
+	reluBackward:       reluBackward,
+	addBias:            addBias,
+	sumRows:            sumRows,
+	im2col:             im2col,
+	col2im:             col2im,
+	maxPool:            maxPoolForward,
+	maxPoolBackward:    maxPoolBackward,
+	decay:              decayGrad,
+	adadelta:           adadeltaUpdate,
+	adam:               adamUpdate,
+	sgd:                sgdUpdate,
+	winogradWeights:    winogradWeights,
+	winogradInput:      winogradInput,
+	winogradOutput:     winogradOutput,
+	winogradDout:       winogradDout,
+	winogradWeightGrad: winogradWeightGrad,
 }
 
 var negInf = float32(math.Inf(-1))

@@ -22,7 +22,9 @@ package nn
 // The transforms only add, subtract and halve, so the result differs from
 // the direct sum by float rounding only (the tests bound it). The input
 // gradient of such a layer is a 3×3 stride-1 convolution as well, and takes
-// the same path; the weight gradient stays on im2col.
+// the same path. The weight gradient is F(3×3, 2×2) in the same transforms
+// (each 2×2 tile of the output gradient y becomes A·y·Aᵀ, and the sums of
+// its products with the tiles' V become the gradient through Gᵀ·M·G).
 //
 // The three transforms are vecOps, each with a pure-Go loop here and a
 // twin in the SIMD128 module computing the same float32 operations in the
@@ -46,6 +48,9 @@ type winograd struct {
 	// for the input gradient: the filters turned and transposed, and a
 	// zero bias
 	flipped, zero []float32
+	// for the weight gradient: one example's transformed output gradients
+	// (16 × tiles×F) and the sums of products (16 × C×F)
+	d, dw []float32
 }
 
 // winograd reports whether Forward takes the Winograd path: where the
@@ -96,34 +101,65 @@ func (l *Conv2D) backwardWinograd(din, dout []float32, n int) {
 	wb.conv(&l.mm, din, dout, wb.flipped, wb.zero, n, g, c)
 }
 
+// weightGradWinograd adds the weight gradient of dout to the layer's
+// through F(2×2, 3×3): per example, the forward pass's input transform and
+// A·y·Aᵀ of each 2×2 tile y of dout, their products summed over tiles into
+// 16 c×f matrices (transposed products, accumulating over examples), then
+// Gᵀ·M·G of each.
+func (l *Conv2D) weightGradWinograd(dout, in []float32, n int) {
+	g, wg := &l.geom, &l.wino
+	c, f := g.c, l.out.C
+	th, tw := (g.oh+1)/2, (g.ow+1)/2
+	tiles := th * tw
+	wg.v = grow(wg.v, 16*tiles*c)
+	wg.d = grow(wg.d, 16*tiles*f)
+	wg.dw = grow(wg.dw, 16*c*f)
+	size, osize := g.h*g.w*c, g.oh*g.ow*f
+	for e := 0; e < n; e++ {
+		x, wp := wg.input(in[e*size:(e+1)*size], *g, th, tw)
+		vec.winogradInput(wg.v, x, th, tw, wp, c)
+		vec.winogradDout(wg.d, dout[e*osize:(e+1)*osize], th, tw, g.oh, g.ow, f)
+		for xi := 0; xi < 16; xi++ {
+			l.mm.gemm(c, f, tiles, wg.v[xi*tiles*c:], 1, c, wg.d[xi*tiles*f:], f, 1, wg.dw[xi*c*f:], f, e > 0)
+		}
+	}
+	vec.winogradWeightGrad(l.w.G, wg.dw, c, f)
+}
+
+// input returns one example's input x as the tiles read it, and its width:
+// x itself where it covers the tiles exactly, else x copied into the
+// zero-padded buffer.
+func (wg *winograd) input(x []float32, g convGeom, th, tw int) ([]float32, int) {
+	hp, wp := 2*th+2, 2*tw+2
+	if g.pad == 0 && g.h == hp && g.w == wp {
+		return x, wp
+	}
+	if len(wg.x) != hp*wp*g.c {
+		wg.x = make([]float32, hp*wp*g.c) // the border stays zero
+	}
+	row := g.w * g.c
+	for y := 0; y < g.h; y++ {
+		copy(wg.x[((y+g.pad)*wp+g.pad)*g.c:][:row], x[y*row:(y+1)*row])
+	}
+	return wg.x, wp
+}
+
 // conv sets out (n examples of g.oh×g.ow×f) to the 3×3 stride-1
 // convolution of in (n examples of g.h×g.w×g.c, padded by g.pad) with the
 // HWIO filters w, plus bias, one example at a time.
 func (wg *winograd) conv(mm *gemmScratch, out, in, w, bias []float32, n int, g convGeom, f int) {
 	c := g.c
-	th, tw := (g.oh+1)/2, (g.ow+1)/2
-	tiles := th * tw
 	// the tiles read a (2·th+2)×(2·tw+2) input: the padded input, and one
 	// more zero row or column where the output's side is odd
-	hp, wp := 2*th+2, 2*tw+2
+	th, tw := (g.oh+1)/2, (g.ow+1)/2
+	tiles := th * tw
 	wg.u = grow(wg.u, 16*c*f)
 	wg.v = grow(wg.v, 16*tiles*c)
 	wg.m = grow(wg.m, 16*tiles*f)
 	vec.winogradWeights(wg.u, w, c, f)
-	exact := g.pad == 0 && g.h == hp && g.w == wp
-	if !exact && len(wg.x) != hp*wp*c {
-		wg.x = make([]float32, hp*wp*c) // the border stays zero
-	}
 	size, osize := g.h*g.w*c, g.oh*g.ow*f
 	for e := 0; e < n; e++ {
-		x := in[e*size : (e+1)*size]
-		if !exact {
-			row := g.w * c
-			for y := 0; y < g.h; y++ {
-				copy(wg.x[((y+g.pad)*wp+g.pad)*c:][:row], x[y*row:(y+1)*row])
-			}
-			x = wg.x
-		}
+		x, wp := wg.input(in[e*size:(e+1)*size], g, th, tw)
 		vec.winogradInput(wg.v, x, th, tw, wp, c)
 		for xi := 0; xi < 16; xi++ {
 			mm.gemm(tiles, f, c, wg.v[xi*tiles*c:], c, 1, wg.u[xi*c*f:], f, 1, wg.m[xi*tiles*f:], f, false)
@@ -218,6 +254,68 @@ func winogradOutput(out, m, bias []float32, th, tw, oh, ow, f int) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// winogradDout sets d (16 matrices of tiles×f, tiles = th·tw) to A·y·Aᵀ
+// for each filter of each tile's 2×2 output gradient y, from dout
+// (oh×ow×f, HWC), zero past oh or ow; A = (Aᵀ)ᵀ is 4×2.
+func winogradDout(d, dout []float32, th, tw, oh, ow, f int) {
+	stride := th * tw * f
+	d, dout = d[:16*stride], dout[:oh*ow*f]
+	for ty := 0; ty < th; ty++ {
+		for tx := 0; tx < tw; tx++ {
+			o := (ty*tw + tx) * f
+			for co := 0; co < f; co++ {
+				// A·y, column by column
+				var r [8]float32 // 4 rows of 2
+				for j := 0; j < 2; j++ {
+					var y0, y1 float32
+					if x := 2*tx + j; x < ow {
+						y0 = dout[((2*ty)*ow+x)*f+co]
+						if 2*ty+1 < oh {
+							y1 = dout[((2*ty+1)*ow+x)*f+co]
+						}
+					}
+					r[j], r[2+j], r[4+j], r[6+j] = y0, y0+y1, y0-y1, -y1
+				}
+				// (A·y)·Aᵀ, row by row
+				for i := 0; i < 4; i++ {
+					a, b := r[2*i], r[2*i+1]
+					q := 4*i*stride + o + co
+					d[q] = a
+					d[q+stride] = a + b
+					d[q+2*stride] = a - b
+					d[q+3*stride] = -b
+				}
+			}
+		}
+	}
+}
+
+// winogradWeightGrad adds Gᵀ·M·G to dw (3×3×c×f, HWIO) for each of the c·f
+// (input channel, filter) pairs, M's 16 values coming from m (16 matrices
+// of c×f): the weight gradient of F(2×2, 3×3), whose M sums the products
+// of the transformed inputs and output gradients over tiles and examples.
+func winogradWeightGrad(dw, m []float32, c, f int) {
+	cf := c * f
+	dw, m = dw[:9*cf], m[:16*cf]
+	for i := 0; i < cf; i++ {
+		// Gᵀ·M, column by column
+		var q [12]float32 // 3 rows of 4
+		for j := 0; j < 4; j++ {
+			m0, m1, m2, m3 := m[j*cf+i], m[(4+j)*cf+i], m[(8+j)*cf+i], m[(12+j)*cf+i]
+			h := (m1 + m2) * 0.5
+			q[j], q[4+j], q[8+j] = m0+h, (m1-m2)*0.5, h+m3
+		}
+		// (Gᵀ·M)·G, row by row
+		for r := 0; r < 3; r++ {
+			m0, m1, m2, m3 := q[4*r], q[4*r+1], q[4*r+2], q[4*r+3]
+			h := (m1 + m2) * 0.5
+			dw[3*r*cf+i] += m0 + h
+			dw[(3*r+1)*cf+i] += (m1 - m2) * 0.5
+			dw[(3*r+2)*cf+i] += h + m3
 		}
 	}
 }

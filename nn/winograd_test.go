@@ -10,114 +10,165 @@ import (
 // The transforms' matrices, written out as in the paper, for the float64
 // references below.
 var (
-	winoBT = [4][4]float64{{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}}
-	winoG  = [4][3]float64{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}
-	winoAT = [2][4]float64{{1, 1, 1, 0}, {0, 1, -1, -1}}
+	winoBT = [][]float64{{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}}
+	winoG  = [][]float64{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}
+	winoAT = [][]float64{{1, 1, 1, 0}, {0, 1, -1, -1}}
 )
 
-// TestVecWinograd checks each implementation's three transforms against
-// the matrix products they stand for, computed in float64, and against the
-// portable loops bit for bit (what makes SIMD and portable training agree),
+func transpose(a [][]float64) [][]float64 {
+	t := make([][]float64, len(a[0]))
+	for j := range t {
+		t[j] = make([]float64, len(a))
+		for i := range a {
+			t[j][i] = a[i][j]
+		}
+	}
+	return t
+}
+
+// sandwich returns L·X·Rᵀ, X's elements given by x.
+func sandwich(l [][]float64, x func(i, j int) float64, r [][]float64) [][]float64 {
+	out := make([][]float64, len(l))
+	for a := range out {
+		out[a] = make([]float64, len(r))
+		for b := range r {
+			for i := range l[a] {
+				for j := range r[b] {
+					out[a][b] += l[a][i] * x(i, j) * r[b][j]
+				}
+			}
+		}
+	}
+	return out
+}
+
+// checkTransform fails t unless got equals the portable loop's want bit for
+// bit, and then, for each of n small matrices, the values at(k) picks from
+// got are those of the matrix product ref(k), up to float32 rounding.
+func checkTransform(t *testing.T, what string, got, want []float32, n int, ref func(k int) [][]float64, at func(k, r, s int) float32) {
+	t.Helper()
+	if i := sameBits(got, want); i >= 0 {
+		t.Fatalf("%s: element %d is %g, the Go loop's %g", what, i, got[i], want[i])
+	}
+	for k := 0; k < n; k++ {
+		for r, row := range ref(k) {
+			for s, v := range row {
+				if g := float64(at(k, r, s)); math.Abs(g-v) > 1e-5 {
+					t.Fatalf("%s: value (%d, %d) of matrix %d is %g, want %g", what, r, s, k, g, v)
+				}
+			}
+		}
+	}
+}
+
+// TestVecWinograd checks each implementation's transforms against the
+// portable loops bit for bit (what makes SIMD and portable training agree)
+// and against the matrix products they stand for, computed in float64,
 // with several channel counts, tile grids, input widths and odd output
 // sides.
 func TestVecWinograd(t *testing.T) {
 	eachVec(t, func(t *testing.T, v vecOps) {
+		if v.winogradInput == nil {
+			t.Skip("no Winograd transforms")
+		}
 		rng := rand.New(rand.NewPCG(21, 21))
 		for _, c := range []struct{ c, f, th, tw, extra, oh, ow int }{
 			{4, 4, 1, 1, 0, 2, 2}, {8, 12, 2, 3, 0, 3, 6}, {12, 8, 3, 2, 3, 6, 3}, {32, 64, 12, 12, 0, 24, 24}, {4, 16, 5, 4, 1, 9, 7},
 		} {
 			name := fmt.Sprintf("%+v", c)
+			cf, tiles, wx := c.c*c.f, c.th*c.tw, 2*c.tw+2+c.extra
+			// one pair (ci, co) or (tile, channel) per matrix
+			tileOf := func(k, per int) (ty, tx, ch int) { return k / per / c.tw, k / per % c.tw, k % per }
+
 			// weights: u[ξ][ci][co] = (G·g·Gᵀ)[ξ]
-			cf := c.c * c.f
 			w := randSlice(rng, 9*cf)
-			u := randSlice(rng, 16*cf)
+			u, want := randSlice(rng, 16*cf), make([]float32, 16*cf)
 			v.winogradWeights(u, w, c.c, c.f)
-			want := make([]float32, 16*cf)
 			portableVec.winogradWeights(want, w, c.c, c.f)
-			if i := sameBits(u, want); i >= 0 {
-				t.Fatalf("%s: weights: element %d is %g, the Go loop's %g", name, i, u[i], want[i])
-			}
-			for i := 0; i < cf; i++ {
-				for r := 0; r < 4; r++ {
-					for s := 0; s < 4; s++ {
-						var sum float64
-						for a := 0; a < 3; a++ {
-							for b := 0; b < 3; b++ {
-								sum += winoG[r][a] * float64(w[(3*a+b)*cf+i]) * winoG[s][b]
-							}
-						}
-						if got := float64(u[(4*r+s)*cf+i]); math.Abs(got-sum) > 1e-5 {
-							t.Fatalf("%s: weights: U[%d][%d] of filter %d is %g, want %g", name, r, s, i, got, sum)
-						}
-					}
-				}
-			}
+			checkTransform(t, name+": weights", u, want, cf,
+				func(k int) [][]float64 {
+					return sandwich(winoG, func(i, j int) float64 { return float64(w[(3*i+j)*cf+k]) }, winoG)
+				},
+				func(k, r, s int) float32 { return u[(4*r+s)*cf+k] })
 
 			// input: v[ξ][tile][ch] = (Bᵀ·d·B)[ξ]
-			tiles, wx := c.th*c.tw, 2*c.tw+2+c.extra
 			x := randSlice(rng, (2*c.th+2)*wx*c.c)
-			vt := randSlice(rng, 16*tiles*c.c)
+			vt, want := randSlice(rng, 16*tiles*c.c), make([]float32, 16*tiles*c.c)
 			v.winogradInput(vt, x, c.th, c.tw, wx, c.c)
-			wantV := make([]float32, len(vt))
-			portableVec.winogradInput(wantV, x, c.th, c.tw, wx, c.c)
-			if i := sameBits(vt, wantV); i >= 0 {
-				t.Fatalf("%s: input: element %d is %g, the Go loop's %g", name, i, vt[i], wantV[i])
-			}
-			for ty := 0; ty < c.th; ty++ {
-				for tx := 0; tx < c.tw; tx++ {
-					for ch := 0; ch < c.c; ch++ {
-						d := func(i, j int) float64 { return float64(x[((2*ty+i)*wx+2*tx+j)*c.c+ch]) }
-						for r := 0; r < 4; r++ {
-							for s := 0; s < 4; s++ {
-								var sum float64
-								for i := 0; i < 4; i++ {
-									for j := 0; j < 4; j++ {
-										sum += winoBT[r][i] * d(i, j) * winoBT[s][j]
-									}
-								}
-								got := float64(vt[(4*r+s)*tiles*c.c+(ty*c.tw+tx)*c.c+ch])
-								if math.Abs(got-sum) > 1e-5 {
-									t.Fatalf("%s: input: V[%d][%d] of tile (%d, %d) channel %d is %g, want %g", name, r, s, ty, tx, ch, got, sum)
-								}
-							}
-						}
-					}
-				}
-			}
+			portableVec.winogradInput(want, x, c.th, c.tw, wx, c.c)
+			checkTransform(t, name+": input", vt, want, tiles*c.c,
+				func(k int) [][]float64 {
+					ty, tx, ch := tileOf(k, c.c)
+					return sandwich(winoBT, func(i, j int) float64 { return float64(x[((2*ty+i)*wx+2*tx+j)*c.c+ch]) }, winoBT)
+				},
+				func(k, r, s int) float32 { return vt[(4*r+s)*tiles*c.c+k] })
 
 			// output: out[y][x][co] = (Aᵀ·M·A)[y-2ty][x-2tx] + bias[co],
 			// nothing written past oh×ow×f
-			m := randSlice(rng, 16*tiles*c.f)
-			bias := randSlice(rng, c.f)
+			m, bias := randSlice(rng, 16*tiles*c.f), randSlice(rng, c.f)
 			const guard = 5
 			out := randSlice(rng, c.oh*c.ow*c.f+guard)
-			wantOut := append([]float32(nil), out...)
+			want = append([]float32(nil), out...)
 			v.winogradOutput(out, m, bias, c.th, c.tw, c.oh, c.ow, c.f)
-			portableVec.winogradOutput(wantOut, m, bias, c.th, c.tw, c.oh, c.ow, c.f)
-			if i := sameBits(out, wantOut); i >= 0 {
-				t.Fatalf("%s: output: element %d is %g, the Go loop's %g", name, i, out[i], wantOut[i])
-			}
-			for y := 0; y < c.oh; y++ {
-				for xx := 0; xx < c.ow; xx++ {
-					ty, tx := y/2, xx/2
-					for co := 0; co < c.f; co++ {
-						sum := float64(bias[co])
-						for i := 0; i < 4; i++ {
-							for j := 0; j < 4; j++ {
-								sum += winoAT[y%2][i] * float64(m[(4*i+j)*tiles*c.f+(ty*c.tw+tx)*c.f+co]) * winoAT[xx%2][j]
-							}
-						}
-						if got := float64(out[(y*c.ow+xx)*c.f+co]); math.Abs(got-sum) > 1e-5 {
-							t.Fatalf("%s: output (%d, %d) filter %d is %g, want %g", name, y, xx, co, got, sum)
+			portableVec.winogradOutput(want, m, bias, c.th, c.tw, c.oh, c.ow, c.f)
+			checkTransform(t, name+": output", out, want, tiles*c.f,
+				func(k int) [][]float64 {
+					y := sandwich(winoAT, func(i, j int) float64 { return float64(m[(4*i+j)*tiles*c.f+k]) }, winoAT)
+					for _, row := range y {
+						for j := range row {
+							row[j] += float64(bias[k%c.f])
 						}
 					}
-				}
-			}
+					return y
+				},
+				func(k, r, s int) float32 {
+					ty, tx, co := tileOf(k, c.f)
+					if 2*ty+r >= c.oh || 2*tx+s >= c.ow { // dropped: nothing to compare
+						return float32(sandwich(winoAT, func(i, j int) float64 { return float64(m[(4*i+j)*tiles*c.f+k]) }, winoAT)[r][s] + float64(bias[co]))
+					}
+					return out[((2*ty+r)*c.ow+2*tx+s)*c.f+co]
+				})
 			for i := c.oh * c.ow * c.f; i < len(out); i++ {
-				if math.Float32bits(out[i]) != math.Float32bits(wantOut[i]) {
+				if math.Float32bits(out[i]) != math.Float32bits(want[i]) {
 					t.Fatalf("%s: output: wrote element %d, past the output", name, i)
 				}
 			}
+
+			// output gradient: d[ξ][tile][co] = (A·y·Aᵀ)[ξ], y zero past
+			// oh×ow (A = Aᵀ's transpose)
+			dout := randSlice(rng, c.oh*c.ow*c.f)
+			dt, want := randSlice(rng, 16*tiles*c.f), make([]float32, 16*tiles*c.f)
+			v.winogradDout(dt, dout, c.th, c.tw, c.oh, c.ow, c.f)
+			portableVec.winogradDout(want, dout, c.th, c.tw, c.oh, c.ow, c.f)
+			checkTransform(t, name+": output gradient", dt, want, tiles*c.f,
+				func(k int) [][]float64 {
+					ty, tx, co := tileOf(k, c.f)
+					return sandwich(transpose(winoAT), func(i, j int) float64 {
+						if 2*ty+i >= c.oh || 2*tx+j >= c.ow {
+							return 0
+						}
+						return float64(dout[((2*ty+i)*c.ow+2*tx+j)*c.f+co])
+					}, transpose(winoAT))
+				},
+				func(k, r, s int) float32 { return dt[(4*r+s)*tiles*c.f+k] })
+
+			// weight gradient: dw[tap][ci][co] += (Gᵀ·M·G)[tap]
+			mw, dw := randSlice(rng, 16*cf), randSlice(rng, 9*cf)
+			before := append([]float32(nil), dw...)
+			want = append([]float32(nil), dw...)
+			v.winogradWeightGrad(dw, mw, c.c, c.f)
+			portableVec.winogradWeightGrad(want, mw, c.c, c.f)
+			checkTransform(t, name+": weight gradient", dw, want, cf,
+				func(k int) [][]float64 {
+					g := sandwich(transpose(winoG), func(i, j int) float64 { return float64(mw[(4*i+j)*cf+k]) }, transpose(winoG))
+					for a, row := range g {
+						for b := range row {
+							row[b] += float64(before[(3*a+b)*cf+k])
+						}
+					}
+					return g
+				},
+				func(k, r, s int) float32 { return dw[(3*r+s)*cf+k] })
 		}
 	})
 }
