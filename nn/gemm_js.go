@@ -11,8 +11,8 @@ package nn
 // vec.go: relu, reluBack, addBias, sumRows, im2col, col2im, maxPool,
 // maxPoolBack, and, in newer modules, gatherGemm, the optimizers' decay,
 // adadelta, adam and sgd, and Winograd's winogradWeights, winogradInput,
-// winogradOutput, winogradDout and winogradWeightGrad) as the global
-// cnnplaySIMD. Where the host did not
+// winogradOutput, winogradDout and winogradWeightGrad, and the trainer's
+// scaleAdd and finite) as the global cnnplaySIMD. Where the host did not
 // (an engine without SIMD, go test without -exec, or CNNPLAY_SIMD=0 in the
 // environment), gemm keeps the portable kernel.
 //
@@ -57,6 +57,7 @@ var simdFn struct {
 	relu, reluBack, addBias, sumRows, im2col, col2im, maxPool, maxPoolBack, gatherGemm js.Value
 	decay, adadelta, adam, sgd                                                         js.Value
 	winogradWeights, winogradInput, winogradOutput, winogradDout, winogradWeightGrad   js.Value
+	scaleAdd, finite                                                                   js.Value
 }
 
 // simdTile is the module's scratch for tiles overhanging C. The call is
@@ -132,6 +133,12 @@ func init() {
 		simdVec.winogradDout = simdWinogradDout
 		simdVec.winogradWeightGrad = simdWinogradWeightGrad
 		simdVec.winograd = true
+	}
+	if optional("scaleAdd", &simdFn.scaleAdd) {
+		simdVec.scaleAdd = simdScaleAdd
+	}
+	if optional("finite", &simdFn.finite) {
+		simdVec.finite = simdFinite
 	}
 	if os.Getenv("CNNPLAY_FMA") != "0" {
 		loadFMA(m.Get("mem"))
@@ -292,6 +299,8 @@ var simdVec = vecOps{
 	adadelta: adadeltaUpdate,
 	adam:     adamUpdate,
 	sgd:      sgdUpdate,
+	scaleAdd: scaleAdd,
+	finite:   finite,
 	// and without Winograd's transforms (winograd false) the layers keep
 	// im2col
 }
@@ -569,4 +578,26 @@ func simdWinogradWeightGrad(dw, m []float32, c, f int) {
 	simdFn.winogradWeightGrad.Invoke(addr(&dw[0]), addr(&m[0]), cf)
 	runtime.KeepAlive(dw)
 	runtime.KeepAlive(m)
+}
+
+// simdScaleAdd is vecOps.scaleAdd in the module.
+func simdScaleAdd(g []float32, a float32, d []float32, b float32) {
+	if len(g) < simdMin {
+		scaleAdd(g, a, d, b)
+		return
+	}
+	d = d[:len(g)]
+	simdFn.scaleAdd.Invoke(addr(&g[0]), addr(&d[0]), len(g), a, b)
+	runtime.KeepAlive(g)
+	runtime.KeepAlive(d)
+}
+
+// simdFinite is vecOps.finite in the module.
+func simdFinite(x []float32) bool {
+	if len(x) < simdMin {
+		return finite(x)
+	}
+	ok := simdFn.finite.Invoke(addr(&x[0]), len(x)).Int() == 1
+	runtime.KeepAlive(x)
+	return ok
 }

@@ -157,24 +157,8 @@ func (net *Network) WeightData() []float32 { return net.w }
 func (net *Network) GradData() []float32 { return net.g }
 
 // Finite reports whether every weight is a number other than ±Inf: what a
-// trainer checks after every step, so it must be cheap. v-v is 0 for every
-// finite v and NaN for ±Inf and NaN, so four running sums of it stay 0
-// exactly when all are finite: one float32 subtraction and addition per
-// weight, where two checks in float64 cost several times that under wasm.
-func (net *Network) Finite() bool {
-	x := net.w
-	var s0, s1, s2, s3 float32
-	for ; len(x) >= 4; x = x[4:] {
-		s0 += x[0] - x[0]
-		s1 += x[1] - x[1]
-		s2 += x[2] - x[2]
-		s3 += x[3] - x[3]
-	}
-	for _, v := range x {
-		s0 += v - v
-	}
-	return s0+s1+s2+s3 == 0
-}
+// trainer checks after every step, so it is one pass (vecOps.finite).
+func (net *Network) Finite() bool { return vec.finite(net.w) }
 
 // Clone returns a network with net's architecture and a copy of its
 // weights, sharing no memory with it. Unlike Build and SetWeights it draws

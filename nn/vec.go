@@ -59,6 +59,12 @@ type vecOps struct {
 	// winogradDout and winogradWeightGrad are the weight gradient's.
 	winogradDout       func(d, dout []float32, th, tw, oh, ow, f int)
 	winogradWeightGrad func(dw, m []float32, c, f int)
+	// scaleAdd sets g to a·g + b·d elementwise (len(d) ≥ len(g)), each
+	// product rounded before the sum: how a trainer combines its workers'
+	// gradients (ScaleAdd).
+	scaleAdd func(g []float32, a float32, d []float32, b float32)
+	// finite reports whether x holds no NaN and no ±Inf.
+	finite func(x []float32) bool
 }
 
 // vec is the implementation in use: portableVec, or the SIMD128 module's
@@ -83,6 +89,8 @@ var portableVec = vecOps{
 	winogradOutput:     winogradOutput,
 	winogradDout:       winogradDout,
 	winogradWeightGrad: winogradWeightGrad,
+	scaleAdd:           scaleAdd,
+	finite:             finite,
 }
 
 var negInf = float32(math.Inf(-1))
@@ -336,3 +344,43 @@ func sgdUpdate(w, g, m []float32, mu, lr float32, nesterov bool) {
 // sqrt32 is the correctly rounded float32 square root (as f32x4.sqrt is:
 // rounding the float64 root to float32 rounds correctly).
 func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
+
+// ScaleAdd sets g to a·g + b·d elementwise (d holds at least len(g)
+// values), each product rounded before the sum, in the SIMD module where
+// the host installed it: a trainer's sum of its workers' gradients, each
+// weighted by its share of the batch.
+func ScaleAdd(g []float32, a float32, d []float32, b float32) {
+	vec.scaleAdd(g, a, d[:len(g)], b)
+}
+
+func scaleAdd(g []float32, a float32, d []float32, b float32) {
+	d = d[:len(g)]
+	if a == 1 { // 1·g is g: one multiplication less
+		for k, v := range d {
+			g[k] += b * v
+		}
+		return
+	}
+	for k, v := range d {
+		g[k] = a*g[k] + b*v
+	}
+}
+
+// finite reports whether x holds only numbers other than ±Inf: v-v is 0
+// for every finite v and NaN for ±Inf and NaN, so four running sums of it
+// stay 0 exactly when all are finite, one float32 subtraction and addition
+// per value, where two checks in float64 cost several times that under
+// wasm.
+func finite(x []float32) bool {
+	var s0, s1, s2, s3 float32
+	for ; len(x) >= 4; x = x[4:] {
+		s0 += x[0] - x[0]
+		s1 += x[1] - x[1]
+		s2 += x[2] - x[2]
+		s3 += x[3] - x[3]
+	}
+	for _, v := range x {
+		s0 += v - v
+	}
+	return s0+s1+s2+s3 == 0
+}

@@ -252,3 +252,40 @@ func TestReluVariants(t *testing.T) {
 		t.Fatalf("element %d of %g: %g by comparison, %g by max", i, in[i], b[i], a[i])
 	}
 }
+
+// TestVecScaleAddFinite checks scaleAdd against the direct loop, bit for
+// bit, with a = 1 and not, and finite with one NaN, +Inf or -Inf at each
+// position (the four-wide part and the tail), at lengths around the SIMD
+// width and the call threshold.
+func TestVecScaleAddFinite(t *testing.T) {
+	eachVec(t, func(t *testing.T, v vecOps) {
+		rng := rand.New(rand.NewPCG(23, 23))
+		for _, n := range []int{0, 1, 3, 4, 5, 63, 64, 65, 67, 130} {
+			for _, a := range []float32{1, 0.25} {
+				g, d := specialSlice(rng, n+3), specialSlice(rng, n)
+				want := append([]float32(nil), g...)
+				for k := range d {
+					want[k] = a*want[k] + 0.75*d[k]
+				}
+				v.scaleAdd(g[:n], a, d, 0.75)
+				if i := sameBits(g, want); i >= 0 {
+					t.Fatalf("scaleAdd n=%d a=%g: element %d is %g, want %g", n, a, i, g[i], want[i])
+				}
+			}
+			x := randSlice(rng, n)
+			if !v.finite(x) {
+				t.Fatalf("finite n=%d: false for finite values", n)
+			}
+			for i := range x {
+				for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+					keep := x[i]
+					x[i] = float32(bad)
+					if v.finite(x) {
+						t.Fatalf("finite n=%d: true with %g at %d", n, bad, i)
+					}
+					x[i] = keep
+				}
+			}
+		}
+	})
+}

@@ -1437,4 +1437,55 @@
       (local.set $off (i32.add (local.get $off) (i32.const 16)))
       (br $l))))
 
+  ;; scaleAdd: g = a·g + b·d for $n values (nn.ScaleAdd: a trainer's sum
+  ;; of its workers' gradients), the same f32 operations as the Go loop, four
+  ;; at a time, then the last n mod 4 one at a time.
+  (func (export "scaleAdd") (param $g i32) (param $d i32) (param $n i32) (param $a f32) (param $b f32)
+    (local $end i32) (local $end4 i32) (local $ka v128) (local $kb v128)
+    (local.set $end (i32.add (local.get $g) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $g) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $ka (f32x4.splat (local.get $a)))
+    (local.set $kb (f32x4.splat (local.get $b)))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $g) (local.get $end4)))
+      (v128.store (local.get $g)
+        (f32x4.add (f32x4.mul (local.get $ka) (v128.load (local.get $g)))
+                   (f32x4.mul (local.get $kb) (v128.load (local.get $d)))))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $d (i32.add (local.get $d) (i32.const 16)))
+      (br $l4)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $g) (local.get $end)))
+      (f32.store (local.get $g)
+        (f32.add (f32.mul (local.get $a) (f32.load (local.get $g)))
+                 (f32.mul (local.get $b) (f32.load (local.get $d)))))
+      (local.set $g (i32.add (local.get $g) (i32.const 4)))
+      (local.set $d (i32.add (local.get $d) (i32.const 4)))
+      (br $l1))))
+
+  ;; finite: 1 if none of the $n values at $x is NaN or ±Inf, else 0, as
+  ;; nn's finite: running sums of v-v, which stay 0 exactly when every v is
+  ;; finite.
+  (func (export "finite") (param $x i32) (param $n i32) (result i32)
+    (local $end i32) (local $end4 i32) (local $v v128) (local $acc v128) (local $f f32) (local $s f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $x) (local.get $end4)))
+      (local.set $v (v128.load (local.get $x)))
+      (local.set $acc (f32x4.add (local.get $acc) (f32x4.sub (local.get $v) (local.get $v))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br $l4)))
+    (local.set $s
+      (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $f (f32.load (local.get $x)))
+      (local.set $s (f32.add (local.get $s) (f32.sub (local.get $f) (local.get $f))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (br $l1)))
+    (f32.eq (local.get $s) (f32.const 0)))
+
 )

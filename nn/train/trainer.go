@@ -223,7 +223,7 @@ func (t *Trainer) gradient(idx []int) (loss float64, right int, err error) {
 			continue
 		}
 		for j, p := range params {
-			addScaled(p.G, own, s.Grads[j], scale)
+			nn.ScaleAdd(p.G, own, s.Grads[j], scale)
 		}
 		own = 1
 	}
@@ -235,21 +235,6 @@ func (t *Trainer) gradient(idx []int) (loss float64, right int, err error) {
 		}
 	}
 	return loss / float64(len(idx)), right, err
-}
-
-// addScaled sets g to a·g + b·d (len(d) = len(g)), each product rounded
-// before the sum: the same values as scaling g by a, then adding b·d.
-func addScaled(g []float32, a float32, d []float32, b float32) {
-	g = g[:len(d)]
-	if a == 1 {
-		for k, v := range d {
-			g[k] += b * v
-		}
-		return
-	}
-	for k, v := range d {
-		g[k] = a*g[k] + b*v
-	}
 }
 
 // batch prepares the examples idx of s (converted from the set's bytes,
