@@ -6,8 +6,10 @@ package nn
 // The fast path lowers each example to a patch matrix (im2col: one row of
 // kh*kw*in values per output position, contiguous because the input is HWC)
 // and multiplies it by the weight matrix, so the work is one GEMM per example
-// and per pass. convForwardRef and convBackwardRef are the direct loops the
-// tests compare against.
+// and per pass. Where the SIMD module runs them, 3×3 stride-1 layers with
+// enough channels take Winograd's transforms instead (winograd.go), and
+// small windows multiply straight from the input (gather). convForwardRef
+// and convBackwardRef are the direct loops the tests compare against.
 type Conv2D struct {
 	name      string
 	in, out   Shape
