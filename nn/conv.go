@@ -25,7 +25,7 @@ type Conv2D struct {
 	// and of each tap within a window, both padded to a multiple of 4
 	padded         []float32
 	posOff, tapOff []int32
-	wino, winoBack winograd // buffers of the Winograd forward pass and input gradient
+	wino, winoBack winograd // Winograd buffers: forward and weight gradient; input gradient
 }
 
 // gatherMaxKK is the largest window (k·k·in.C values) that uses the gather

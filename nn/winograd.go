@@ -1,8 +1,8 @@
 package nn
 
 // Winograd's minimal filtering, F(2×2, 3×3) (Lavin and Gray, "Fast
-// Algorithms for Convolutional Neural Networks", 2015), for the forward
-// pass of 3×3 stride-1 convolutions.
+// Algorithms for Convolutional Neural Networks", 2015), for 3×3 stride-1
+// convolutions, forward and backward.
 //
 // The output is cut into 2×2 tiles. Each tile needs the 4×4 input patch d
 // under it; each 3×3 filter g becomes a 4×4 matrix U = G·g·Gᵀ and each patch
@@ -26,9 +26,9 @@ package nn
 // (each 2×2 tile of the output gradient y becomes A·y·Aᵀ, and the sums of
 // its products with the tiles' V become the gradient through Gᵀ·M·G).
 //
-// The three transforms are vecOps, each with a pure-Go loop here and a
-// twin in the SIMD128 module computing the same float32 operations in the
-// same order, four channels at a time.
+// The five transforms are vecOps, each with a pure-Go loop here and a twin
+// in the SIMD128 module computing the same float32 operations in the same
+// order, four channels at a time.
 
 // winogradMinC is the fewest input channels for which Forward takes the
 // Winograd path: with fewer, the products are too shallow to repay the
@@ -37,9 +37,10 @@ package nn
 // through Winograd, 24 to 32 2.0x (and batches of 32 alike).
 var winogradMinC = 16
 
-// winograd holds the buffers of one Winograd convolution (a layer's
-// forward pass, or its input gradient), reused across calls: each keeps
-// its geometry, so the padded input's border stays zero.
+// winograd holds the buffers of Winograd products on one input geometry,
+// reused across calls, so the padded input's border stays zero: a layer's
+// forward pass and weight gradient share one, its input gradient has
+// another.
 type winograd struct {
 	u []float32 // transformed filters: 16 × C×F
 	v []float32 // one example's transformed patches: 16 × tiles×C
