@@ -124,6 +124,30 @@ func BenchmarkLayers(b *testing.B) {
 	}
 }
 
+// BenchmarkInferLayers times each layer's inference pass on one image of
+// the keras preset, in milliseconds, so the latency of classifying a
+// drawing can be broken down by layer.
+func BenchmarkInferLayers(b *testing.B) {
+	spec, _ := Preset("keras")
+	rng := rand.New(rand.NewPCG(1, 1))
+	net, _ := Build(spec, rng)
+	x := randSlice(rng, spec.Input.Size())
+	net.Forward(x, 1, Pass{})
+	for i, l := range net.Layers {
+		in := x
+		if i > 0 {
+			in = net.acts[i-1]
+		}
+		b.Run(fmt.Sprintf("keras/%d-%s", i, l.Name()), func(b *testing.B) {
+			cpu := cpuSeconds()
+			for b.Loop() {
+				l.Forward(net.acts[i], in, 1, Pass{})
+			}
+			reportBatch(b, cpu)
+		})
+	}
+}
+
 // reportRate reports examples/s by the wall clock and, where the process's
 // CPU time is known, cpu-examples/s by it (since cpu0, taken when timing
 // began): on a loaded machine the second is the steadier measure.
