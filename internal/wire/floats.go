@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // EncodeFloats appends f to dst as little-endian IEEE 754 float32 bytes,
@@ -29,4 +30,16 @@ func DecodeFloats(b []byte) ([]float32, error) {
 		f[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}
 	return f, nil
+}
+
+// FloatBytes is the memory of f as bytes, for copying a message body
+// straight into (or out of) float32 values with no conversion loop: under
+// WebAssembly, which is little-endian, they are the bytes EncodeFloats
+// writes. Only the browser's message code (jswire, the page's worker
+// messages) uses it.
+func FloatBytes(f []float32) []byte {
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(f))), 4*len(f))
 }

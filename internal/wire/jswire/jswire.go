@@ -15,7 +15,6 @@ package jswire
 import (
 	"errors"
 	"syscall/js"
-	"unsafe"
 
 	"github.com/cnnplay/cnnplay/internal/wire"
 )
@@ -91,7 +90,7 @@ func post(target js.Value, m wire.Message, buf js.Value) error {
 	if u8.Type() != js.TypeObject || u8.Get("byteLength").Int() != n || u8.Get("byteOffset").Int() != 0 || u8.Get("buffer").Get("byteLength").Int() != n {
 		u8 = js.Global().Get("Uint8Array").New(n)
 	}
-	js.CopyBytesToJS(u8, floatBytes(m.Weights))
+	js.CopyBytesToJS(u8, wire.FloatBytes(m.Weights))
 	obj.Set("body", u8)
 	target.Call("postMessage", obj, []any{u8.Get("buffer")})
 	return nil
@@ -125,16 +124,7 @@ func fromEvent(ev js.Value, into []float32) (wire.Message, error) {
 		if len(weights) != n/4 {
 			weights = make([]float32, n/4)
 		}
-		js.CopyBytesToGo(floatBytes(weights), b)
+		js.CopyBytesToGo(wire.FloatBytes(weights), b)
 	}
 	return wire.DecodeHead([]byte(head.String()), weights)
-}
-
-// floatBytes is the memory of f as bytes: little-endian float32 values, as
-// wire.EncodeFloats writes them.
-func floatBytes(f []float32) []byte {
-	if len(f) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(f))), 4*len(f))
 }
