@@ -348,21 +348,26 @@ func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
 // ScaleAdd sets g to a·g + b·d elementwise (d holds at least len(g)
 // values), each product rounded before the sum, in the SIMD module where
 // the host installed it: a trainer's sum of its workers' gradients, each
-// weighted by its share of the batch.
+// weighted by its share of the batch. As float addition commutes,
+// ScaleAdd(d, b, g, a) leaves d with the same bits: a helper forms the
+// batch's gradient in its own memory exactly as the trainer does in its.
 func ScaleAdd(g []float32, a float32, d []float32, b float32) {
 	vec.scaleAdd(g, a, d[:len(g)], b)
 }
 
 func scaleAdd(g []float32, a float32, d []float32, b float32) {
 	d = d[:len(g)]
+	// The conversions round each product, so that no compiler fuses a
+	// multiply-add (Go may on arm64): fused, the sum would depend on which
+	// operand was g.
 	if a == 1 { // 1·g is g: one multiplication less
 		for k, v := range d {
-			g[k] += b * v
+			g[k] += float32(b * v)
 		}
 		return
 	}
 	for k, v := range d {
-		g[k] = a*g[k] + b*v
+		g[k] = float32(a*g[k]) + float32(b*v)
 	}
 }
 

@@ -254,7 +254,7 @@ func TestReluVariants(t *testing.T) {
 }
 
 // TestVecScaleAddFinite checks scaleAdd against the direct loop, bit for
-// bit, with a = 1 and not, and finite with one NaN, +Inf or -Inf at each
+// bit, with a = 1 and not and with its operands swapped, and finite with one NaN, +Inf or -Inf at each
 // position (the four-wide part and the tail), at lengths around the SIMD
 // width and the call threshold.
 func TestVecScaleAddFinite(t *testing.T) {
@@ -267,9 +267,15 @@ func TestVecScaleAddFinite(t *testing.T) {
 				for k := range d {
 					want[k] = a*want[k] + 0.75*d[k]
 				}
+				g0 := append([]float32(nil), g[:n]...)
 				v.scaleAdd(g[:n], a, d, 0.75)
 				if i := sameBits(g, want); i >= 0 {
 					t.Fatalf("scaleAdd n=%d a=%g: element %d is %g, want %g", n, a, i, g[i], want[i])
+				}
+				// A helper sums the other way round (train.Replica).
+				v.scaleAdd(d, 0.75, g0, a)
+				if i := sameBits(d, g[:n]); i >= 0 {
+					t.Fatalf("scaleAdd n=%d a=%g with g and d swapped: element %d is %g, want %g", n, a, i, d[i], g[i])
 				}
 			}
 			x := randSlice(rng, n)

@@ -14,14 +14,15 @@ import (
 // Training on several cores: the Web Worker the UI talks to runs the
 // Session (the leader, worker 0); workers 1, 2, … are helpers, Web Workers
 // of the same program, each holding the same training set and its own
-// replica of the network. Every step the leader posts each helper the
-// current weights and the indices of its part of the batch (a job),
-// computes the first part itself meanwhile, then waits for the helpers'
-// gradients and combines them as train.Trainer combines its goroutine
-// workers' (the same code: a remote is just another train.Helper). Helper i
-// draws its augmentation and dropout from worker i's random stream, so the
-// result is the same, bit for bit, as natively with Workers goroutines, and
-// equal to one worker's up to float rounding where nothing is random.
+// replica of the network. A remote is a train.Helper behind a Port: the
+// Trainer's jobs go out as messages (the weights only at the first step
+// and after a restore; then each step's gradient, with which the helper
+// takes the optimizer step itself) and the gradients come back; the
+// Trainer combines them as it does its goroutine workers' (the same code).
+// Helper i draws its augmentation and dropout from worker i's random
+// stream, so the result is the same, bit for bit, as natively with Workers
+// goroutines, and equal to one worker's up to float rounding where nothing
+// is random.
 
 // MinShareFLOPs is the least work, in floating-point operations, that
 // start.AutoWorkers gives each worker's part of a batch: about 15 ms at
@@ -68,29 +69,53 @@ func (s *Session) join() error {
 	return nil
 }
 
-// remote is a train.Helper behind a Port.
-type remote struct {
-	port    Port
-	index   int
-	weights []float32 // the last job's weights, all parameters end to end
-	sizes   []int     // the parameters' sizes
-	grads   [][]float32
-	err     error // from posting the last job
-}
-
-// Start posts the job with the network's weights as they lie in its memory:
-// no copy before Post's own.
-func (r *remote) Start(net *nn.Network, idx []int) {
-	r.weights, r.sizes = net.WeightData(), r.sizes[:0]
+// newRemote returns the train.Helper behind port for helper index of a
+// network of net's shape.
+func newRemote(port Port, index int, net *nn.Network) *remote {
+	r := &remote{port: port, index: index}
 	for _, p := range net.Params() {
 		r.sizes = append(r.sizes, len(p.W))
+		r.total += len(p.W)
 	}
-	r.err = r.port.Post(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: idx}, Weights: r.weights})
+	return r
+}
+
+// remote is a train.Helper behind a Port.
+type remote struct {
+	port  Port
+	index int
+	sizes []int // the parameters' sizes
+	total int   // their sum
+	body  []float32
+	grads [][]float32
+	err   error // from posting a job, for its answer
+}
+
+// Start posts job j, its weights or gradient as they lie in the Trainer's
+// memory: no copy before Post's own.
+func (r *remote) Start(j train.Job) {
+	m := wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: j.Examples, Weights: j.Weights != nil}}
+	switch {
+	case j.Weights != nil && j.Update != nil: // rare: a helper without a part in the first batch
+		r.body = append(append(r.body[:0], j.Weights...), j.Update.Grad...)
+		m.Weights = r.body
+	case j.Weights != nil:
+		m.Weights = j.Weights
+	case j.Update != nil:
+		m.Weights = j.Update.Grad
+	}
+	if u := j.Update; u != nil {
+		m.Job.Update = &wire.Update{LR: u.LR, Part: u.Part, Own: u.Own, Mine: u.Mine}
+	}
+	if err := r.port.Post(m); err != nil && r.err == nil {
+		r.err = err // the helper is out of step: the next Wait fails
+	}
 }
 
 func (r *remote) Wait() (train.Share, error) {
-	if r.err != nil {
-		return train.Share{}, r.err
+	if err := r.err; err != nil {
+		r.err = nil
+		return train.Share{}, err
 	}
 	for {
 		m, err := r.port.Receive()
@@ -99,8 +124,8 @@ func (r *remote) Wait() (train.Share, error) {
 		}
 		switch m.Kind {
 		case wire.KindGradient:
-			if len(m.Weights) != len(r.weights) {
-				return train.Share{}, fmt.Errorf("a gradient of %d values for %d weights", len(m.Weights), len(r.weights))
+			if len(m.Weights) != r.total {
+				return train.Share{}, fmt.Errorf("a gradient of %d values for %d weights", len(m.Weights), r.total)
 			}
 			r.grads = r.grads[:0]
 			g := m.Weights
@@ -132,8 +157,8 @@ type Helper struct {
 // Join makes h helper j.Index of the session j.Start describes. data
 // returns the dataset's files; it is called only when h does not hold that
 // training set already (a join after a reset keeps it). A join is not
-// answered: if it fails, the error answers every job until the next join,
-// so that the session gets exactly one answer per job.
+// answered: if it fails, the error answers every job with examples until
+// the next join, so that the session gets exactly one answer to each.
 func (h *Helper) Join(j wire.Join, data func() (Data, error)) error {
 	h.joinErr = h.join(j, data)
 	if h.joinErr != nil {
@@ -164,52 +189,47 @@ func (h *Helper) join(j wire.Join, data func() (Data, error)) error {
 	return err
 }
 
-// Weights returns the weights of the replica that computes the jobs, nil
-// before a successful join: a job's weights decoded straight into them
-// leave Handle nothing to copy.
-func (h *Helper) Weights() []float32 {
-	if h.rep == nil {
-		return nil
-	}
-	return h.rep.Weights()
-}
-
 func sameTrainingSet(a, b wire.Start) bool {
 	return a.Dataset == b.Dataset && a.Limit == b.Limit && a.Validation == b.Validation && a.Config.Seed == b.Config.Seed
 }
 
-// Handle answers a job with its gradient, or with an error. The gradient
-// message's weights are reused by the next call.
-func (h *Helper) Handle(m wire.Message) wire.Message {
-	if m.Kind != wire.KindJob {
-		return wire.ErrorMessage(fmt.Errorf("a training helper cannot handle a %q message", m.Kind))
+// Handle does a job and returns its answer, the gradient or an error;
+// ok is false for a job without examples, which is not answered (an error
+// in it answers the next job). The gradient message's weights are reused
+// by the next call.
+func (h *Helper) Handle(m wire.Message) (answer wire.Message, ok bool) {
+	if m.Kind != wire.KindJob || m.Job == nil {
+		return wire.ErrorMessage(fmt.Errorf("a training helper cannot handle a %q message", m.Kind)), true
 	}
+	ok = len(m.Job.Examples) > 0
 	if h.joinErr != nil {
-		return wire.ErrorMessage(h.joinErr)
+		return wire.ErrorMessage(h.joinErr), ok
 	}
 	if h.rep == nil {
-		return wire.ErrorMessage(errors.New("the helper has not joined a session"))
+		return wire.ErrorMessage(errors.New("the helper has not joined a session")), ok
 	}
-	w := h.rep.Weights()
-	if len(m.Weights) != len(w) {
-		return wire.ErrorMessage(fmt.Errorf("a job with %d weights for a network of %d", len(m.Weights), len(w)))
+	if err := m.Check(); err != nil {
+		return wire.ErrorMessage(err), ok
 	}
-	if len(w) > 0 && &w[0] != &m.Weights[0] { // not decoded into w already
-		copy(w, m.Weights)
-	}
-	ex := m.Job.Examples
-	if len(ex) == 0 {
-		return wire.ErrorMessage(errors.New("a job without examples"))
-	}
-	for _, i := range ex {
-		if i < 0 || i >= h.trainSet.N {
-			return wire.ErrorMessage(fmt.Errorf("a job with example %d of a training set of %d", i, h.trainSet.N))
+	j := train.Job{Examples: m.Job.Examples}
+	body := m.Weights
+	if m.Job.Weights {
+		n := len(body)
+		if m.Job.Update != nil {
+			n /= 2
 		}
+		j.Weights, body = body[:n], body[n:]
 	}
-	sh := h.rep.Gradient(ex)
+	if u := m.Job.Update; u != nil {
+		j.Update = &train.Update{LR: u.LR, Grad: body, Part: u.Part, Own: u.Own, Mine: u.Mine}
+	}
+	sh, err := h.rep.Do(j)
+	if err != nil {
+		return wire.ErrorMessage(err), ok
+	}
 	g := &wire.Gradient{N: sh.N, Loss: sh.Loss, Right: sh.Right}
 	if math.IsNaN(g.Loss) || math.IsInf(g.Loss, 0) {
 		g.Loss, g.Diverged = 0, true
 	}
-	return wire.Message{Kind: wire.KindGradient, Gradient: g, Weights: h.rep.Grads()}
+	return wire.Message{Kind: wire.KindGradient, Gradient: g, Weights: h.rep.Grads()}, ok
 }

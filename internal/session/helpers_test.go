@@ -49,14 +49,17 @@ func startHelpers(t *testing.T, n int, data Data, fail func(job int) *wire.Messa
 				case wire.KindJoin:
 					h.Join(*m.Join, func() (Data, error) { return data, nil })
 				case wire.KindJob:
+					a, ok := h.Handle(m)
+					if !ok {
+						continue
+					}
 					jobs++
 					if fail != nil {
-						if a := fail(jobs); a != nil {
-							p.fromHelper <- *a
-							continue
+						if f := fail(jobs); f != nil {
+							a = *f
 						}
 					}
-					p.fromHelper <- roundTrip(t, h.Handle(m))
+					p.fromHelper <- roundTrip(t, a)
 				}
 			}
 		}()
@@ -139,6 +142,51 @@ func TestHelpersTrainLikeGoroutineWorkers(t *testing.T) {
 	t.Logf("one worker and two differ by up to %g", worst)
 }
 
+// TestHelpersRestoreAndNewSession: restoring the best weights mid-training
+// brings the helpers the weights again and trains as goroutine workers do,
+// bit for bit; and helpers that worked a batch ahead serve a new session
+// once the old one is closed.
+func TestHelpersRestoreAndNewSession(t *testing.T) {
+	data := fixtures(t)
+	cfg := adadelta(32, 3)
+	cfg.Workers = 2
+	cfg.Augment = dataset.Augment{MaxShift: 2}
+	start := wire.Start{Dataset: "mnist", Spec: preset(t, "mlp"), Config: cfg, Validation: 100, Limit: 300}
+	ports := startHelpers(t, 1, data, nil)
+	run := func(ports []Port) (*Session, []float32) {
+		var s *Session
+		var err error
+		if ports != nil {
+			s, err = NewWithHelpers(start, data, nil, ports)
+		} else {
+			s, err = New(start, data, nil)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		setClock(s, 0)
+		for range 9 { // past the first epoch of 7 batches
+			s.Handle(wire.Command(wire.KindStep))
+		}
+		if out := s.Handle(wire.Command(wire.KindRestoreBest)); len(kinds(out, wire.KindError)) > 0 {
+			t.Fatalf("restore best: %+v", kinds(out, wire.KindError)[0].Error)
+		}
+		for range 4 {
+			s.Handle(wire.Command(wire.KindStep))
+		}
+		return s, s.Net().Weights()
+	}
+	_, want := run(nil)
+	s, got := run(ports)
+	if !slices.Equal(got, want) {
+		t.Error("after restoring the best weights, helpers trained other weights than goroutines")
+	}
+	s.Close()
+	if _, again := run(ports); !slices.Equal(again, want) {
+		t.Error("a new session on the same helpers trained other weights")
+	}
+}
+
 func abs32(x float32) float32 {
 	if x < 0 {
 		return -x
@@ -179,27 +227,55 @@ func TestHelperFailure(t *testing.T) {
 	if err := h.Join(wire.Join{Start: start, Index: 1}, func() (Data, error) { return Data{}, errors.New("HTTP 404") }); err == nil {
 		t.Fatal("a join without data succeeded")
 	}
-	if m := h.Handle(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{1}}, Weights: []float32{1}}); m.Kind != wire.KindError || !strings.Contains(m.Error.Message, "404") {
+	if m, ok := h.Handle(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{1}, Weights: true}, Weights: []float32{1}}); !ok || m.Kind != wire.KindError || !strings.Contains(m.Error.Message, "404") {
 		t.Errorf("a job after a failed join: %+v", m)
 	}
 
 	// A job the helper cannot do is refused with a reason.
 	h = Helper{}
-	if m := h.Handle(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{1}}, Weights: []float32{1}}); m.Kind != wire.KindError {
+	if m, ok := h.Handle(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{1}, Weights: true}, Weights: []float32{1}}); !ok || m.Kind != wire.KindError {
 		t.Errorf("a job before join: %+v", m)
 	}
-	if err := h.Join(wire.Join{Start: start, Index: 1}, func() (Data, error) { return data, nil }); err != nil {
-		t.Fatal(err)
-	}
-	for _, job := range []wire.Message{
-		{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{1}}, Weights: []float32{1}},
-		{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{100000}}, Weights: s.Net().Weights()},
-	} {
-		if m := h.Handle(job); m.Kind != wire.KindError {
-			t.Errorf("a bad job was answered with %s", m.Kind)
-		} else {
-			t.Log(m.Error.Message)
+	join := func() {
+		if err := h.Join(wire.Join{Start: start, Index: 1}, func() (Data, error) { return data, nil }); err != nil {
+			t.Fatal(err)
 		}
+	}
+	w := s.Net().Weights()
+	for _, job := range []wire.Job{
+		{Examples: []int{1}, Weights: true},
+		{Examples: []int{100000}, Weights: true},
+		{Examples: []int{1}},
+		{Examples: []int{1}, Update: &wire.Update{LR: 1}},
+	} {
+		join()
+		m := wire.Message{Kind: wire.KindJob, Job: &job}
+		switch {
+		case job.Weights && len(job.Examples) == 1 && job.Examples[0] == 1:
+			m.Weights = []float32{1}
+		case job.Weights || job.Update != nil:
+			m.Weights = w
+		}
+		if a, ok := h.Handle(m); !ok || a.Kind != wire.KindError {
+			t.Errorf("a bad job %+v was answered with %s", job, a.Kind)
+		} else {
+			t.Log(a.Error.Message)
+		}
+	}
+	// A job that only takes a step is not answered, even when it fails:
+	// its error answers the next job, and the weights put the helper right.
+	join()
+	if _, ok := h.Handle(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Weights: true}, Weights: w}); ok {
+		t.Error("a job without examples was answered")
+	}
+	if _, ok := h.Handle(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Update: &wire.Update{LR: 1}}, Weights: w[:5]}); ok {
+		t.Error("a job without examples was answered")
+	}
+	if a, ok := h.Handle(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{1}}}); !ok || a.Kind != wire.KindError || !strings.Contains(a.Error.Message, "gradient of 5 values") {
+		t.Errorf("the job after a failed step: %+v", a)
+	}
+	if a, ok := h.Handle(wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{1}, Weights: true}, Weights: w}); !ok || a.Kind != wire.KindGradient {
+		t.Errorf("a job with the weights after a failed step: %+v", a)
 	}
 }
 

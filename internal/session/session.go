@@ -351,7 +351,7 @@ func (s *Session) newTrainer() error {
 	if s.ports != nil {
 		helpers = []train.Helper{}
 		for i, p := range s.ports {
-			helpers = append(helpers, &remote{port: p, index: i + 1})
+			helpers = append(helpers, newRemote(p, i+1, s.net))
 		}
 	}
 	tr, err := train.NewWithHelpers(s.net, s.trainSet, val, s.cfg, helpers)
@@ -380,6 +380,10 @@ func (s *Session) Started() wire.Message {
 	}
 	return wire.Message{Kind: wire.KindStarted, Started: st}
 }
+
+// Close waits for the helpers to finish the work they started ahead: call
+// it before the helpers serve another session.
+func (s *Session) Close() { s.tr.Settle() }
 
 // State is what the session is doing.
 func (s *Session) State() wire.State { return s.state }
@@ -440,6 +444,7 @@ func (s *Session) Handle(m wire.Message) []wire.Message {
 			}
 		}
 	case wire.KindReset:
+		s.tr.Settle() // before the helpers join again
 		if err := s.net.SetWeights(s.init); err != nil {
 			return append(out, wire.ErrorMessage(err))
 		}

@@ -71,8 +71,11 @@ const (
 	// network. A join for the same data only rebuilds the replica (after a
 	// reset).
 	KindJoin Kind = "join"
-	// KindJob asks a helper for the mean gradient over some training
-	// examples (payload Job); Weights holds the weights to use.
+	// KindJob asks a helper to take the weights or an optimizer step, or
+	// both, then for the mean gradient over some training examples, if any
+	// (payload Job; see train.Job). Weights holds the weights, if
+	// Job.Weights, then the step's gradient, if Job.Update: often nothing,
+	// or only the gradient.
 	KindJob Kind = "job"
 	// KindGradient answers a job (payload Gradient); Weights holds the
 	// gradient, in the same layout as the weights.
@@ -87,10 +90,25 @@ type Join struct {
 	Index int `json:"index"`
 }
 
-// Job is a helper's part of one batch.
+// Job is a helper's part of one batch (train.Job).
 type Job struct {
-	// Examples are indices into the session's training set.
-	Examples []int `json:"examples"`
+	// Examples are indices into the session's training set; none for a
+	// job that only takes a step, which is not answered.
+	Examples []int `json:"examples,omitempty"`
+	// Weights says that the message's Weights start with the weights to
+	// take.
+	Weights bool `json:"weights,omitempty"`
+	// Update, if set, is an optimizer step whose gradient ends the
+	// message's Weights.
+	Update *Update `json:"update,omitempty"`
+}
+
+// Update is train.Update without its gradient.
+type Update struct {
+	LR   float64 `json:"lr"`
+	Part bool    `json:"part,omitempty"`
+	Own  float32 `json:"own,omitempty"`
+	Mine float32 `json:"mine,omitempty"`
 }
 
 // Gradient reports a job's result besides the gradient itself.
@@ -296,7 +314,7 @@ type Message struct {
 	Gradient *Gradient `json:"gradient,omitempty"`
 	// Weights travels outside the JSON head, as the body: the snapshot's
 	// weights, for start optional weights to continue training from, for
-	// job the weights and for gradient the gradient.
+	// job the weights or gradient it says and for gradient the gradient.
 	Weights []float32 `json:"-"`
 }
 
@@ -357,10 +375,28 @@ func (m *Message) Check() error {
 		return fmt.Errorf("wire: unknown message kind %q", m.Kind)
 	case !present:
 		return fmt.Errorf("wire: %s message without its %q payload", m.Kind, name)
-	case (m.Kind == KindSnapshot || m.Kind == KindJob || m.Kind == KindGradient) && len(m.Weights) == 0:
+	case (m.Kind == KindSnapshot || m.Kind == KindGradient) && len(m.Weights) == 0:
 		return fmt.Errorf("wire: %s message without weights", m.Kind)
+	case m.Kind == KindJob && !m.Job.fits(len(m.Weights)):
+		return fmt.Errorf("wire: a job message with %d values for its weights (%v) and update (%v)", len(m.Weights), m.Job.Weights, m.Job.Update != nil)
 	}
 	return nil
+}
+
+// fits reports whether a job's message can carry what j says in n values:
+// the weights and the update's gradient are the same size.
+func (j *Job) fits(n int) bool {
+	parts := 0
+	if j.Weights {
+		parts++
+	}
+	if j.Update != nil {
+		parts++
+	}
+	if parts == 0 {
+		return n == 0
+	}
+	return n > 0 && n%parts == 0
 }
 
 // Encode returns m's JSON head and its body, the weights as little-endian

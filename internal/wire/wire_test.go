@@ -73,7 +73,10 @@ func TestMessageRoundTrip(t *testing.T) {
 		{Kind: KindDone, Done: &Done{Reason: "finished", Epochs: 3, Seen: 165000, BestValAcc: 0.98, Test: Test{N: 1, Acc: 1, Confusion: [][]int{{1}}}}},
 		ErrorMessage(train.ErrDiverged),
 		{Kind: KindJoin, Join: &Join{Start: Start{Dataset: "mnist", Spec: spec, Config: train.Config{BatchSize: 128, Epochs: 1, Workers: 3}, Limit: 600}, Index: 2}},
-		{Kind: KindJob, Job: &Job{Examples: []int{5, 0, 59999}}, Weights: []float32{1, -2}},
+		{Kind: KindJob, Job: &Job{Examples: []int{5, 0, 59999}, Weights: true}, Weights: []float32{1, -2}},
+		{Kind: KindJob, Job: &Job{Examples: []int{7}}},
+		{Kind: KindJob, Job: &Job{Update: &Update{LR: 0.001, Part: true, Own: 0.5238095, Mine: 0.47619048}}, Weights: []float32{1, -2}},
+		{Kind: KindJob, Job: &Job{Examples: []int{1}, Weights: true, Update: &Update{LR: 1}}, Weights: []float32{1, -2, 3, 4}},
 		{Kind: KindGradient, Gradient: &Gradient{N: 3, Loss: 0.7, Right: 2}, Weights: []float32{0.5, 0}},
 	}
 	for _, m := range msgs {
@@ -139,7 +142,9 @@ func TestBadMessages(t *testing.T) {
 		{`{"kind":"snapshot","snapshot":{}}`, "", "snapshot message without weights"},
 		{`{"kind":"snapshot","snapshot":{}}`, "abcde", "not a multiple of 4"},
 		{`{"kind":"start","start":{"spec":{"layers":3}}}`, "", "bad message head"},
-		{`{"kind":"job","job":{"examples":[1]}}`, "", "job message without weights"},
+		{`{"kind":"job","job":{"examples":[1],"weights":true}}`, "", "job message with 0 values"},
+		{`{"kind":"job","job":{"examples":[1]}}`, "abcd", "job message with 1 values"},
+		{`{"kind":"job","job":{"weights":true,"update":{"lr":1}}}`, "abcd", "job message with 1 values"},
 		{`{"kind":"gradient"}`, "", `"gradient" payload`},
 	} {
 		_, err := Decode([]byte(c.head), []byte(c.body))

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -8,20 +9,54 @@ import (
 	"github.com/cnnplay/cnnplay/nn/dataset"
 )
 
-// Helper is worker 1, 2, … of a Trainer with several workers: it computes
-// the gradient of its part of every batch on its own copy of the network,
-// while the Trainer computes the first part on its own. Natively a helper
-// is a goroutine (what New makes); in the browser it is another Web Worker
-// that gets the weights and the examples' indices as a message and posts
-// the gradient back (internal/session). Either way it runs a Replica.
+// Helper is worker 1, 2, … of a Trainer with several workers: it keeps its
+// own copy of the network, in step with the Trainer's, and computes the
+// gradient of its part of every batch while the Trainer computes the first
+// part. Natively a helper is a goroutine (what New makes); in the browser
+// it is another Web Worker that gets each Job as a message and posts the
+// gradient back (internal/session). Either way it runs a Replica.
 type Helper interface {
-	// Start begins computing the mean gradient over the training examples
-	// idx with the weights of net (the Trainer's), which do not change
-	// until Wait returns. It does not block.
-	Start(net *nn.Network, idx []int)
-	// Wait waits for the result of the last Start. The gradients in the
-	// Share stay valid until the next Start.
+	// Start queues job j. Jobs run in the order started; each job with
+	// examples gets one answer. Start copies what it needs of j before it
+	// returns (the Trainer's weights and gradients change after), and does
+	// not block.
+	Start(j Job)
+	// Wait waits for the answer to the oldest unanswered job. The gradients
+	// in the Share are to be read at once: they stay valid until the
+	// Trainer next starts a job or waits.
 	Wait() (Share, error)
+}
+
+// Job is what a Trainer asks of a helper for one batch: take the weights,
+// if any; take the optimizer step, if any; then compute the mean gradient
+// over the examples, if any. The helper's weights follow the Trainer's
+// through the optimizer steps they take alike, so only a job after the
+// weights were set from outside (the first one, or after RestoreBest)
+// carries weights.
+type Job struct {
+	// Weights, if not nil, are the Trainer's weights end to end, set from
+	// outside: the helper takes them and starts its optimizer afresh, as the
+	// Trainer's did.
+	Weights []float32
+	// Update, if not nil, is the optimizer step the Trainer takes after the
+	// batch the helper computed last.
+	Update *Update
+	// Examples index the training set: none for a job that only updates.
+	Examples []int
+}
+
+// Update is one optimizer step for a helper to take as the Trainer does.
+type Update struct {
+	LR float64 // the step's learning rate (it decays between epochs)
+	// Grad is the batch's mean gradient, end to end in Params order. With
+	// Part, it is only the Trainer's mean gradient over its own part of the
+	// batch, sent as soon as it is ready: the helper adds it, weighted by
+	// Own, to its own part's (of the same batch, the last it computed),
+	// weighted by Mine, which is the Trainer's sum of the two in the same
+	// float32 operations (nn.ScaleAdd).
+	Grad      []float32
+	Part      bool
+	Own, Mine float32
 }
 
 // Share is a worker's result for its part of a batch.
@@ -35,14 +70,18 @@ type Share struct {
 }
 
 // Replica is a copy of a network that computes the gradients of parts of
-// batches: the work of worker i (1, 2, …) of a Trainer. Its random stream
-// (network initialisation, augmentation, dropout) is worker i's, so replicas
-// built from the same spec, training set and Config compute the same
-// gradients for the same parts, in a goroutine or in another Web Worker.
+// batches and takes the optimizer steps of the whole batches: the work of
+// worker i (1, 2, …) of a Trainer. Its random stream (network
+// initialisation, augmentation, dropout) is worker i's, so replicas built
+// from the same spec, training set and Config compute the same gradients
+// for the same parts, in a goroutine or in another Web Worker.
 type Replica struct {
-	w   *worker
-	set *dataset.Set
-	aug dataset.Augment
+	w    *worker
+	set  *dataset.Set
+	aug  dataset.Augment
+	spec nn.OptimizerSpec
+	opt  nn.Optimizer // nil until the first job's weights
+	err  error        // a failed job's, until weights come again
 }
 
 // NewReplica builds worker i's replica of a network of spec, training on
@@ -56,39 +95,145 @@ func NewReplica(spec nn.Spec, trainSet *dataset.Set, cfg Config, i int) (*Replic
 	if err != nil {
 		return nil, err
 	}
-	return &Replica{w: &worker{net: net, rng: rng}, set: trainSet, aug: cfg.Augment}, nil
+	return &Replica{w: &worker{net: net, rng: rng}, set: trainSet, aug: cfg.Augment, spec: cfg.Optimizer}, nil
 }
 
-// Weights returns the replica's weights end to end (nn.Network's
-// WeightData, not a copy): set them before Gradient.
-func (r *Replica) Weights() []float32 { return r.w.net.WeightData() }
-
-// Grads returns the gradients Gradient computed, end to end (the Share's
-// Grads are views of it), to post as they are.
+// Grads returns the gradients the last job computed, end to end (the
+// Share's Grads are views of it), to post as they are.
 func (r *Replica) Grads() []float32 { return r.w.net.GradData() }
 
-// Gradient computes the mean gradient over the training examples idx (not
-// empty) with the replica's current weights. The Share's gradients are the
-// replica's own, valid until the next call.
-func (r *Replica) Gradient(idx []int) Share {
-	r.w.batch(r.set, r.aug, idx)
-	params := r.w.net.Params()
-	grads := make([][]float32, len(params))
-	for j, p := range params {
-		grads[j] = p.G
+// Do carries out job j and returns the gradient over its examples. The
+// Share's gradients are the replica's own, valid until the next call. A
+// job that fails leaves the replica out of step with the Trainer, so every
+// job after it fails with the same error until one brings the weights
+// again: a job without examples is not answered, and its error answers the
+// next one's.
+func (r *Replica) Do(j Job) (Share, error) {
+	if r.err != nil && j.Weights == nil {
+		return Share{}, r.err
 	}
-	return Share{N: r.w.n, Loss: r.w.loss, Right: r.w.right, Grads: grads}
+	s, err := r.do(j)
+	r.err = err
+	return s, err
 }
 
-// localHelper runs a Replica in a goroutine.
+func (r *Replica) do(j Job) (s Share, err error) {
+	net := r.w.net
+	if j.Weights != nil {
+		if len(j.Weights) != len(net.WeightData()) {
+			return Share{}, fmt.Errorf("a job with %d weights for a network of %d", len(j.Weights), len(net.WeightData()))
+		}
+		copy(net.WeightData(), j.Weights)
+		if r.opt, err = nn.NewOptimizer(r.spec, net.Params()); err != nil {
+			return Share{}, err
+		}
+	}
+	if u := j.Update; u != nil {
+		g := net.GradData()
+		switch {
+		case r.opt == nil:
+			return Share{}, errors.New("an optimizer step before any weights")
+		case len(u.Grad) != len(g):
+			return Share{}, fmt.Errorf("an optimizer step with a gradient of %d values for a network of %d", len(u.Grad), len(g))
+		case u.Part:
+			nn.ScaleAdd(g, u.Mine, u.Grad, u.Own)
+		default:
+			copy(g, u.Grad)
+		}
+		r.opt.SetLR(u.LR)
+		r.opt.Step()
+	}
+	if len(j.Examples) == 0 {
+		return Share{}, nil
+	}
+	if r.opt == nil {
+		return Share{}, errors.New("a job before any weights")
+	}
+	for _, i := range j.Examples {
+		if i < 0 || i >= r.set.N {
+			return Share{}, fmt.Errorf("a job with example %d of a training set of %d", i, r.set.N)
+		}
+	}
+	r.w.batch(r.set, r.aug, j.Examples)
+	params := net.Params()
+	grads := make([][]float32, len(params))
+	for k, p := range params {
+		grads[k] = p.G
+	}
+	return Share{N: r.w.n, Loss: r.w.loss, Right: r.w.right, Grads: grads}, nil
+}
+
+// localHelper runs a Replica's jobs in goroutines, one after the other.
+// What it hands over is copied, as between Web Workers: the Trainer sums
+// a Share's gradients while the replica already takes the next job.
 type localHelper struct {
-	r    *Replica
-	done chan Share
+	r       *Replica
+	prev    chan struct{} // closed when the last job started is done
+	answers chan answer
+	// Two buffers each for the updates' gradients and the answers', in
+	// turn, with the jobs that used them last.
+	in    [2][]float32
+	inJob [2]chan struct{}
+	out   [2][]float32
+	nIn   int
+	nOut  int
 }
 
-func (h *localHelper) Start(net *nn.Network, idx []int) {
-	copy(h.r.Weights(), net.WeightData())
-	go func() { h.done <- h.r.Gradient(idx) }()
+type answer struct {
+	s   Share
+	err error
 }
 
-func (h *localHelper) Wait() (Share, error) { return <-h.done, nil }
+func newLocalHelper(r *Replica) *localHelper {
+	prev := make(chan struct{})
+	close(prev)
+	return &localHelper{r: r, prev: prev, answers: make(chan answer, 2)}
+}
+
+func (h *localHelper) Start(j Job) {
+	prev, done := h.prev, make(chan struct{})
+	h.prev = done
+	if j.Weights != nil {
+		j.Weights = append([]float32(nil), j.Weights...)
+	}
+	if j.Update != nil {
+		k := h.nIn % 2
+		h.nIn++
+		if h.inJob[k] != nil {
+			<-h.inJob[k] // at once, but for a helper without parts
+		}
+		h.inJob[k] = done
+		u := *j.Update
+		h.in[k] = append(h.in[k][:0], u.Grad...)
+		u.Grad = h.in[k]
+		j.Update = &u
+	}
+	j.Examples = append([]int(nil), j.Examples...)
+	// The Trainer has read a Share by the time it starts the job after the
+	// next, which is when this one's buffer is written again.
+	out := &h.out[h.nOut%2]
+	if len(j.Examples) > 0 {
+		h.nOut++
+	}
+	go func() {
+		defer close(done)
+		<-prev
+		s, err := h.r.Do(j)
+		if len(j.Examples) == 0 {
+			return
+		}
+		if err == nil {
+			*out = append((*out)[:0], h.r.Grads()...)
+			g := *out
+			for k, p := range s.Grads {
+				s.Grads[k], g = g[:len(p):len(p)], g[len(p):]
+			}
+		}
+		h.answers <- answer{s, err}
+	}()
+}
+
+func (h *localHelper) Wait() (Share, error) {
+	a := <-h.answers
+	return a.s, a.err
+}

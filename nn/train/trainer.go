@@ -57,6 +57,15 @@ type Trainer struct {
 	epochStart time.Time
 	own        *worker  // worker 0, on the Trainer's network
 	helpers    []Helper // workers 1, 2, …
+	hs         []helperState
+}
+
+// helperState is what the Trainer knows of a helper's progress.
+type helperState struct {
+	synced  bool // it has had the weights since they were last set from outside
+	pending int  // jobs with examples started and not yet waited for
+	ahead   bool // the last of those is for the next batch
+	updated bool // it has this step's update
 }
 
 // worker computes the gradient of one slice of every batch on its own copy
@@ -123,9 +132,10 @@ func NewWithHelpers(net *nn.Network, trainSet, val *dataset.Set, cfg Config, hel
 			if err != nil {
 				return nil, err
 			}
-			t.helpers = append(t.helpers, &localHelper{r: r, done: make(chan Share, 1)})
+			t.helpers = append(t.helpers, newLocalHelper(r))
 		}
 	}
+	t.hs = make([]helperState, len(t.helpers))
 	t.shuffle()
 	return t, nil
 }
@@ -152,14 +162,17 @@ func (t *Trainer) Step() (Step, error) {
 	loss, right, err := t.gradient(idx)
 	if err != nil {
 		t.done = true
+		t.Settle()
 		return Step{}, err
 	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || !t.Net.Finite() {
 		t.done = true
+		t.Settle()
 		t.Net.SetWeights(t.best)
 		return Step{}, fmt.Errorf("%w at epoch %d after %d examples: the loss became %v, so the learning rate (%v) is probably too high; the best weights so far were kept",
 			ErrDiverged, t.epoch, t.seen, loss, t.cfg.Optimizer.LR)
 	}
+	t.update()
 	t.opt.Step()
 	t.seen += n
 	t.epochLoss += loss * float64(n)
@@ -173,31 +186,44 @@ func (t *Trainer) Step() (Step, error) {
 
 // gradient fills the Trainer's network's gradients with the mean over the
 // batch idx, spreading the batch over the workers: the helpers start on
-// their parts, worker 0 computes the first part meanwhile, then the parts
-// are combined weighted by their sizes.
+// their parts (unless they did already, a step ahead), worker 0 computes
+// the first part meanwhile, then the parts are combined weighted by their
+// sizes.
 func (t *Trainer) gradient(idx []int) (loss float64, right int, err error) {
-	share := (len(idx) + len(t.helpers)) / (len(t.helpers) + 1)
 	params := t.Net.Params()
-	var started []Helper
-	for i, h := range t.helpers {
-		part := idx[min((i+1)*share, len(idx)):min((i+2)*share, len(idx))]
-		if len(part) == 0 {
-			break
+	for i, hs := range t.hs {
+		if part := t.part(idx, i+1); len(part) > 0 && !hs.ahead {
+			t.start(i, Job{Examples: part})
 		}
-		h.Start(t.Net, part)
-		started = append(started, h)
+		t.hs[i].ahead = false
 	}
 	w := t.own
-	w.batch(t.train, t.cfg.Augment, idx[:min(share, len(idx))])
+	w.batch(t.train, t.cfg.Augment, t.part(idx, 0))
+	own := float32(w.n) / float32(len(idx))
+	// A single helper gets the Trainer's part's gradient at once, with its
+	// part of the next batch: it forms the batch's gradient and takes the
+	// optimizer step itself, and starts on the next batch while the
+	// Trainer waits for its gradient, sums and steps alike. The two
+	// messages cross instead of following each other.
+	if len(t.helpers) == 1 && len(t.part(idx, 1)) > 0 {
+		mine := float32(len(idx)-w.n) / float32(len(idx))
+		t.start(0, Job{Update: &Update{LR: t.opt.LR(), Grad: t.Net.GradData(), Part: true, Own: own, Mine: mine},
+			Examples: t.part(t.nextBatch(), 1)})
+		t.hs[0].updated = true
+	}
 	// Each worker's gradient is the mean over its part; the batch's is their
 	// weighted sum, collected into worker 0's, the Trainer's own network.
 	// Worker 0's weight is applied with the first helper's part added, in
 	// one pass over the gradients instead of two.
 	loss, right = w.loss*float64(w.n), w.right
-	own := float32(w.n) / float32(len(idx))
-	for i, h := range started {
+	for i, h := range t.helpers {
+		if len(t.part(idx, i+1)) == 0 {
+			continue
+		}
 		s, herr := h.Wait()
+		t.hs[i].pending--
 		if herr != nil {
+			t.hs[i].pending = 0 // it may be gone: do not wait for it again
 			if err == nil {
 				err = fmt.Errorf("training worker %d failed: %w", i+2, herr)
 			}
@@ -235,6 +261,65 @@ func (t *Trainer) gradient(idx []int) (loss float64, right int, err error) {
 		}
 	}
 	return loss / float64(len(idx)), right, err
+}
+
+// part is worker i's part of the batch idx (worker 0 is the Trainer).
+func (t *Trainer) part(idx []int, i int) []int {
+	share := (len(idx) + len(t.helpers)) / (len(t.helpers) + 1)
+	return idx[min(i*share, len(idx)):min((i+1)*share, len(idx))]
+}
+
+// nextBatch is the batch after the one taken last, nil at the end of an
+// epoch (the next epoch's order is drawn after validation).
+func (t *Trainer) nextBatch() []int {
+	if t.pos == t.train.N {
+		return nil
+	}
+	return t.order[t.pos : t.pos+min(t.cfg.BatchSize, t.train.N-t.pos)]
+}
+
+// start starts job j on helper i, with the weights if the helper has not
+// had them since they were set.
+func (t *Trainer) start(i int, j Job) {
+	hs := &t.hs[i]
+	if !hs.synced {
+		j.Weights, hs.synced = t.Net.WeightData(), true
+	}
+	t.helpers[i].Start(j)
+	if len(j.Examples) > 0 {
+		hs.pending++
+		hs.ahead = j.Update != nil
+	}
+}
+
+// update sends the helpers that do not have it yet the batch's gradient,
+// before the Trainer's optimizer step (which clears it), with their parts
+// of the next batch: they take the step and start on the next batch while
+// the Trainer steps and reports.
+func (t *Trainer) update() {
+	next := t.nextBatch()
+	for i := range t.hs {
+		if t.hs[i].updated {
+			t.hs[i].updated = false
+			continue
+		}
+		t.start(i, Job{Update: &Update{LR: t.opt.LR(), Grad: t.Net.GradData()}, Examples: t.part(next, i+1)})
+	}
+}
+
+// Settle waits for the answers to the jobs the helpers started ahead, and
+// drops them: call it before the helpers serve another Trainer (a reset or
+// a new session), so that no stale answer reaches it.
+func (t *Trainer) Settle() {
+	for i, h := range t.helpers {
+		for t.hs[i].pending > 0 {
+			t.hs[i].pending--
+			if _, err := h.Wait(); err != nil {
+				t.hs[i].pending = 0 // it may be gone
+			}
+		}
+		t.hs[i].ahead, t.hs[i].updated = false, false
+	}
 }
 
 // batch prepares the examples idx of s (converted from the set's bytes,
@@ -306,8 +391,23 @@ func (t *Trainer) endEpoch() *Epoch {
 // Best returns the best weights by validation accuracy so far (a copy).
 func (t *Trainer) Best() []float32 { return append([]float32(nil), t.best...) }
 
-// RestoreBest puts the best weights so far back into the network.
-func (t *Trainer) RestoreBest() { t.Net.SetWeights(t.best) }
+// RestoreBest puts the best weights so far back into the network and
+// starts the optimizer afresh (its state belongs to the weights it
+// stepped), at the learning rate it had; the helpers get the weights with
+// their next job.
+func (t *Trainer) RestoreBest() {
+	t.Settle()
+	t.Net.SetWeights(t.best)
+	opt, err := nn.NewOptimizer(t.cfg.Optimizer, t.Net.Params())
+	if err != nil { // New accepted the same spec
+		panic(err)
+	}
+	opt.SetLR(t.opt.LR())
+	t.opt = opt
+	for i := range t.hs {
+		t.hs[i].synced = false
+	}
+}
 
 // Seen is the number of training examples seen so far.
 func (t *Trainer) Seen() int { return t.seen }

@@ -187,33 +187,34 @@ func TestLRDecayPerEpoch(t *testing.T) {
 	}
 }
 
-// copyHelper is a Helper as the browser's message-passing one works: the
-// weights and the gradient are copied in and out of a Replica of its own,
-// built on its own copy of the training set, and nothing is shared.
-type copyHelper struct {
+// syncHelper is a Helper that does each job as it starts, in the
+// Trainer's goroutine, on a Replica built on its own copy of the training
+// set, and hands out copies of its gradients: nothing is shared and
+// nothing runs at the same time, unlike the goroutine helpers.
+type syncHelper struct {
 	r       *Replica
-	weights []float32
-	done    chan Share
+	answers []answer
 }
 
-func (h *copyHelper) Start(net *nn.Network, idx []int) {
-	h.weights = append(h.weights[:0], net.WeightData()...)
-	idx = slices.Clone(idx)
-	go func() {
-		copy(h.r.Weights(), h.weights)
-		s := h.r.Gradient(idx)
-		for j := range s.Grads {
-			s.Grads[j] = slices.Clone(s.Grads[j])
-		}
-		h.done <- s
-	}()
+func (h *syncHelper) Start(j Job) {
+	s, err := h.r.Do(j)
+	if len(j.Examples) == 0 {
+		return
+	}
+	for k := range s.Grads {
+		s.Grads[k] = slices.Clone(s.Grads[k])
+	}
+	h.answers = append(h.answers, answer{s, err})
 }
 
-func (h *copyHelper) Wait() (Share, error) { return <-h.done, nil }
+func (h *syncHelper) Wait() (Share, error) {
+	a := h.answers[0]
+	h.answers = h.answers[1:]
+	return a.s, a.err
+}
 
-// TestHelpersMatchGoroutineWorkers: a Trainer whose helpers get copies of
-// the weights and return copies of their gradients (as Web Workers do)
-// trains the same weights, bit for bit, as one with goroutine workers, with
+// TestHelpersMatchGoroutineWorkers: a Trainer whose helpers do their jobs
+// one at a time as they start trains the same weights, bit for bit, as one with goroutine workers, with
 // dropout and augmentation on; and the same as one worker up to rounding
 // without them.
 func TestHelpersMatchGoroutineWorkers(t *testing.T) {
@@ -239,7 +240,7 @@ func TestHelpersMatchGoroutineWorkers(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				hs = append(hs, &copyHelper{r: r, done: make(chan Share, 1)})
+				hs = append(hs, &syncHelper{r: r})
 			}
 		}
 		tr, err := NewWithHelpers(net, data, nil, cfg, hs)

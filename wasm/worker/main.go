@@ -15,7 +15,8 @@
 // With start.Config.Workers above 1 it leads: it starts Workers-1 more
 // copies of itself as nested Web Workers (kept for the next start) and the
 // session sends them join and job messages; a copy that gets a join is a
-// helper (session.Helper) and answers each job with a gradient. While the
+// helper (session.Helper) and answers each job that has examples with a
+// gradient. While the
 // leader waits for them inside a training step, its goroutine blocks on a
 // channel and the event loop delivers their answers.
 package main
@@ -52,6 +53,9 @@ func main() {
 		if err != nil {
 			post(wire.ErrorMessage(err))
 			return
+		}
+		if len(m.Weights) > 0 && len(parent.Into) > 0 && &m.Weights[0] == &parent.Into[0] {
+			parent.Into = nil // in use until the job is done
 		}
 		w.inbox.push(m)
 	}
@@ -106,14 +110,18 @@ func (w *worker) handle(m wire.Message) {
 			return d.data(), err
 		})
 		w.keep(d)
-		parent.Into = w.helper.Weights()
 		return
 	case wire.KindJob:
 		if w.helper == nil {
 			post(wire.ErrorMessage(errors.New("a job before any join")))
 			return
 		}
-		post(w.helper.Handle(m))
+		if a, ok := w.helper.Handle(m); ok {
+			post(a)
+		}
+		// The next job's weights or gradient are decoded into this one's
+		// memory, unless another came meanwhile.
+		parent.Into = m.Weights
 		return
 	}
 	if m.Kind != wire.KindStart {
@@ -125,7 +133,11 @@ func (w *worker) handle(m wire.Message) {
 		return
 	}
 	// Free the old session's network and sets before loading new ones:
-	// WebAssembly memory never shrinks, so peaks count.
+	// WebAssembly memory never shrinks, so peaks count. Its helpers finish
+	// what they started first.
+	if w.sess != nil {
+		w.sess.Close()
+	}
 	w.sess = nil
 	runtime.GC()
 	start := *m.Start

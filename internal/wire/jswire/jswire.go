@@ -37,9 +37,9 @@ type Conn struct {
 	Target js.Value // where Post posts
 	spare  js.Value // the last body received, a Uint8Array, or undefined
 	// Into, when a body has exactly its length, is the Go memory the body
-	// is decoded into, instead of a new slice: a helper decodes a job's
-	// weights straight into its replica's, with no allocation and no copy
-	// after. The message's weights are then Into itself.
+	// is decoded into, instead of a new slice; the message's weights are
+	// then Into itself. A helper hands each job's memory back for the next
+	// job's gradient once it is done with it.
 	Into []float32
 	// Reuse sets Into to each body received, so that the weights of a
 	// message are valid only until the next FromEvent: for a link with one

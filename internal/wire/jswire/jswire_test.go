@@ -19,7 +19,7 @@ func TestRoundTripThroughMessageChannel(t *testing.T) {
 		w[i] = float32(i) - 0.5
 	}
 	for _, m := range []wire.Message{
-		{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{3, 1}}, Weights: w},
+		{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{3, 1}, Weights: true}, Weights: w},
 		{Kind: wire.KindGradient, Gradient: &wire.Gradient{N: 2, Loss: 0.5}, Weights: w[:3]},
 		wire.Command(wire.KindPause),
 	} {
@@ -86,7 +86,7 @@ func TestConnInto(t *testing.T) {
 	defer done()
 	send := func(w []float32) js.Value {
 		t.Helper()
-		if err := Post(mc.Get("port1"), wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{0}}, Weights: w}); err != nil {
+		if err := Post(mc.Get("port1"), wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: []int{0}, Weights: true}, Weights: w}); err != nil {
 			t.Fatal(err)
 		}
 		return <-got
