@@ -35,6 +35,7 @@ func newTrainWorker(onMessage func(wire.Message)) *trainWorker {
 		if err != nil {
 			m = wire.ErrorMessage(err)
 		}
+		tw.giveBack(args[0])
 		onMessage(m)
 		return nil
 	})
@@ -49,6 +50,27 @@ func newTrainWorker(onMessage func(wire.Message)) *trainWorker {
 	tw.w.Set("onmessage", tw.onMsg)
 	tw.w.Set("onerror", tw.onFail)
 	return tw
+}
+
+// giveBack transfers the body of the worker's message event ev, once
+// decoded, back to the worker, which posts its next message of that size
+// in it (jswire.Conn.Spare): a new 4.8 MB buffer for each keras weight
+// snapshot cost the leading worker a few milliseconds, while its helpers
+// waited.
+func (tw *trainWorker) giveBack(ev app.Value) {
+	data := ev.Get("data")
+	if data.Type() != app.TypeObject {
+		return
+	}
+	b := data.Get("body")
+	if b.Type() != app.TypeObject {
+		return
+	}
+	obj := app.Window().Get("Object").New()
+	obj.Set(wire.SpareKey, b)
+	// A JavaScript array: go-app v9.8.0 does not unwrap app.Values inside a
+	// slice argument.
+	tw.w.Call("postMessage", obj, app.Window().Get("Array").Call("of", b.Get("buffer")))
 }
 
 // post sends m to the worker. Weights, if any, are copied by the browser

@@ -267,6 +267,24 @@ func TestRunKeepsToBudget(t *testing.T) {
 	}
 }
 
+// TestRunEndsAtSnapshot: a snapshot's weights are the session's memory
+// until the next snapshot, so Run returns after one, whatever its budget,
+// with the weights of that moment.
+func TestRunEndsAtSnapshot(t *testing.T) {
+	start := wire.Start{Dataset: "mnist", Spec: preset(t, "mlp"), Config: adadelta(10, 1), Limit: 600, SnapshotEvery: 2}
+	s := newSession(t, start, fixtures(t))
+	for range 3 {
+		msgs := s.Run(time.Hour)
+		snaps := kinds(msgs, wire.KindSnapshot)
+		if len(snaps) != 1 || msgs[len(msgs)-1].Kind != wire.KindSnapshot || snaps[0].Snapshot.Steps%2 != 0 {
+			t.Fatalf("one Run: %v", kindList(msgs))
+		}
+		if !slices.Equal(snaps[0].Weights, s.net.Weights()) {
+			t.Fatal("the snapshot's weights are not the network's")
+		}
+	}
+}
+
 // TestFirstStepReported: the first step's progress comes at once, the
 // next ones only every ProgressInterval.
 func TestFirstStepReported(t *testing.T) {

@@ -82,6 +82,12 @@ const (
 	KindGradient Kind = "gradient"
 )
 
+// SpareKey names the Uint8Array in a message from the UI that only gives
+// the worker back the body of a message it posted (transferred, not
+// copied), to carry its next message of that size. It is not a wire
+// message: the worker keeps the buffer and nothing else happens.
+const SpareKey = "cnnplaySpare"
+
 // Join makes a worker a helper of a session.
 type Join struct {
 	Start Start `json:"start"`

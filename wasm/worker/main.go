@@ -46,7 +46,7 @@ func main() {
 	w := &worker{inbox: newInbox(), files: map[string][4][]byte{}}
 	var receive func(ev js.Value)
 	receive = func(ev js.Value) {
-		if adoptPort(ev, receive) {
+		if adoptPort(ev, receive) || parent.Spare(ev) {
 			return
 		}
 		m, err := parent.FromEvent(ev)

@@ -26,13 +26,13 @@ func Post(target js.Value, m wire.Message) error {
 	return post(target, m, js.Undefined())
 }
 
-// Conn is one end of a conversation whose bodies are large and go both
-// ways, the leading worker's with a helper or the helper's with the leader:
-// the buffer of the last body received is kept and carries the next body
-// posted, if it has the right size. So a job's buffer (the weights) comes
-// back with the gradient, and the next job goes in it: in steady state no
-// ArrayBuffer is allocated (a new one of 4.8 MB costs 2.5 ms in V8, and
-// the garbage collector's time later).
+// Conn is one end of a conversation whose bodies are large: the buffer of
+// the last body received is kept and carries the next body posted, if it
+// has the right size. So between the leading worker and a helper a job's
+// buffer comes back with the gradient, and the next job goes in it; the
+// page gives each weight snapshot's buffer back for the next (see Spare).
+// In steady state no ArrayBuffer is allocated: a new one of 4.8 MB costs
+// 2.5 ms in V8, and the garbage collector's time later.
 type Conn struct {
 	Target js.Value // where Post posts
 	spare  js.Value // the last body received, a Uint8Array, or undefined
@@ -47,6 +47,22 @@ type Conn struct {
 	// gradient per job), where allocating 4.8 MB a step would only feed
 	// the garbage collector.
 	Reuse bool
+}
+
+// Spare keeps the buffer of a message event that only gives one back
+// ({wire.SpareKey: Uint8Array}, from the page) for the next Post, and
+// reports whether ev was such a message.
+func (c *Conn) Spare(ev js.Value) bool {
+	data := ev.Get("data")
+	if data.Type() != js.TypeObject {
+		return false
+	}
+	b := data.Get(wire.SpareKey)
+	if b.Type() != js.TypeObject {
+		return false
+	}
+	c.spare = b
+	return true
 }
 
 // Post posts m to c.Target, in the spare buffer if it fits.

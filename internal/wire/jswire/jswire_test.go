@@ -3,6 +3,7 @@
 package jswire
 
 import (
+	"slices"
 	"syscall/js"
 	"testing"
 
@@ -118,6 +119,47 @@ func TestConnInto(t *testing.T) {
 	}
 	if &first.Weights[0] != &second.Weights[0] || &c.Into[0] != &second.Weights[0] || second.Weights[1] != 4 {
 		t.Fatalf("with Reuse, the second body %v is not in the first one's memory", second.Weights)
+	}
+}
+
+// TestConnSpare: a buffer the page gives back carries the next body if it
+// has its size (it is transferred, so the given-back array is left
+// detached), and no other; a message without one is not taken for one.
+func TestConnSpare(t *testing.T) {
+	mc, got, done := channel()
+	defer done()
+	ev := func(data js.Value) js.Value {
+		e := js.Global().Get("Object").New()
+		e.Set("data", data)
+		return e
+	}
+	c := &Conn{Target: mc.Get("port1")}
+	if c.Spare(ev(js.ValueOf(map[string]any{"head": "{}"}))) || c.Spare(ev(js.Null())) {
+		t.Fatal("a message without a spare buffer was taken for one")
+	}
+	spare := js.Global().Get("Uint8Array").New(12)
+	if !c.Spare(ev(js.ValueOf(map[string]any{wire.SpareKey: spare}))) {
+		t.Fatal("the spare buffer was not taken")
+	}
+	snapshot := func(w []float32) {
+		t.Helper()
+		if err := c.Post(wire.Message{Kind: wire.KindSnapshot, Snapshot: &wire.Snapshot{}, Weights: w}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := FromEvent(<-got)
+		if err != nil || !slices.Equal(m.Weights, w) {
+			t.Fatalf("posted %v, got %v (%v)", w, m.Weights, err)
+		}
+	}
+	snapshot([]float32{1, 2, 3})
+	if spare.Get("byteLength").Int() != 0 {
+		t.Fatal("the body of the spare buffer's size did not go in it")
+	}
+	spare = js.Global().Get("Uint8Array").New(12)
+	c.Spare(ev(js.ValueOf(map[string]any{wire.SpareKey: spare})))
+	snapshot([]float32{1, 2})
+	if spare.Get("byteLength").Int() != 12 {
+		t.Fatal("a body of another size went in the spare buffer")
 	}
 }
 
