@@ -1,5 +1,7 @@
 package nn
 
+import "math/rand/v2"
+
 // Dropout zeroes each value with probability rate while training and scales
 // the survivors by 1/(1-rate) (inverted dropout), so inference is the
 // identity and needs no rescaling.
@@ -12,6 +14,7 @@ type Dropout struct {
 	// or rate 0): Backward then passes gradients through, and inference
 	// writes no mask
 	identity bool
+	drawn    int // examples of the next training Forward whose mask is drawn
 }
 
 func (l *Dropout) Name() string     { return l.name }
@@ -36,12 +39,21 @@ func (l *Dropout) Forward(out, in []float32, n int, p Pass) {
 		copy(out, in)
 		return
 	}
-	l.mask = grow(l.mask, len(in))
-	dropoutMask(l.mask, p.Rand.Uint64(), uint32(float64(l.rate)*(1<<32)), 1/(1-l.rate))
+	if l.drawn != n {
+		l.draw(n, p.Rand)
+	}
+	l.drawn = 0
 	mask := l.mask[:len(in)]
 	for i, v := range in {
 		out[i] = v * mask[i]
 	}
+}
+
+// draw draws the mask of n examples.
+func (l *Dropout) draw(n int, rng *rand.Rand) {
+	l.mask = grow(l.mask, n*l.shape.Size())
+	dropoutMask(l.mask, rng.Uint64(), uint32(float64(l.rate)*(1<<32)), 1/(1-l.rate))
+	l.drawn = n
 }
 
 // dropoutMask fills mask with 0 where a 32-bit draw from the splitmix64

@@ -140,6 +140,22 @@ func (net *Network) backward(from, n int, dx []float32) {
 	}
 }
 
+// DrawMasks draws the dropout masks of the next training Forward, of n
+// examples, from rng, as that Forward would: a worker of several draws
+// them while it waits for the others' gradients, where drawing costs no
+// time (train.Trainer). A training Forward of another number of examples
+// draws its own. With n 0 it forgets the masks drawn ahead.
+func (net *Network) DrawMasks(n int, rng *rand.Rand) {
+	for _, l := range net.Layers {
+		if d, ok := l.(*Dropout); ok {
+			d.drawn = 0
+			if n > 0 && d.rate > 0 {
+				d.draw(n, rng)
+			}
+		}
+	}
+}
+
 // ZeroGrad clears every parameter gradient.
 func (net *Network) ZeroGrad() {
 	for _, p := range net.Params() {

@@ -94,7 +94,7 @@ type remote struct {
 // Start posts job j, its weights or gradient as they lie in the Trainer's
 // memory: no copy before Post's own.
 func (r *remote) Start(j train.Job) {
-	m := wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: j.Examples, Weights: j.Weights != nil}}
+	m := wire.Message{Kind: wire.KindJob, Job: &wire.Job{Examples: j.Examples, Weights: j.Weights != nil, Next: j.Next}}
 	switch {
 	case j.Weights != nil && j.Update != nil: // rare: a helper without a part in the first batch
 		r.body = append(append(r.body[:0], j.Weights...), j.Update.Grad...)
@@ -189,6 +189,14 @@ func (h *Helper) join(j wire.Join, data func() (Data, error)) error {
 	return err
 }
 
+// Ahead draws the dropout masks of the next job ahead (train.Replica):
+// call it after posting an answer.
+func (h *Helper) Ahead() {
+	if h.rep != nil {
+		h.rep.Ahead()
+	}
+}
+
 func sameTrainingSet(a, b wire.Start) bool {
 	return a.Dataset == b.Dataset && a.Limit == b.Limit && a.Validation == b.Validation && a.Config.Seed == b.Config.Seed
 }
@@ -211,7 +219,7 @@ func (h *Helper) Handle(m wire.Message) (answer wire.Message, ok bool) {
 	if err := m.Check(); err != nil {
 		return wire.ErrorMessage(err), ok
 	}
-	j := train.Job{Examples: m.Job.Examples}
+	j := train.Job{Examples: m.Job.Examples, Next: m.Job.Next}
 	body := m.Weights
 	if m.Job.Weights {
 		n := len(body)

@@ -60,6 +60,7 @@ func startHelpers(t *testing.T, n int, data Data, fail func(job int) *wire.Messa
 						}
 					}
 					p.fromHelper <- roundTrip(t, a)
+					h.Ahead()
 				}
 			}
 		}()

@@ -107,6 +107,9 @@ type Job struct {
 	// Update, if set, is an optimizer step whose gradient ends the
 	// message's Weights.
 	Update *Update `json:"update,omitempty"`
+	// Next is the size of the helper's next part, whose dropout masks it
+	// draws ahead.
+	Next int `json:"next,omitempty"`
 }
 
 // Update is train.Update without its gradient.

@@ -74,7 +74,7 @@ func TestMessageRoundTrip(t *testing.T) {
 		ErrorMessage(train.ErrDiverged),
 		{Kind: KindJoin, Join: &Join{Start: Start{Dataset: "mnist", Spec: spec, Config: train.Config{BatchSize: 128, Epochs: 1, Workers: 3}, Limit: 600}, Index: 2}},
 		{Kind: KindJob, Job: &Job{Examples: []int{5, 0, 59999}, Weights: true}, Weights: []float32{1, -2}},
-		{Kind: KindJob, Job: &Job{Examples: []int{7}}},
+		{Kind: KindJob, Job: &Job{Examples: []int{7}, Next: 6}},
 		{Kind: KindJob, Job: &Job{Update: &Update{LR: 0.001, Part: true, Own: 0.5238095, Mine: 0.47619048}}, Weights: []float32{1, -2}},
 		{Kind: KindJob, Job: &Job{Examples: []int{1}, Weights: true, Update: &Update{LR: 1}}, Weights: []float32{1, -2, 3, 4}},
 		{Kind: KindGradient, Gradient: &Gradient{N: 3, Loss: 0.7, Right: 2}, Weights: []float32{0.5, 0}},

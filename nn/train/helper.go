@@ -43,6 +43,9 @@ type Job struct {
 	Update *Update
 	// Examples index the training set: none for a job that only updates.
 	Examples []int
+	// Next is the number of examples of the helper's part of the batch
+	// after, 0 if unknown: it draws their dropout masks ahead (Ahead).
+	Next int
 }
 
 // Update is one optimizer step for a helper to take as the Trainer does.
@@ -82,6 +85,7 @@ type Replica struct {
 	spec nn.OptimizerSpec
 	opt  nn.Optimizer // nil until the first job's weights
 	err  error        // a failed job's, until weights come again
+	next int          // the last job's Next
 }
 
 // NewReplica builds worker i's replica of a network of spec, training on
@@ -155,12 +159,23 @@ func (r *Replica) do(j Job) (s Share, err error) {
 		}
 	}
 	r.w.batch(r.set, r.aug, j.Examples)
+	r.next = j.Next
 	params := net.Params()
 	grads := make([][]float32, len(params))
 	for k, p := range params {
 		grads[k] = p.G
 	}
 	return Share{N: r.w.n, Loss: r.w.loss, Right: r.w.right, Grads: grads}, nil
+}
+
+// Ahead draws the dropout masks of the next job's examples, as many as the
+// last job said: call it once that job's answer is on its way, while the
+// Trainer combines the gradients and the helper would only wait.
+func (r *Replica) Ahead() {
+	if r.next > 0 {
+		r.w.net.DrawMasks(r.next, r.w.rng)
+		r.next = 0
+	}
 }
 
 // localHelper runs a Replica's jobs in goroutines, one after the other.
@@ -230,6 +245,7 @@ func (h *localHelper) Start(j Job) {
 			}
 		}
 		h.answers <- answer{s, err}
+		h.r.Ahead()
 	}()
 }
 

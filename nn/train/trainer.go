@@ -121,6 +121,7 @@ func NewWithHelpers(net *nn.Network, trainSet, val *dataset.Set, cfg Config, hel
 	if err != nil {
 		return nil, err
 	}
+	net.DrawMasks(0, nil) // an earlier Trainer's, on the same network
 	t := &Trainer{Net: net, cfg: cfg, train: trainSet, val: val, opt: opt,
 		rng: rand.New(rand.NewPCG(cfg.Seed, 0x636e6e)), bestAcc: -1, epochStart: time.Now()}
 	t.best = net.Weights()
@@ -191,9 +192,11 @@ func (t *Trainer) Step() (Step, error) {
 // sizes.
 func (t *Trainer) gradient(idx []int) (loss float64, right int, err error) {
 	params := t.Net.Params()
+	next := t.nextBatch()
+	after := t.batchAt(t.pos + len(next))
 	for i, hs := range t.hs {
 		if part := t.part(idx, i+1); len(part) > 0 && !hs.ahead {
-			t.start(i, Job{Examples: part})
+			t.start(i, Job{Examples: part, Next: len(t.part(next, i+1))})
 		}
 		t.hs[i].ahead = false
 	}
@@ -208,8 +211,13 @@ func (t *Trainer) gradient(idx []int) (loss float64, right int, err error) {
 	if len(t.helpers) == 1 && len(t.part(idx, 1)) > 0 {
 		mine := float32(len(idx)-w.n) / float32(len(idx))
 		t.start(0, Job{Update: &Update{LR: t.opt.LR(), Grad: t.Net.GradData(), Part: true, Own: own, Mine: mine},
-			Examples: t.part(t.nextBatch(), 1)})
+			Examples: t.part(next, 1), Next: len(t.part(after, 1))})
 		t.hs[0].updated = true
+	}
+	// Waiting for the helpers costs no time: draw the dropout masks of the
+	// next batch meanwhile.
+	if len(t.helpers) > 0 && next != nil {
+		w.net.DrawMasks(len(t.part(next, 0)), w.rng)
 	}
 	// Each worker's gradient is the mean over its part; the batch's is their
 	// weighted sum, collected into worker 0's, the Trainer's own network.
@@ -271,11 +279,15 @@ func (t *Trainer) part(idx []int, i int) []int {
 
 // nextBatch is the batch after the one taken last, nil at the end of an
 // epoch (the next epoch's order is drawn after validation).
-func (t *Trainer) nextBatch() []int {
-	if t.pos == t.train.N {
+func (t *Trainer) nextBatch() []int { return t.batchAt(t.pos) }
+
+// batchAt is the batch of this epoch that starts at position start of its
+// order, nil past the end.
+func (t *Trainer) batchAt(start int) []int {
+	if start >= t.train.N {
 		return nil
 	}
-	return t.order[t.pos : t.pos+min(t.cfg.BatchSize, t.train.N-t.pos)]
+	return t.order[start : start+min(t.cfg.BatchSize, t.train.N-start)]
 }
 
 // start starts job j on helper i, with the weights if the helper has not
@@ -298,12 +310,14 @@ func (t *Trainer) start(i int, j Job) {
 // the Trainer steps and reports.
 func (t *Trainer) update() {
 	next := t.nextBatch()
+	after := t.batchAt(t.pos + len(next))
 	for i := range t.hs {
 		if t.hs[i].updated {
 			t.hs[i].updated = false
 			continue
 		}
-		t.start(i, Job{Update: &Update{LR: t.opt.LR(), Grad: t.Net.GradData()}, Examples: t.part(next, i+1)})
+		t.start(i, Job{Update: &Update{LR: t.opt.LR(), Grad: t.Net.GradData()},
+			Examples: t.part(next, i+1), Next: len(t.part(after, i+1))})
 	}
 }
 

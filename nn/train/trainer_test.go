@@ -205,6 +205,7 @@ func (h *syncHelper) Start(j Job) {
 		s.Grads[k] = slices.Clone(s.Grads[k])
 	}
 	h.answers = append(h.answers, answer{s, err})
+	h.r.Ahead()
 }
 
 func (h *syncHelper) Wait() (Share, error) {

@@ -118,6 +118,7 @@ func (w *worker) handle(m wire.Message) {
 		}
 		if a, ok := w.helper.Handle(m); ok {
 			post(a)
+			w.helper.Ahead()
 		}
 		// The next job's weights or gradient are decoded into this one's
 		// memory, unless another came meanwhile.
