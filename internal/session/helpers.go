@@ -88,7 +88,12 @@ type remote struct {
 	total int   // their sum
 	body  []float32
 	grads [][]float32
-	err   error // from posting a job, for its answer
+	// due holds, for each job with examples not yet waited for, nil when
+	// its answer will come, or the error that posting it gave.
+	due []error
+	// failed is the error of a post that failed: the helper is out of
+	// step, so every job after it fails with it too.
+	failed error
 }
 
 // Start posts job j, its weights or gradient as they lie in the Trainer's
@@ -107,14 +112,21 @@ func (r *remote) Start(j train.Job) {
 	if u := j.Update; u != nil {
 		m.Job.Update = &wire.Update{LR: u.LR, Part: u.Part, Own: u.Own, Mine: u.Mine}
 	}
-	if err := r.port.Post(m); err != nil && r.err == nil {
-		r.err = err // the helper is out of step: the next Wait fails
+	if r.failed == nil {
+		r.failed = r.port.Post(m)
+	}
+	if len(j.Examples) > 0 {
+		r.due = append(r.due, r.failed)
 	}
 }
 
 func (r *remote) Wait() (train.Share, error) {
-	if err := r.err; err != nil {
-		r.err = nil
+	if len(r.due) == 0 {
+		return train.Share{}, errors.New("no job to wait for")
+	}
+	err := r.due[0]
+	r.due = r.due[1:]
+	if err != nil {
 		return train.Share{}, err
 	}
 	for {

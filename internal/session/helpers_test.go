@@ -2,6 +2,7 @@ package session
 
 import (
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -185,6 +186,37 @@ func TestHelpersRestoreAndNewSession(t *testing.T) {
 	s.Close()
 	if _, again := run(ports); !slices.Equal(again, want) {
 		t.Error("a new session on the same helpers trained other weights")
+	}
+}
+
+// failingPort is a Port whose posts fail.
+type failingPort struct{ posts int }
+
+func (p *failingPort) Post(wire.Message) error { p.posts++; return errors.New("cannot encode") }
+func (p *failingPort) Receive() (wire.Message, error) {
+	select {} // no answer ever comes
+}
+
+// TestRemotePostFails: a job that could not be posted is answered with the
+// error at once, and so is every job after it, none of them posted: the
+// helper is out of step.
+func TestRemotePostFails(t *testing.T) {
+	net, err := nn.Build(preset(t, "mlp"), rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &failingPort{}
+	r := newRemote(p, 1, net)
+	r.Start(train.Job{Examples: []int{1}, Weights: net.WeightData()})
+	r.Start(train.Job{Update: &train.Update{LR: 1, Grad: net.GradData()}})
+	r.Start(train.Job{Examples: []int{2}})
+	for range 2 {
+		if _, err := r.Wait(); err == nil || !strings.Contains(err.Error(), "cannot encode") {
+			t.Fatalf("wait: %v, want the post's error", err)
+		}
+	}
+	if p.posts != 1 {
+		t.Errorf("%d posts after the first failed", p.posts-1)
 	}
 }
 

@@ -21,7 +21,8 @@ type Helper interface {
 	// returns (the Trainer's weights and gradients change after), and does
 	// not block.
 	Start(j Job)
-	// Wait waits for the answer to the oldest unanswered job. The gradients
+	// Wait waits for the answer to the oldest unanswered job, which is an
+	// error if the helper failed or is gone (then at once). The gradients
 	// in the Share are to be read at once: they stay valid until the
 	// Trainer next starts a job or waits.
 	Wait() (Share, error)

@@ -231,7 +231,6 @@ func (t *Trainer) gradient(idx []int) (loss float64, right int, err error) {
 		s, herr := h.Wait()
 		t.hs[i].pending--
 		if herr != nil {
-			t.hs[i].pending = 0 // it may be gone: do not wait for it again
 			if err == nil {
 				err = fmt.Errorf("training worker %d failed: %w", i+2, herr)
 			}
@@ -326,11 +325,8 @@ func (t *Trainer) update() {
 // a new session), so that no stale answer reaches it.
 func (t *Trainer) Settle() {
 	for i, h := range t.helpers {
-		for t.hs[i].pending > 0 {
-			t.hs[i].pending--
-			if _, err := h.Wait(); err != nil {
-				t.hs[i].pending = 0 // it may be gone
-			}
+		for ; t.hs[i].pending > 0; t.hs[i].pending-- {
+			h.Wait() // an error is an answer too
 		}
 		t.hs[i].ahead, t.hs[i].updated = false, false
 	}

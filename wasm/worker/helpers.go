@@ -114,7 +114,8 @@ func (h *helperWorker) push(m wire.Message) {
 func (h *helperWorker) Post(m wire.Message) error { return h.conn.Post(m) }
 
 // Receive waits for the helper's next message; while it waits, the event
-// loop runs and delivers it.
+// loop runs and delivers it. Once the helper is gone and its messages are
+// read, it returns an error at once.
 func (h *helperWorker) Receive() (wire.Message, error) {
 	for {
 		h.mu.Lock()
@@ -125,7 +126,11 @@ func (h *helperWorker) Receive() (wire.Message, error) {
 			h.mu.Unlock()
 			return m, nil
 		}
+		dead := h.dead
 		h.mu.Unlock()
+		if dead {
+			return wire.Message{}, errors.New("the training worker is gone")
+		}
 		<-h.wake
 	}
 }
