@@ -69,10 +69,10 @@ func (s *Session) join() error {
 	return nil
 }
 
-// newRemote returns the train.Helper behind port for helper index of a
-// network of net's shape.
-func newRemote(port Port, index int, net *nn.Network) *remote {
-	r := &remote{port: port, index: index}
+// newRemote returns the train.Helper behind port for a network of net's
+// shape.
+func newRemote(port Port, net *nn.Network) *remote {
+	r := &remote{port: port}
 	for _, p := range net.Params() {
 		r.sizes = append(r.sizes, len(p.W))
 		r.total += len(p.W)
@@ -83,7 +83,6 @@ func newRemote(port Port, index int, net *nn.Network) *remote {
 // remote is a train.Helper behind a Port.
 type remote struct {
 	port  Port
-	index int
 	sizes []int // the parameters' sizes
 	total int   // their sum
 	body  []float32

@@ -206,7 +206,7 @@ func TestRemotePostFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &failingPort{}
-	r := newRemote(p, 1, net)
+	r := newRemote(p, net)
 	r.Start(train.Job{Examples: []int{1}, Weights: net.WeightData()})
 	r.Start(train.Job{Update: &train.Update{LR: 1, Grad: net.GradData()}})
 	r.Start(train.Job{Examples: []int{2}})

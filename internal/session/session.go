@@ -351,8 +351,8 @@ func (s *Session) newTrainer() error {
 	var helpers []train.Helper
 	if s.ports != nil {
 		helpers = []train.Helper{}
-		for i, p := range s.ports {
-			helpers = append(helpers, newRemote(p, i+1, s.net))
+		for _, p := range s.ports {
+			helpers = append(helpers, newRemote(p, s.net))
 		}
 	}
 	tr, err := train.NewWithHelpers(s.net, s.trainSet, val, s.cfg, helpers)

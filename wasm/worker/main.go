@@ -16,9 +16,8 @@
 // copies of itself as nested Web Workers (kept for the next start) and the
 // session sends them join and job messages; a copy that gets a join is a
 // helper (session.Helper) and answers each job that has examples with a
-// gradient. While the
-// leader waits for them inside a training step, its goroutine blocks on a
-// channel and the event loop delivers their answers.
+// gradient. While the leader waits for them inside a training step, its
+// goroutine blocks on a channel and the event loop delivers their answers.
 package main
 
 import (
