@@ -11,14 +11,8 @@ import (
 // a Forward of another size, or after the masks were forgotten, draws its
 // own.
 func TestDrawMasksAhead(t *testing.T) {
-	spec, err := Preset("keras")
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := Build(spec, rand.New(rand.NewPCG(1, 2)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := presetNet(t, "keras")
+	spec := net.Spec
 	x := randSlice(rand.New(rand.NewPCG(3, 4)), 3*spec.Input.Size())
 	forward := func(n int, ahead int, forget bool, seed uint64) ([]float32, uint64) {
 		rng := rand.New(rand.NewPCG(seed, 5))

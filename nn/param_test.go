@@ -80,9 +80,12 @@ func TestClone(t *testing.T) {
 }
 
 // lenet5 builds the lenet5 preset with a fixed seed.
-func lenet5(t *testing.T) *Network {
+func lenet5(t *testing.T) *Network { return presetNet(t, "lenet5") }
+
+// presetNet builds the named preset with a fixed seed.
+func presetNet(t *testing.T, name string) *Network {
 	t.Helper()
-	spec, err := Preset("lenet5")
+	spec, err := Preset(name)
 	if err != nil {
 		t.Fatal(err)
 	}
