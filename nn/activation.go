@@ -19,7 +19,7 @@ func (l *Activation) FLOPs() int       { return l.shape.Size() }
 
 // Forward: out has the shape of in.
 func (l *Activation) Forward(out, in []float32, n int, _ Pass) {
-	checkLen(l.name+" input", len(in), n*l.shape.Size())
+	checkLen(l.name, "input", len(in), n*l.shape.Size())
 	out = out[:len(in)]
 	switch l.kind {
 	case "relu":

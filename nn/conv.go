@@ -104,8 +104,8 @@ func (l *Conv2D) FLOPs() int       { return 2 * l.out.Size() * l.k * l.k * l.in.
 
 // Forward: in n×H×W×C, out n×OH×OW×F.
 func (l *Conv2D) Forward(out, in []float32, n int, _ Pass) {
-	checkLen(l.name+" input", len(in), n*l.in.Size())
-	checkLen(l.name+" output", len(out), n*l.out.Size())
+	checkLen(l.name, "input", len(in), n*l.in.Size())
+	checkLen(l.name, "output", len(out), n*l.out.Size())
 	if l.winograd() {
 		l.forwardWinograd(out, in, n)
 		return

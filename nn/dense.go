@@ -27,8 +27,8 @@ func (l *Dense) FLOPs() int       { return 2 * l.in.Size() * l.out.C }
 // Forward: in n×I, out n×O.
 func (l *Dense) Forward(out, in []float32, n int, _ Pass) {
 	i, o := l.in.Size(), l.out.C
-	checkLen(l.name+" input", len(in), n*i)
-	checkLen(l.name+" output", len(out), n*o)
+	checkLen(l.name, "input", len(in), n*i)
+	checkLen(l.name, "output", len(out), n*o)
 	l.mm.gemm(n, o, i, in, i, 1, l.w.W, o, 1, out, o, false)
 	vec.addBias(out, l.b.W)
 }

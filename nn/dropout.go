@@ -32,7 +32,7 @@ func (l *Dropout) FLOPs() int       { return 0 }
 // units: a unit drops when its 32 bits fall below rate·2³². The same seed
 // gives the same mask.
 func (l *Dropout) Forward(out, in []float32, n int, p Pass) {
-	checkLen(l.name+" input", len(in), n*l.shape.Size())
+	checkLen(l.name, "input", len(in), n*l.shape.Size())
 	out = out[:len(in)]
 	l.identity = !p.Train || l.rate == 0
 	if l.identity {

@@ -58,8 +58,8 @@ type Layer interface {
 
 // checkLen panics with a clear message when a kernel is handed a buffer of
 // the wrong size: that is a programmer error, not user input.
-func checkLen(name string, got, want int) {
+func checkLen(name, what string, got, want int) {
 	if got != want {
-		panic(fmt.Sprintf("nn: %s: buffer has %d values, want %d", name, got, want))
+		panic(fmt.Sprintf("nn: %s %s: buffer has %d values, want %d", name, what, got, want))
 	}
 }

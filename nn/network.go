@@ -62,23 +62,31 @@ func (net *Network) MemoryBytes(batch int) int64 {
 	return s.TrainingBytes(batch)
 }
 
-func (net *Network) ensure(n int) {
-	if len(net.acts) == len(net.Layers) && len(net.acts[0]) == n*net.Layers[0].OutShape().Size() {
-		return
+// ensure sizes the layers' outputs for n examples, and their gradients too
+// when grads is set: only a training pass needs those, so inference holds
+// half the memory. The buffers only grow: reallocating them whenever n
+// changed, as at the end of each epoch (the last, smaller batch, then
+// validation), dropped and allocated all of them each time, and
+// WebAssembly memory never shrinks.
+func (net *Network) ensure(n int, grads bool) {
+	if len(net.acts) != len(net.Layers) {
+		net.acts = make([][]float32, len(net.Layers))
+		net.grads = make([][]float32, len(net.Layers))
 	}
-	net.acts = make([][]float32, len(net.Layers))
-	net.grads = make([][]float32, len(net.Layers))
 	for i, l := range net.Layers {
-		net.acts[i] = make([]float32, n*l.OutShape().Size())
-		net.grads[i] = make([]float32, n*l.OutShape().Size())
+		size := n * l.OutShape().Size()
+		net.acts[i] = grow(net.acts[i], size)
+		if grads {
+			net.grads[i] = grow(net.grads[i], size)
+		}
 	}
 }
 
 // Forward runs a batch of n examples (prepared as Prepare does) and returns
 // the class probabilities, n×classes. The result is reused by the next call.
 func (net *Network) Forward(x []float32, n int, p Pass) []float32 {
-	checkLen("network input", len(x), n*net.Spec.Input.Size())
-	net.ensure(n)
+	checkLen("network", "input", len(x), n*net.Spec.Input.Size())
+	net.ensure(n, false)
 	net.input = x
 	in := x
 	for i, l := range net.Layers {
@@ -102,11 +110,12 @@ func (net *Network) Gradient(x []float32, labels []uint8, n int, p Pass) (loss f
 // InputGradient is Gradient that also writes the gradient of the loss with
 // respect to x into dx (what saliency maps show).
 func (net *Network) InputGradient(dx, x []float32, labels []uint8, n int, p Pass) (loss float64, correct int) {
-	checkLen("input gradient", len(dx), len(x))
+	checkLen("network", "input gradient", len(dx), len(x))
 	return net.gradient(dx, x, labels, n, p)
 }
 
 func (net *Network) gradient(dx, x []float32, labels []uint8, n int, p Pass) (loss float64, correct int) {
+	net.ensure(n, true)
 	prob := net.Forward(x, n, p)
 	k := net.Classes()
 	last := len(net.Layers) - 1
@@ -156,12 +165,8 @@ func (net *Network) DrawMasks(n int, rng *rand.Rand) {
 	}
 }
 
-// ZeroGrad clears every parameter gradient.
-func (net *Network) ZeroGrad() {
-	for _, p := range net.Params() {
-		clear(p.G)
-	}
-}
+// ZeroGrad clears every parameter gradient (all views of GradData).
+func (net *Network) ZeroGrad() { clear(net.g) }
 
 // WeightData returns all learnable values end to end, in Params order,
 // without copying: the parameters' W are views of it. Training on several
@@ -221,8 +226,8 @@ func (net *Network) Prepare(dst, src []float32, h, w int, rng *rand.Rand) {
 	if in.C != 1 || h < in.H || w < in.W {
 		panic(fmt.Sprintf("nn: Prepare: a %dx%d image does not fill a %s input", h, w, in))
 	}
-	checkLen("Prepare source", len(src), h*w)
-	checkLen("Prepare destination", len(dst), in.Size())
+	checkLen("Prepare", "source", len(src), h*w)
+	checkLen("Prepare", "destination", len(dst), in.Size())
 	y0, x0 := (h-in.H)/2, (w-in.W)/2
 	if rng != nil {
 		y0, x0 = rng.IntN(h-in.H+1), rng.IntN(w-in.W+1)

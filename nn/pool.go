@@ -29,8 +29,8 @@ func (l *MaxPool) FLOPs() int       { return l.out.Size() * l.size * l.size }
 
 // Forward: in n×H×W×C, out n×OH×OW×C.
 func (l *MaxPool) Forward(out, in []float32, n int, _ Pass) {
-	checkLen(l.name+" input", len(in), n*l.in.Size())
-	checkLen(l.name+" output", len(out), n*l.out.Size())
+	checkLen(l.name, "input", len(in), n*l.in.Size())
+	checkLen(l.name, "output", len(out), n*l.out.Size())
 	if cap(l.arg) < len(out) {
 		l.arg = make([]int32, len(out))
 	}
@@ -54,8 +54,8 @@ func (l *AvgPool) FLOPs() int       { return l.out.Size() * l.size * l.size }
 
 // Forward: in n×H×W×C, out n×OH×OW×C.
 func (l *AvgPool) Forward(out, in []float32, n int, _ Pass) {
-	checkLen(l.name+" input", len(in), n*l.in.Size())
-	checkLen(l.name+" output", len(out), n*l.out.Size())
+	checkLen(l.name, "input", len(in), n*l.in.Size())
+	checkLen(l.name, "output", len(out), n*l.out.Size())
 	c, scale := l.in.C, 1/float32(l.size*l.size)
 	for e := 0; e < n; e++ {
 		src := in[e*l.in.Size() : (e+1)*l.in.Size()]

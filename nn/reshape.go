@@ -15,7 +15,7 @@ func (l *Flatten) Params() []*Param { return nil }
 func (l *Flatten) FLOPs() int       { return 0 }
 
 func (l *Flatten) Forward(out, in []float32, n int, _ Pass) {
-	checkLen(l.name+" input", len(in), n*l.in.Size())
+	checkLen(l.name, "input", len(in), n*l.in.Size())
 	copy(out, in)
 }
 

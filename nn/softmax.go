@@ -21,7 +21,7 @@ func (l *Softmax) FLOPs() int       { return 3 * l.shape.Size() }
 // never overflow.
 func (l *Softmax) Forward(out, in []float32, n int, _ Pass) {
 	k := l.shape.Size()
-	checkLen(l.name+" input", len(in), n*k)
+	checkLen(l.name, "input", len(in), n*k)
 	for e := 0; e < n; e++ {
 		softmaxRow(out[e*k:(e+1)*k], in[e*k:(e+1)*k])
 	}

@@ -38,7 +38,7 @@ func (s *Session) evaluate(final bool) {
 func (s *Session) evalChunk(out []wire.Message) []wire.Message {
 	e, set := s.eval, s.testSet
 	in, k := s.net.InShape().Size(), s.net.Classes()
-	n := min(evalBatch, set.N-e.pos)
+	n := min(evalBatch, s.tr.EvalBatch(), set.N-e.pos)
 	if n > 0 {
 		if len(e.x) < n*in {
 			e.x = make([]float32, n*in)

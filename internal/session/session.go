@@ -52,7 +52,7 @@ const (
 	// MaxMistakes is how many misclassified test images a Test carries.
 	MaxMistakes = 60
 
-	evalBatch = 200 // test images per evaluation chunk
+	evalBatch = 200 // the most test images per evaluation chunk (see also Trainer.EvalBatch)
 )
 
 // Data is a dataset's four files, gzipped IDX as served, in the order of

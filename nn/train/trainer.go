@@ -272,9 +272,17 @@ func (t *Trainer) gradient(idx []int) (loss float64, right int, err error) {
 
 // part is worker i's part of the batch idx (worker 0 is the Trainer).
 func (t *Trainer) part(idx []int, i int) []int {
-	share := (len(idx) + len(t.helpers)) / (len(t.helpers) + 1)
+	share := t.share(len(idx))
 	return idx[min(i*share, len(idx)):min((i+1)*share, len(idx))]
 }
+
+// share is the most examples of a batch of n one worker takes.
+func (t *Trainer) share(n int) int { return (n + len(t.helpers)) / (len(t.helpers) + 1) }
+
+// EvalBatch is the batch size to evaluate the Trainer's network in: its own
+// part of a full batch, the most it runs at once in training, so that
+// evaluating needs no memory that training did not.
+func (t *Trainer) EvalBatch() int { return max(1, t.share(t.cfg.BatchSize)) }
 
 // nextBatch is the batch after the one taken last, nil at the end of an
 // epoch (the next epoch's order is drawn after validation).
@@ -369,7 +377,7 @@ func (t *Trainer) endEpoch() *Epoch {
 		ExamplesPerSec: float64(t.train.N) / time.Since(t.epochStart).Seconds()}
 	score := e.TrainAcc
 	if t.val != nil && t.val.N > 0 {
-		r := Evaluate(t.Net, t.val, 256)
+		r := Evaluate(t.Net, t.val, t.EvalBatch())
 		e.ValLoss, e.ValAcc = r.Loss, r.Acc
 		score = r.Acc
 	} else {

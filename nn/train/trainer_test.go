@@ -278,3 +278,24 @@ func TestHelpersMatchGoroutineWorkers(t *testing.T) {
 		t.Error("NewWithHelpers accepted no helpers for 3 workers")
 	}
 }
+
+// TestValidationNeedsNoMoreMemory: validation runs the Trainer's network in
+// batches of its part of a training batch, so its buffers never grow
+// beyond what training needs.
+func TestValidationNeedsNoMoreMemory(t *testing.T) {
+	data, val := fixture(t, "train-2000", 120), fixture(t, "t10k-500", 100)
+	for _, c := range []struct{ workers, want int }{{1, 24}, {2, 12}, {3, 8}} {
+		cfg := Config{Optimizer: nn.OptimizerSpec{Kind: "sgd", LR: 0.05}, BatchSize: 24, Epochs: 1, Seed: 3, Workers: c.workers}
+		tr := newTrainer(t, "lenet5", cfg, data, val)
+		if got := tr.EvalBatch(); got != c.want {
+			t.Errorf("%d workers: EvalBatch %d, want %d", c.workers, got, c.want)
+		}
+		if e := runAll(t, tr); len(e) != 1 || e[0].ValidationMissed {
+			t.Fatalf("%d workers: epochs %+v, want one validated", c.workers, e)
+		}
+		per := tr.Net.Layers[0].OutShape().Size()
+		if got := cap(tr.Net.Output(0)) / per; got != c.want {
+			t.Errorf("%d workers: after validation the network holds buffers for %d examples, want %d", c.workers, got, c.want)
+		}
+	}
+}
