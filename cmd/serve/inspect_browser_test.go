@@ -32,6 +32,19 @@ func inkedCanvasJS(id string) string {
 })()`
 }
 
+// canvasHashJS is a hash of the pixels of every canvas under the element
+// with that id: equal hashes, equal pictures.
+func canvasHashJS(id string) string {
+	return `(() => {
+	let h = 0;
+	for (const c of document.querySelectorAll("#` + id + ` canvas")) {
+		const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+		for (let i = 0; i < d.length; i++) h = (Math.imul(h, 31) + d[i]) | 0;
+	}
+	return h;
+})()`
+}
+
 // meanGridInkJS is the mean brightness (0 to 1) of the data browser's
 // sample grid, gutters left out: about 0.13 for MNIST digits and 0.29 for
 // Fashion-MNIST clothes.
@@ -228,13 +241,20 @@ func TestBrowserInspectViews(t *testing.T) {
 	}
 	b.Screenshot(t, "inspect-mistakes-cell")
 
-	// A model trained in the page (the ConvNetJS preset, a few hundred
-	// steps on 2000 images): the views follow its snapshots.
-	for id, v := range map[string]string{"train-limit": "2000", "train-validation": "500", "train-epochs": "1", "train-batch": "20"} {
+	// A model trained in the page (the ConvNetJS preset, 3 epochs of 5500
+	// images, a few seconds): the views follow its snapshots.
+	for id, v := range map[string]string{"train-limit": "6000", "train-validation": "500", "train-epochs": "3", "train-batch": "20"} {
 		browsertest.Eval[bool](t, b, setFieldJS(id, v))
 	}
+	// The feature maps stay in view throughout: they follow the snapshots,
+	// taking turns between two networks (see inspectPanel.sync).
+	b.Click(t, "#inspect-tab-maps")
 	b.Click(t, "#train-start")
 	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "done"`, 180*time.Second)
+	time.Sleep(time.Second) // the final weights reach the views
+	updates := browsertest.Eval[int](t, b, `Number(document.getElementById("view-maps").dataset.updates)`)
+	followed := browsertest.Eval[int](t, b, canvasHashJS("view-maps"))
+	t.Logf("the feature maps were drawn %d times while training", updates)
 	for _, v := range []struct{ tab, view string }{{"filters", "view-filters"}, {"maps", "view-maps"}, {"saliency", "view-saliency"}} {
 		b.Click(t, "#inspect-tab-"+v.tab)
 		b.WaitFor(t, `(() => { const e = document.getElementById("`+v.view+`"); return e && Number(e.dataset.updates) >= 1; })()`, 10*time.Second)
@@ -243,6 +263,17 @@ func TestBrowserInspectViews(t *testing.T) {
 			t.Errorf("%s with the model trained in the page: %d inked canvas pixels", v.tab, n)
 		}
 		b.Screenshot(t, "inspect-trained-"+v.tab)
+	}
+	// The maps that followed the training are those of the final weights,
+	// as a view made afresh draws them.
+	b.Click(t, "#inspect-tab-maps")
+	b.WaitFor(t, `(() => { const e = document.getElementById("view-maps"); return e && Number(e.dataset.updates) >= 1; })()`, 10*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	if afresh := browsertest.Eval[int](t, b, canvasHashJS("view-maps")); afresh != followed {
+		t.Errorf("after training, the feature maps that followed %d snapshots differ from those drawn afresh (hash %d, afresh %d)", updates, followed, afresh)
+	}
+	if updates < 4 {
+		t.Errorf("the feature maps were drawn %d times in seconds of training, want one per snapshot (two a second)", updates)
 	}
 	b.AssertNoErrors(t)
 }
