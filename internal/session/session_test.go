@@ -267,9 +267,9 @@ func TestRunKeepsToBudget(t *testing.T) {
 	}
 }
 
-// TestRunEndsAtSnapshot: a snapshot's weights are the session's memory
-// until the next snapshot, so Run returns after one, whatever its budget,
-// with the weights of that moment.
+// TestRunEndsAtSnapshot: a snapshot's weights are the network's memory, so
+// Run returns after one, whatever its budget, with the weights of that
+// moment.
 func TestRunEndsAtSnapshot(t *testing.T) {
 	start := wire.Start{Dataset: "mnist", Spec: preset(t, "mlp"), Config: adadelta(10, 1), Limit: 600, SnapshotEvery: 2}
 	s := newSession(t, start, fixtures(t))
