@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 )
 
 // Augment describes random affine distortions of training images: each call
@@ -21,6 +23,34 @@ type Augment struct {
 // IsIdentity reports whether a changes nothing (all bounds zero).
 func (a Augment) IsIdentity() bool {
 	return a.MaxShift == 0 && a.MaxRotate == 0 && a.MaxScale == 0
+}
+
+// String describes a for people and for a model's training record, the
+// CLI and the page alike: "shift ±2 px, rotate ±10°, scale ±10%", naming
+// only the bounds that are not zero, or "none" for the identity.
+func (a Augment) String() string {
+	if a.IsIdentity() {
+		return "none"
+	}
+	var parts []string
+	if a.MaxShift != 0 {
+		parts = append(parts, "shift ±"+decimal(a.MaxShift)+" px")
+	}
+	if a.MaxRotate != 0 {
+		parts = append(parts, "rotate ±"+decimal(a.MaxRotate)+"°")
+	}
+	if a.MaxScale != 0 {
+		parts = append(parts, "scale ±"+decimal(100*a.MaxScale)+"%")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// decimal writes |v| in decimal with at most six decimals, so that a
+// fraction such as 0.07, shown as a percentage, reads "7" and not the
+// 7.000000000000001 its float64 product gives (bounds work either way, so
+// the sign says nothing).
+func decimal(v float64) string {
+	return strconv.FormatFloat(math.Round(math.Abs(v)*1e6)/1e6, 'f', -1, 64)
 }
 
 // Apply writes into dst the h×w image src warped by one random affine

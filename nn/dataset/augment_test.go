@@ -101,3 +101,22 @@ func TestAugmentDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestAugmentString(t *testing.T) {
+	cases := []struct {
+		a    Augment
+		want string
+	}{
+		{Augment{}, "none"},
+		{Augment{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1}, "shift ±2 px, rotate ±10°, scale ±10%"},
+		{Augment{MaxRotate: 15}, "rotate ±15°"},
+		{Augment{MaxShift: 1.5, MaxScale: 0.07}, "shift ±1.5 px, scale ±7%"},
+		{Augment{MaxScale: 0.125}, "scale ±12.5%"},
+		{Augment{MaxShift: -3}, "shift ±3 px"},
+	}
+	for _, c := range cases {
+		if got := c.a.String(); got != c.want {
+			t.Errorf("%#v.String() = %q, want %q", c.a, got, c.want)
+		}
+	}
+}

