@@ -9,19 +9,14 @@ import (
 	"github.com/cnnplay/cnnplay/web/models"
 )
 
-// loadDataset returns the training and test sets of "mnist" or "fashion".
+// loadDataset returns the training and test sets of the dataset named name
+// in the registry.
 func loadDataset(name string) (trainSet, test *dataset.Set, err error) {
-	switch name {
-	case "mnist":
-		dir, err := dataset.MNISTDir()
-		if err != nil {
-			return nil, nil, err
-		}
-		return dataset.LoadMNIST(dir)
-	case "fashion":
-		return dataset.LoadFashion(dataset.FashionDir)
+	e, err := dataset.Lookup(name)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil, nil, fmt.Errorf("unknown dataset %q (want mnist or fashion)", name)
+	return e.Load()
 }
 
 // loadModel reads a model file, or the shipped digits model when path is "".

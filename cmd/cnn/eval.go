@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/cnnplay/cnnplay/nn/train"
 )
 
 func evalCmd(args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ExitOnError)
 	path := fs.String("model", "", "model file (default: the shipped digits model)")
-	data := fs.String("dataset", "", "mnist or fashion (default: the model's own)")
+	data := fs.String("dataset", "", "dataset: "+strings.Join(dataset.Names(), ", ")+" (default: the model's own)")
 	fs.Parse(args)
 	m, err := loadModel(*path)
 	if err != nil {
@@ -21,8 +22,9 @@ func evalCmd(args []string) error {
 	if name == "" {
 		name = m.Record.Dataset
 	}
-	if name == "" {
-		name = "mnist"
+	if name == "" { // an old model that names only its classes
+		e, _ := dataset.ForModel("", m.Classes)
+		name = e.Name
 	}
 	_, test, err := loadDataset(name)
 	if err != nil {

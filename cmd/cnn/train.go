@@ -20,7 +20,7 @@ func trainCmd(args []string) error {
 	fs := flag.NewFlagSet("train", flag.ExitOnError)
 	preset := fs.String("preset", "lenet5", "architecture preset: "+strings.Join(nn.PresetNames(), ", "))
 	specFile := fs.String("spec", "", "architecture as a JSON file (overrides -preset), e.g. {\"input\":{\"h\":28,\"w\":28,\"c\":1},\"layers\":[{\"type\":\"dense\",\"units\":10},{\"type\":\"softmax\"}]}")
-	data := fs.String("dataset", "mnist", "mnist or fashion")
+	data := fs.String("dataset", dataset.Names()[0], "dataset: "+strings.Join(dataset.Names(), ", "))
 	epochs := fs.Int("epochs", 10, "passes over the training set")
 	batch := fs.Int("batch", 64, "mini-batch size")
 	opt := fs.String("opt", "adam", "optimizer: sgd, adam or adadelta")
@@ -100,13 +100,9 @@ func trainCmd(args []string) error {
 	}
 	tr.RestoreBest()
 	res := train.Evaluate(net, test, 500)
-	classes := dataset.MNISTClasses
-	if *data == "fashion" {
-		classes = dataset.FashionClasses
-	}
-	m := &model.Model{Net: net, Classes: classes, Record: model.Record{
+	m := &model.Model{Net: net, Classes: test.Classes, Record: model.Record{
 		Dataset: *data, Epochs: bestEpoch, Examples: tr.Seen(), Seed: *seed, Optimizer: cfg.Optimizer,
-		Batch: *batch, Augment: augmentString(cfg.Augment), ValAcc: bestVal, TestAcc: res.Acc,
+		Batch: *batch, Augment: cfg.Augment.String(), ValAcc: bestVal, TestAcc: res.Acc,
 		Command: "cnn " + strings.Join(os.Args[1:], " "),
 	}}
 	f, err := os.Create(*out)
@@ -153,13 +149,6 @@ func mark(e *train.Epoch) string {
 		return "  *"
 	}
 	return ""
-}
-
-func augmentString(a dataset.Augment) string {
-	if a.IsIdentity() {
-		return ""
-	}
-	return fmt.Sprintf("shift %gpx, rotate %g°, scale %g", a.MaxShift, a.MaxRotate, a.MaxScale)
 }
 
 // progress draws a one-line bar for the current epoch on stderr.

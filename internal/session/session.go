@@ -56,7 +56,8 @@ const (
 )
 
 // Data is a dataset's four files, gzipped IDX as served, in the order of
-// Files: training images, training labels, test images, test labels.
+// dataset.Entry.Files: training images, training labels, test images, test
+// labels.
 type Data struct {
 	// Open returns a reader of file i, read once. The worker's readers
 	// give the bytes as they download, so that the training images are
@@ -70,30 +71,11 @@ func BytesData(files [4][]byte) Data {
 	return Data{Open: func(i int) io.Reader { return bytes.NewReader(files[i]) }}
 }
 
-// Files returns the names of a dataset's four files (train images, train
-// labels, test images, test labels), relative to the server's /web/data/.
-func Files(name string) ([4]string, error) {
-	if _, err := classesOf(name); err != nil {
-		return [4]string{}, err
-	}
-	prefix := ""
-	if name == "fashion" {
-		prefix = "fashion-"
-	}
-	return [4]string{
-		prefix + dataset.TrainImagesFile, prefix + dataset.TrainLabelsFile,
-		prefix + dataset.TestImagesFile, prefix + dataset.TestLabelsFile,
-	}, nil
-}
-
+// classesOf returns the class names of the dataset named name in the
+// registry (see dataset.Lookup).
 func classesOf(name string) ([]string, error) {
-	switch name {
-	case "mnist":
-		return dataset.MNISTClasses, nil
-	case "fashion":
-		return dataset.FashionClasses, nil
-	}
-	return nil, fmt.Errorf("unknown dataset %q (want mnist or fashion)", name)
+	e, err := dataset.Lookup(name)
+	return e.Classes, err
 }
 
 // Session is one training run.

@@ -132,7 +132,7 @@ type Gradient struct {
 
 // Start configures a session.
 type Start struct {
-	// Dataset is "mnist" or "fashion".
+	// Dataset is a name in the dataset registry (nn/dataset).
 	Dataset string       `json:"dataset"`
 	Spec    nn.Spec      `json:"spec"`
 	Config  train.Config `json:"config"`

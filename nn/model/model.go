@@ -51,7 +51,7 @@ type Model struct {
 
 // Record says how a model was trained, so its file documents itself.
 type Record struct {
-	Dataset   string           `json:"dataset,omitempty"` // "mnist" or "fashion"
+	Dataset   string           `json:"dataset,omitempty"` // a name in the dataset registry (nn/dataset)
 	Epochs    int              `json:"epochs,omitempty"`
 	Examples  int              `json:"examples,omitempty"` // training examples seen
 	Seed      uint64           `json:"seed,omitempty"`

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/cnnplay/cnnplay/nn/dataset"
 )
 
 // Size is the side of the images Digit returns, and Box the side of the box
@@ -73,10 +75,12 @@ func Item(gray []float32, w, h int) ([]float32, error) {
 }
 
 // For returns the preprocessing that makes a picture look like the images
-// of the named dataset: Item for "fashion", Digit for "mnist" and anything
-// else (models that do not say what they were trained on are digit models).
-func For(dataset string) func(gray []float32, w, h int) ([]float32, error) {
-	if dataset == "fashion" {
+// of the dataset named name, as its entry in the registry frames them:
+// Item for dataset.ItemFraming, Digit for dataset.DigitFraming and for
+// names the registry does not know (models that do not say what they were
+// trained on are digit models).
+func For(name string) func(gray []float32, w, h int) ([]float32, error) {
+	if e, _ := dataset.ForModel(name, nil); e.Framing == dataset.ItemFraming {
 		return Item
 	}
 	return Digit

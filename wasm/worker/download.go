@@ -12,6 +12,7 @@ import (
 
 	"github.com/cnnplay/cnnplay/internal/session"
 	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/cnnplay/cnnplay/nn/dataset"
 )
 
 // A download is a dataset's four files for one session: from memory, when
@@ -34,7 +35,7 @@ type download struct {
 // dataset returns the named dataset's files, fetching them if no earlier
 // start read them in full; report posts the download's progress.
 func (w *worker) dataset(name string, report bool) (*download, error) {
-	names, err := session.Files(name)
+	e, err := dataset.Lookup(name)
 	if err != nil {
 		return nil, err
 	}
@@ -44,10 +45,10 @@ func (w *worker) dataset(name string, report bool) (*download, error) {
 		}
 		return &download{name: name, files: files}, nil
 	}
-	d, err := fetchAll(names, report)
+	d, err := fetchAll(e.Files, report)
 	if err != nil {
-		if name == "fashion" {
-			err = fmt.Errorf("%w (is Fashion-MNIST installed on the server? sudo apt-get install dataset-fashion-mnist, then make)", err)
+		if e.Install != "" {
+			err = fmt.Errorf("%w (is %s installed on the server? %s, then make)", err, e.Title, e.Install)
 		}
 		return nil, err
 	}
