@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	ui "github.com/cnnplay/cnnplay/app"
+	"github.com/cnnplay/cnnplay/nn/dataset"
 )
 
 // serviceWorker is the template of go-app's service worker, /app-worker.js
@@ -65,14 +66,16 @@ self.addEventListener("fetch", (event) => {
 // precacheAssets lists the /web/ assets the service worker stores when it
 // installs, so that every view works offline after the first visit: the
 // wasm programs and their loaders, the models, the SIMD kernel and the
-// MNIST test set (the data, projection and mistakes views need it). The
-// training sets (10 MB for MNIST, 26 MB for Fashion-MNIST) and the
-// Fashion-MNIST test set are kept when first used instead.
+// test set of the first dataset in the registry, MNIST (the data,
+// projection and mistakes views need it). The training sets (10 MB for
+// MNIST, 26 MB for Fashion-MNIST) and the other test sets are kept when
+// first used instead.
 //
 // go-app puts the /web/ URLs under the prefix of a static export; the
 // pages it does not list itself are put under it here.
 func precacheAssets(assets fs.FS, versioned func(name string) string, prefix string) []string {
 	var out []string
+	testFiles := dataset.All()[0].Files[2:] // test images, test labels
 	fs.WalkDir(assets, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return nil
@@ -81,7 +84,7 @@ func precacheAssets(assets fs.FS, versioned func(name string) string, prefix str
 		switch {
 		case path.Ext(name) == ".md", path.Ext(name) == ".br", path.Ext(name) == ".json" && strings.HasPrefix(name, "models/"):
 			return nil
-		case strings.HasPrefix(name, "data/") && (strings.Contains(base, "train-") || strings.HasPrefix(base, "fashion-")):
+		case strings.HasPrefix(name, "data/") && !slices.Contains(testFiles, base):
 			return nil
 		case base == "robots.txt" || base == "sitemap.xml" || base == "ads.txt":
 			return nil
