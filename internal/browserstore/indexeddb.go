@@ -234,10 +234,14 @@ func domError(e js.Value, fallback error) error {
 	case "SecurityError", "NotAllowedError":
 		kind = ErrRefused
 	}
-	if kind == nil {
-		return fmt.Errorf("%s: %s", name, msg)
+	what := name
+	if msg != "" {
+		what += ": " + msg
 	}
-	return fmt.Errorf("%w (%s: %s)", kind, name, msg)
+	if kind == nil {
+		return errors.New(what)
+	}
+	return fmt.Errorf("%w (%s)", kind, what)
 }
 
 // catch turns a JavaScript exception thrown by a js.Value call (a panic

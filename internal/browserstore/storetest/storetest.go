@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 
 	"github.com/cnnplay/cnnplay/internal/browserstore"
@@ -107,6 +108,17 @@ func Check(s browserstore.Store) []string {
 	return fails
 }
 
+// noise returns n bytes that do not compress: Chromium compresses large
+// IndexedDB values, and n equal bytes would fit any quota.
+func noise(n int) []byte {
+	b := make([]byte, n)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
 // CheckQuota checks that a write which does not fit fails with ErrQuota
 // and changes nothing, and that writes which fit still succeed after it.
 // s must start empty, with room for a few small values but not for tooBig
@@ -119,7 +131,7 @@ func CheckQuota(s browserstore.Store, tooBig int) []string {
 	}
 	err := s.Write(
 		browserstore.Change{Key: "keep", Value: []byte("a newer model")},
-		browserstore.Change{Key: "huge", Value: bytes.Repeat([]byte{7}, tooBig)},
+		browserstore.Change{Key: "huge", Value: noise(tooBig)},
 	)
 	if !errors.Is(err, browserstore.ErrQuota) {
 		fail("writing %d bytes past the quota: err = %v; want ErrQuota", tooBig, err)
