@@ -22,7 +22,7 @@ func NewMemory() *Memory {
 }
 
 // SetQuota limits the bytes of all keys and values to n (0 removes the
-// limit). A Write that would go above it fails with ErrQuota; what is
+// limit). A Write whose new values do not fit fails with ErrQuota; what is
 // already stored stays, even if it is more than n.
 func (m *Memory) SetQuota(n int) {
 	m.mu.Lock()
@@ -60,9 +60,10 @@ func (m *Memory) Keys() ([]string, error) {
 	return keys, nil
 }
 
-// Write implements Store. The changes are checked against the quota as a
-// whole, the way a browser checks a transaction when it commits; a write
-// that frees space is never refused.
+// Write implements Store. As in a browser, the new values of a write must
+// fit in the space left before it, checked for the write as a whole: the
+// old values they replace count as freed only after it. A write that only
+// deletes is never refused.
 func (m *Memory) Write(changes ...Change) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -70,17 +71,17 @@ func (m *Memory) Write(changes ...Change) error {
 	for _, c := range changes {
 		final[c.Key] = c
 	}
-	used := m.used
+	need, used := 0, m.used
 	for k, c := range final {
 		if old, ok := m.data[k]; ok {
 			used -= len(k) + len(old)
 		}
 		if !c.Delete {
-			used += len(k) + len(c.Value)
+			need += len(k) + len(c.Value)
 		}
 	}
-	if m.quota > 0 && used > m.quota && used > m.used {
-		return fmt.Errorf("browserstore: the change needs %d bytes more than the quota of %d: %w", used-m.quota, m.quota, ErrQuota)
+	if m.quota > 0 && need > 0 && m.used+need > m.quota {
+		return fmt.Errorf("browserstore: the change needs %d bytes, %d of the quota of %d are left: %w", need, max(0, m.quota-m.used), m.quota, ErrQuota)
 	}
 	for k, c := range final {
 		if c.Delete {
@@ -92,6 +93,6 @@ func (m *Memory) Write(changes ...Change) error {
 			}
 		}
 	}
-	m.used = used
+	m.used = used + need
 	return nil
 }

@@ -25,9 +25,10 @@ func TestMemoryQuota(t *testing.T) {
 	}
 }
 
-// TestMemoryQuotaAccounting checks the byte count a quota is held to:
-// overwrites replace the old value's bytes, deletes free them, and a store
-// above a lowered quota may still shrink but not grow.
+// TestMemoryQuotaAccounting checks the byte count a quota is held to: a
+// write's new values must fit in the space left before it (overwritten
+// values are freed after it), deletes free space, and deleting is allowed
+// above the quota.
 func TestMemoryQuotaAccounting(t *testing.T) {
 	m := browserstore.NewMemory()
 	steps := []struct {
@@ -37,13 +38,13 @@ func TestMemoryQuotaAccounting(t *testing.T) {
 		quotaOK bool // the write must not fail with ErrQuota
 		used    int
 	}{
-		{"fill", 20, []browserstore.Change{{Key: "k", Value: make([]byte, 9)}}, true, 10},
-		{"overwrite in place", 20, []browserstore.Change{{Key: "k", Value: make([]byte, 19)}}, true, 20},
-		{"one byte too many", 20, []browserstore.Change{{Key: "j", Value: nil}}, false, 20},
-		{"swap within a write", 20, []browserstore.Change{{Key: "k", Delete: true}, {Key: "j", Value: make([]byte, 19)}}, true, 20},
-		{"lowered quota: shrinking is allowed", 5, []browserstore.Change{{Key: "j", Value: make([]byte, 9)}}, true, 10},
-		{"lowered quota: growing is not", 5, []browserstore.Change{{Key: "j", Value: make([]byte, 10)}}, false, 10},
-		{"delete frees", 5, []browserstore.Change{{Key: "j", Delete: true}}, true, 0},
+		{"fill", 30, []browserstore.Change{{Key: "k", Value: make([]byte, 9)}}, true, 10},
+		{"room for the new value", 30, []browserstore.Change{{Key: "k", Value: make([]byte, 19)}}, true, 20},
+		{"no room for the new value", 30, []browserstore.Change{{Key: "k", Value: make([]byte, 10)}}, false, 20},
+		{"swap within a write", 30, []browserstore.Change{{Key: "k", Delete: true}, {Key: "j", Value: make([]byte, 9)}}, true, 10},
+		{"lowered quota: no room", 5, []browserstore.Change{{Key: "i"}}, false, 10},
+		{"lowered quota: deleting is allowed", 5, []browserstore.Change{{Key: "j", Delete: true}}, true, 0},
+		{"a write larger than the quota", 5, []browserstore.Change{{Key: "j", Value: make([]byte, 9)}}, false, 0},
 	}
 	for _, s := range steps {
 		m.SetQuota(s.quota)
