@@ -28,8 +28,8 @@ func testModel(t *testing.T, seed uint64, epoch int, valAcc float64) *model.Mode
 		Record: model.Record{Dataset: "mnist", Epochs: epoch, ValAcc: valAcc}}
 }
 
-// encode returns m's model file.
-func encode(t *testing.T, m *model.Model) []byte {
+// fileOf returns m's model file.
+func fileOf(t *testing.T, m *model.Model) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := m.Encode(&b); err != nil {

@@ -41,9 +41,9 @@ func TestRestoreRoundTrip(t *testing.T) {
 		name      string
 		got, want []byte
 	}{
-		{"stored current", stored(t, st, keyCurrent), encode(t, current)},
-		{"restored current", encode(t, r.Current), encode(t, current)},
-		{"restored best", encode(t, r.Best), encode(t, best)},
+		{"stored current", stored(t, st, keyCurrent), fileOf(t, current)},
+		{"restored current", fileOf(t, r.Current), fileOf(t, current)},
+		{"restored best", fileOf(t, r.Best), fileOf(t, best)},
 		{"history", r.History, []byte(`[{"epoch":5}]`)},
 		{"settings", r.Settings, []byte(`{"preset":"keras"}`)},
 		{"drawing", r.Drawing, []byte("strokes")},
@@ -61,7 +61,7 @@ func TestRestoreRoundTrip(t *testing.T) {
 // model that does not decode is offered, and Problems says why; what is
 // readable is still restored.
 func TestRestoreUnreadable(t *testing.T) {
-	good := func(t *testing.T) []byte { return encode(t, testModel(t, 1, 6, 0.989)) }
+	good := func(t *testing.T) []byte { return fileOf(t, testModel(t, 1, 6, 0.989)) }
 	flipped := func(t *testing.T) []byte {
 		b := good(t)
 		b[len(b)/2] ^= 1

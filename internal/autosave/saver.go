@@ -143,19 +143,24 @@ func (s *Saver) Save(snap Snapshot) error {
 	s.mu.Unlock()
 
 	var changes []browserstore.Change
-	for _, m := range []struct {
-		m    *model.Model
-		key  string
-		take bool
-	}{{snap.Current, keyCurrent, takeCurrent}, {snap.Best, keyBest, snap.Best != nil}} {
-		if !m.take {
-			continue
+	var current []byte
+	if takeCurrent {
+		b, err := encode(snap.Current)
+		if err != nil {
+			return err
 		}
-		var buf bytes.Buffer
-		if err := m.m.Encode(&buf); err != nil {
-			return fmt.Errorf("autosave: %s: %w", m.key, err)
+		current = b
+		changes = append(changes, browserstore.Change{Key: keyCurrent, Value: b})
+	}
+	if snap.Best != nil {
+		b := current // at an epoch's end the best is often the current model
+		if snap.Best != snap.Current || b == nil {
+			var err error
+			if b, err = encode(snap.Best); err != nil {
+				return err
+			}
 		}
-		changes = append(changes, browserstore.Change{Key: m.key, Value: buf.Bytes()})
+		changes = append(changes, browserstore.Change{Key: keyBest, Value: b})
 	}
 	if snap.History != nil {
 		changes = append(changes, browserstore.Change{Key: keyHistory, Value: slices.Clone(snap.History)})
@@ -170,6 +175,15 @@ func (s *Saver) Save(snap Snapshot) error {
 	}
 	s.set(groupRun, changes...)
 	return nil
+}
+
+// encode returns m's model file.
+func encode(m *model.Model) ([]byte, error) {
+	var b bytes.Buffer
+	if err := m.Encode(&b); err != nil {
+		return nil, fmt.Errorf("autosave: %w", err)
+	}
+	return b.Bytes(), nil
 }
 
 // Settings takes the training settings to be written.

@@ -55,7 +55,7 @@ func TestThrottle(t *testing.T) {
 			t.Fatal(err)
 		}
 		if step.taken {
-			want = encode(t, m)
+			want = fileOf(t, m)
 		}
 		if got := stored(t, st, keyCurrent); !bytes.Equal(got, want) {
 			t.Errorf("step %d (+%v, force %v): the store holds the current model of another step (or none)", i, step.advance, step.force)
@@ -135,7 +135,7 @@ func TestCoalesce(t *testing.T) {
 		t.Fatalf("writes:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 	for key, v := range map[string][]byte{
-		keyCurrent: encode(t, models[3]), keyBest: encode(t, models[2]), keyHistory: []byte("h3"),
+		keyCurrent: fileOf(t, models[3]), keyBest: fileOf(t, models[2]), keyHistory: []byte("h3"),
 		keySettings: []byte("settings 3"), keyDrawing: []byte("drawing 3"),
 	} {
 		if !bytes.Equal(stored(t, st, key), v) {
@@ -193,7 +193,7 @@ func TestQuotaFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(encode(t, r.Current), encode(t, good)) || string(r.History) != "three epochs" {
+	if !bytes.Equal(fileOf(t, r.Current), fileOf(t, good)) || string(r.History) != "three epochs" {
 		t.Error("the failed write changed the saved model or its history")
 	}
 	if string(r.Settings) != `{"preset":"keras"}` {
@@ -210,7 +210,7 @@ func TestQuotaFull(t *testing.T) {
 	if s.Status().State != OK {
 		t.Errorf("status %+v after a write that fits", s.Status())
 	}
-	if !bytes.Equal(stored(t, st, keyCurrent), encode(t, newer)) {
+	if !bytes.Equal(stored(t, st, keyCurrent), fileOf(t, newer)) {
 		t.Error("the model that did not fit was not written once there was room")
 	}
 	mu.Lock()
@@ -307,5 +307,28 @@ func TestSaveEncodeError(t *testing.T) {
 	s.Flush()
 	if keys, _ := st.Keys(); len(keys) != 0 {
 		t.Errorf("keys %q written from a snapshot that failed", keys)
+	}
+}
+
+// TestBestIsCurrent checks the snapshot of an epoch whose model is the new
+// best (one model, given twice), and a best model given while the current
+// one is not due.
+func TestBestIsCurrent(t *testing.T) {
+	clk := newClock()
+	st := browserstore.NewMemory()
+	s := New(st, Options{Now: clk.Now})
+	defer s.Close()
+	m := testModel(t, 1, 2, 0.9)
+	s.Save(Snapshot{Current: m, Best: m, Force: true})
+	s.Flush()
+	if !bytes.Equal(stored(t, st, keyCurrent), fileOf(t, m)) || !bytes.Equal(stored(t, st, keyBest), fileOf(t, m)) {
+		t.Error("current and best are not both the model given")
+	}
+	clk.Advance(time.Second)
+	m2 := testModel(t, 2, 3, 0.95)
+	s.Save(Snapshot{Current: m2, Best: m2})
+	s.Flush()
+	if !bytes.Equal(stored(t, st, keyCurrent), fileOf(t, m)) || !bytes.Equal(stored(t, st, keyBest), fileOf(t, m2)) {
+		t.Error("a best model given while the current one is not due: want the new best and the old current")
 	}
 }

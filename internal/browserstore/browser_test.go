@@ -72,6 +72,7 @@ func runStep(t *testing.T, b *browsertest.Browser, origin, step string) {
 	var r struct {
 		Step  string
 		Fails []string
+		Notes map[string]string
 	}
 	out := browsertest.Eval[string](t, b, `window.probe`)
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
@@ -79,6 +80,9 @@ func runStep(t *testing.T, b *browsertest.Browser, origin, step string) {
 	}
 	if r.Step != step {
 		t.Fatalf("step %s: the probe reports %s", step, out)
+	}
+	for k, v := range r.Notes {
+		t.Logf("step %s: %s: %s", step, k, v)
 	}
 	for _, f := range r.Fails {
 		t.Errorf("step %s: %s", step, f)
@@ -89,11 +93,16 @@ func runStep(t *testing.T, b *browsertest.Browser, origin, step string) {
 // headless Chromium, checks that a value is still there after a new
 // navigation, and that a write past a tiny quota (set with the DevTools
 // protocol, as a full disk would) fails with ErrQuota and changes nothing.
+// Then package autosave on IndexedDB: a keras-sized run read back after a
+// navigation with its offer, and under the quota a Full status with the
+// last good save intact.
 func TestBrowserIndexedDB(t *testing.T) {
 	srv := serveProbe(t)
 	b := browsertest.Start(t)
 	runStep(t, b, srv.URL, "check")
 	runStep(t, b, srv.URL, "reload")
+	runStep(t, b, srv.URL, "autosave")
+	runStep(t, b, srv.URL, "autosave-reload")
 
 	// A quota set for an origin that has already used IndexedDB in this
 	// browser did not hold here (a 4 MiB write past 1 MiB went through,
@@ -112,6 +121,7 @@ func TestBrowserIndexedDB(t *testing.T) {
 	tiny := float64(1 << 20) // the probe writes 4 MiB past it
 	b.Do(t, quota(&tiny))
 	runStep(t, b, other, "quota")
+	runStep(t, b, other, "autosave-quota")
 	b.Do(t, quota(nil))
 	b.AssertNoErrors(t)
 }

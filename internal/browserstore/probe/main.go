@@ -8,6 +8,12 @@
 //	?step=reload  the value left by check, read back after a navigation
 //	?step=quota   storetest.CheckQuota, under a quota the test set with
 //	              the DevTools protocol
+//	?step=autosave           an autosave.Saver keeps a keras-sized run,
+//	                         the settings and the drawing
+//	?step=autosave-reload    autosave.Load reads them back after a navigation
+//	?step=autosave-quota     under the quota, a small run is kept, then a
+//	                         keras-sized one does not fit: the status says
+//	                         so and the small one stays
 //
 // It reports by setting window.probe to a JSON Result.
 package main
@@ -25,8 +31,9 @@ import (
 
 // Result is the probe's report; the test decodes the same fields.
 type Result struct {
-	Step  string   `json:"step"`
-	Fails []string `json:"fails"` // what went wrong; empty when all is well
+	Step  string            `json:"step"`
+	Fails []string          `json:"fails"` // what went wrong; empty when all is well
+	Notes map[string]string `json:"notes"` // figures and texts for the test's log
 }
 
 // Names the test shares.
@@ -40,7 +47,7 @@ const (
 
 func main() {
 	q, _ := url.ParseQuery(strings.TrimPrefix(js.Global().Get("location").Get("search").String(), "?"))
-	r := Result{Step: q.Get("step")}
+	r := Result{Step: q.Get("step"), Notes: map[string]string{}}
 	if err := run(&r); err != nil {
 		r.Fails = append(r.Fails, err.Error())
 	}
@@ -49,6 +56,9 @@ func main() {
 }
 
 func run(r *Result) error {
+	if strings.HasPrefix(r.Step, "autosave") {
+		return runAutosave(r)
+	}
 	s, err := browserstore.Open(dbName)
 	if err != nil {
 		return fmt.Errorf("Open: %w", err)
