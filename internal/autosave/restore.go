@@ -38,7 +38,8 @@ type Restored struct {
 
 // Load reads what st holds. Its error is for a store that cannot be read
 // at all (see StatusFor); anything stored but unreadable is a Problem, and
-// the rest is still restored.
+// the rest is still restored. Call it when the page starts, before a Saver
+// writes; in a browser, from a goroutine (see package browserstore).
 func Load(st browserstore.Store) (*Restored, error) {
 	r := &Restored{}
 	get := func(key string) ([]byte, error) {

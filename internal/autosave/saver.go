@@ -24,7 +24,8 @@ type Options struct {
 	// Every is the least time between two writes of the current model
 	// (0: DefaultEvery). Forced snapshots do not wait for it.
 	Every time.Duration
-	// Now is the clock (nil: time.Now); tests set their own.
+	// Now is the clock (nil: time.Now); tests set their own. The Saver's
+	// goroutine calls it too.
 	Now func() time.Time
 	// OnStatus, if set, is called with the new status each time its State
 	// or Model changes. It runs on the Saver's goroutine: a UI passes the

@@ -168,6 +168,21 @@ func (s *IndexedDB) Write(changes ...Change) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := queue(st, changes); err != nil {
+		// The changes queued before the one that threw would otherwise
+		// commit on their own.
+		var ignored error
+		func() { defer catch(&ignored, nil); tx.Call("abort") }()
+		return err
+	}
+	if ev, _ := await(tx, "complete", "abort"); ev != "complete" {
+		return fmt.Errorf("browserstore: writing %d change(s): %w", len(changes), domError(tx.Get("error"), nil))
+	}
+	return nil
+}
+
+// queue issues the requests of the changes on the object store st.
+func queue(st js.Value, changes []Change) (err error) {
 	defer catch(&err, nil)
 	u8 := js.Global().Get("Uint8Array")
 	for _, c := range changes {
@@ -180,9 +195,6 @@ func (s *IndexedDB) Write(changes ...Change) (err error) {
 		v := u8.New(len(c.Value))
 		js.CopyBytesToJS(v, c.Value)
 		st.Call("put", v, c.Key)
-	}
-	if ev, _ := await(tx, "complete", "abort"); ev != "complete" {
-		return fmt.Errorf("browserstore: writing %d change(s): %w", len(changes), domError(tx.Get("error"), nil))
 	}
 	return nil
 }
