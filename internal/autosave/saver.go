@@ -118,9 +118,7 @@ func (s *Saver) StartRun(label string) {
 	defer s.mu.Unlock()
 	s.label = label
 	s.taken = s.now()
-	s.set(groupRun, browserstore.Change{Key: keyCurrent, Delete: true},
-		browserstore.Change{Key: keyBest, Delete: true},
-		browserstore.Change{Key: keyHistory, Delete: true})
+	s.forgetRun()
 }
 
 // Discard deletes the saved run (models and history), as when the user
@@ -128,6 +126,12 @@ func (s *Saver) StartRun(label string) {
 func (s *Saver) Discard() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.forgetRun()
+}
+
+// forgetRun deletes the saved run with the next write (its record goes
+// with it, see metaChange). s.mu is held.
+func (s *Saver) forgetRun() {
 	s.set(groupRun, browserstore.Change{Key: keyCurrent, Delete: true},
 		browserstore.Change{Key: keyBest, Delete: true},
 		browserstore.Change{Key: keyHistory, Delete: true})
