@@ -101,17 +101,21 @@ func main() {
 		return
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	start := time.Now()
-	h := newHandler(opts)
-	ln, err := net.Listen("tcp", *addr)
+	// Listen before preparing the assets (hashing and gzipping app.wasm
+	// takes seconds), so that a busy port is reported at once. Requests
+	// that arrive meanwhile wait in the listen queue.
+	ln, err := listen(*addr)
 	if err != nil {
 		log.Fatal(err)
 	}
+	log.Printf("listening on http://%s; preparing the assets", ln.Addr())
+	start := time.Now()
+	h := newHandler(opts)
 	log.Printf("cnnplay on http://%s (version %s, ready in %v)",
 		ln.Addr(), h.(*server).Version(), time.Since(start).Round(time.Millisecond))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if err := serve(ctx, &http.Server{Handler: h}, ln); err != nil {
 		log.Fatal(err)
 	}
@@ -130,6 +134,20 @@ func assetOptions(dir string) (options, error) {
 		return options{}, fmt.Errorf("-dev: %w", err)
 	}
 	return options{Assets: web.Filter(root.FS()), Dev: true}, nil
+}
+
+// listen opens the TCP listener of addr. A port that is taken gets a
+// message that says so and what to do.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, fmt.Errorf("cannot listen on %s: the address is already in use (is cnnplay or another server running there?); "+
+			"stop it or pick another port with -addr, for example -addr 127.0.0.1:8081", addr)
+	case err != nil:
+		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
+	}
+	return ln, nil
 }
 
 // serve runs srv on ln until ctx is done, then shuts it down gracefully:
