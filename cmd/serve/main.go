@@ -8,6 +8,7 @@
 //	serve -addr :8080            # every interface (the network can reach it)
 //	serve -dev web               # serve ./web from disk while developing
 //	serve -static out/static     # write a static copy of the site and exit
+//	serve -base-url https://cnnplay.example.org  # the public URL the pages name (og:url)
 //	serve -precompress web       # write web/*.wasm.br (brotli) and exit
 //
 // Build the wasm programs first (make build); the server logs a warning
@@ -53,6 +54,10 @@ func main() {
 			"https://user.github.io/cnnplay/; empty for a site's root")
 	staticDocs := flag.String("static-docs", "docs",
 		"with -static, copy the files of `dir` (the example documentation page) to the top of the export; \"\" for none")
+	baseURL := flag.String("base-url", "",
+		"the site's public `URL`, which the pages name as their own (og:url), for example\n"+
+			"https://cnnplay.example.org (with -static, the URL of the export, prefix included);\n"+
+			"empty, the pages name it relative to the site")
 	precompressDir := flag.String("precompress", "",
 		"write a brotli copy (name.wasm.br, served to browsers that accept br) of every .wasm file in `dir`\n"+
 			"that lacks an up-to-date one, then exit; for example -precompress web (about 1.5 min for app.wasm)")
@@ -77,6 +82,9 @@ func main() {
 
 	opts, err := assetOptions(*dev)
 	if err != nil {
+		log.Fatal(err)
+	}
+	if opts.BaseURL, err = parseBaseURL(*baseURL); err != nil {
 		log.Fatal(err)
 	}
 	if _, err := fs.Stat(opts.Assets, web.AppWasm); err != nil {
