@@ -329,3 +329,46 @@ func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// TestBrowserCSPStatic serves a static export with a plain file server,
+// which sends no policy: the pages carry it as a <meta> element. The
+// playground and the embed page run under it with no violation, and an
+// inline script is refused. (A <meta> policy cannot restrict framing, and
+// the worker runs under none: only the server can give it one.)
+func TestBrowserCSPStatic(t *testing.T) {
+	if !web.HasAppWasm() {
+		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
+	}
+	dir := t.TempDir()
+	if err := exportStatic(dir, options{Assets: web.Assets()}, ""); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	b := startCSPBrowser(t)
+
+	b.Navigate(t, srv.URL+"/embed.html?view=draw")
+	b.WaitFor(t, `document.getElementById("embed") && document.getElementById("embed").dataset.ready`, 60*time.Second)
+	if v := browsertest.Eval[[]string](t, b, `window.cspViolations`); len(v) > 0 {
+		t.Errorf("the static embed page saw CSP violations: %v", v)
+	}
+	b.Navigate(t, srv.URL+"/")
+	b.WaitFor(t, `document.querySelector("#draw-canvas[data-mounted]") && document.getElementById("prediction-panel").dataset.ready`, 60*time.Second)
+	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
+		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
+	b.WaitFor(t, `document.getElementById("prediction").textContent === "7"`, 20*time.Second)
+	b.AssertNoErrors(t)
+	if v := browsertest.Eval[[]string](t, b, `window.cspViolations`); len(v) > 0 {
+		t.Errorf("the static page saw CSP violations: %v", v)
+	}
+	ran := browsertest.Eval[bool](t, b, `(() => {
+		const s = document.createElement("script");
+		s.textContent = "window.cspInlineRan = true";
+		document.head.append(s);
+		return window.cspInlineRan === true;
+	})()`)
+	b.WaitFor(t, `window.cspViolations.length > 0`, 5*time.Second)
+	if v := browsertest.Eval[[]string](t, b, `window.cspViolations`); ran || len(v) != 1 || !strings.HasPrefix(v[0], "script-src-elem inline") {
+		t.Errorf("an inline script in the static page: ran %v, violations %v; want it refused", ran, v)
+	}
+}

@@ -52,7 +52,9 @@ type server struct {
 
 // newHandler returns cnnplay's HTTP handler: the go-app pages (see
 // ui.Routes), the assets of opts.Assets under /web/, and 404 for anything
-// else, including any path with dot segments or encoded separators.
+// else, including any path with dot segments or encoded separators. Every
+// response, whatever its status, carries the Content-Security-Policy and
+// nosniff (see setSecurityHeaders).
 func newHandler(opts options) http.Handler {
 	ui.Routes()
 	s := &server{assets: newAssetStore(opts.Assets), dev: opts.Dev, prefix: opts.Prefix, baseURL: opts.BaseURL}
