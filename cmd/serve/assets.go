@@ -191,7 +191,6 @@ func (s *assetStore) serve(w http.ResponseWriter, r *http.Request, name string) 
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", contentType(name))
-	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Cache-Control", cacheControl(name, a.hash, r))
 	if path.Ext(name) == ".wasm" {
 		hdr.Set(wasmLengthHeader, strconv.FormatInt(a.size, 10))

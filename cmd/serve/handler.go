@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -26,6 +27,11 @@ type options struct {
 	// then name every resource under it. Only for exportStatic: the
 	// server itself always serves at the root.
 	Prefix string
+	// BaseURL is the site's public address, such as
+	// https://cnnplay.example.org (with the Prefix of a static export, if
+	// any): the pages name their own URL (og:url) under it. Empty, they
+	// name it relative to the site.
+	BaseURL string
 }
 
 // versionedAssets are the files whose content makes up the app's Version.
@@ -34,9 +40,10 @@ var versionedAssets = []string{web.AppWasm, web.WorkerWasm, web.WasmExecJS, "sty
 // server routes the requests: /web/... and wasm_exec.js to the asset store,
 // the pages to go-app.
 type server struct {
-	assets *assetStore
-	dev    bool
-	prefix string // see options.Prefix
+	assets  *assetStore
+	dev     bool
+	prefix  string // see options.Prefix
+	baseURL string // see options.BaseURL
 
 	mu      sync.Mutex
 	version string
@@ -45,10 +52,12 @@ type server struct {
 
 // newHandler returns cnnplay's HTTP handler: the go-app pages (see
 // ui.Routes), the assets of opts.Assets under /web/, and 404 for anything
-// else, including any path with dot segments or encoded separators.
+// else, including any path with dot segments or encoded separators. Every
+// response, whatever its status, carries the Content-Security-Policy and
+// nosniff (see setSecurityHeaders).
 func newHandler(opts options) http.Handler {
 	ui.Routes()
-	s := &server{assets: newAssetStore(opts.Assets), dev: opts.Dev, prefix: opts.Prefix}
+	s := &server{assets: newAssetStore(opts.Assets), dev: opts.Dev, prefix: opts.Prefix, baseURL: opts.BaseURL}
 	s.refresh()
 	return s
 }
@@ -136,6 +145,7 @@ func (r resources) Static() string  { return r.prefix }
 func (r resources) AppWASM() string { return r.prefix + r.appWasm }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	setSecurityHeaders(w.Header(), r.URL.Path)
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -174,7 +184,54 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h = s.goapp
 		s.mu.Unlock()
 	}
-	h.ServeHTTP(w, r)
+	s.serveGoApp(w, r, h)
+}
+
+// serveGoApp answers r with go-app's handler h, amending what it writes:
+//
+//   - go-app answers 304 to any path, even one it has no page for, when
+//     If-None-Match names its version, and sends its ETag with a 404; the
+//     condition is checked here instead, on its 200 responses only;
+//   - go-app writes og:url from the request's Host header; the pages get
+//     one made from the configured base URL (or a relative one) instead.
+func (s *server) serveGoApp(w http.ResponseWriter, r *http.Request, h *app.Handler) {
+	r2 := r.Clone(r.Context())
+	r2.Header.Del("If-None-Match")
+	// go-app pastes Host and the query into og:url unescaped; neither
+	// changes what it renders otherwise.
+	r2.Host = ""
+	r2.URL.RawQuery = ""
+	res := &bufferedResponse{header: make(http.Header)}
+	h.ServeHTTP(res, r2)
+
+	switch res.status {
+	case http.StatusOK, 0: // 0: nothing written, which net/http sends as 200
+	case http.StatusNotFound: // a path with no page
+		http.NotFound(w, r)
+		return
+	default:
+		http.Error(w, http.StatusText(res.status), res.status)
+		return
+	}
+	hdr := w.Header()
+	for k, v := range res.header {
+		if k != "Content-Length" {
+			hdr[k] = v
+		}
+	}
+	body := res.body
+	if strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
+		hdr.Set("Content-Type", "text/html; charset=utf-8")
+		body = setOGURL(body, ogURL(s.baseURL, r.URL.Path, r.URL.RawQuery))
+	}
+	if etagMatches(r.Header.Get("If-None-Match"), hdr.Get("ETag")) {
+		hdr.Del("Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
 }
 
 // cleanPath reports whether the request path is in canonical form: no

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -12,9 +13,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -33,6 +37,7 @@ func testAssets(wasm string) fstest.MapFS {
 		"icon.svg":                        {Data: []byte(strings.Repeat("<svg></svg>", 50))},
 		"icon-192.png":                    {Data: []byte("\x89PNG fake")},
 		"tiny.js":                         {Data: []byte("1")},
+		"worker.js":                       {Data: []byte(strings.Repeat("importScripts('wasm_exec.js');\n", 20))},
 		"models/m.json":                   {Data: []byte(strings.Repeat(`{"layer":"conv"},`, 100))},
 		"data/train-images-idx3-ubyte.gz": {Data: gzipped(bytes.Repeat([]byte{0, 0, 8, 3}, 1000))},
 		"secret.go":                       {Data: []byte("package secret")},
@@ -323,6 +328,12 @@ func TestNotFound(t *testing.T) {
 			if strings.Contains(rec.Body.String(), "secret") {
 				t.Errorf("%s %s: body has the secret", name, p)
 			}
+			if etag := rec.Header().Get("ETag"); etag != "" {
+				t.Errorf("%s %s: a 404 with ETag %s", name, p, etag)
+			}
+			if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("%s %s: a 404 without nosniff", name, p)
+			}
 		}
 	}
 	// The same file the right way is there.
@@ -429,5 +440,416 @@ func TestServeShutdown(t *testing.T) {
 	}
 	if err := serve(context.Background(), &http.Server{}, ln); err == nil || errors.Is(err, http.ErrServerClosed) {
 		t.Errorf("serve on a closed listener: %v, want an error", err)
+	}
+}
+
+// buildServe builds this command into a temporary folder, with the assets
+// embedded as they are now, and returns the binary's path.
+func buildServe(t *testing.T) string {
+	t.Helper()
+	if !web.HasAppWasm() {
+		t.Fatal("web/app.wasm is missing from this test binary: run `make build` first")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to build the server: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "serve")
+	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestServeBusyPort runs the server binary on a port that is taken: it must
+// say so and exit non-zero before it prepares the assets, which is what
+// took seconds (gzipping app.wasm). The same binary on a free port reports
+// how long that preparation took, and the refusal must come in well under
+// that (it took as long, and more, when the server listened last).
+func TestServeBusyPort(t *testing.T) {
+	bin := buildServe(t)
+
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	addr := busy.Addr().String()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	start := time.Now()
+	out, err := exec.CommandContext(ctx, bin, "-addr", addr).CombinedOutput()
+	refused := time.Since(start)
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+		t.Fatalf("on a busy port: %v, want a non-zero exit; output:\n%s", err, out)
+	}
+	if want := "cannot listen on " + addr + ": the address is already in use"; !strings.Contains(string(out), want) {
+		t.Errorf("on a busy port the server said:\n%s\nwant %q", out, want)
+	}
+	if strings.Contains(string(out), "preparing") {
+		t.Errorf("the server prepared its assets before it found the port taken:\n%s", out)
+	}
+
+	prepared := runUntilReady(t, bin)
+	t.Logf("busy port refused after %v; preparing the assets takes %v on a free port", refused.Round(time.Millisecond), prepared)
+	if refused >= prepared/2 {
+		t.Errorf("the busy port was refused after %v, not well before the %v the assets take to prepare", refused, prepared)
+	}
+}
+
+// runUntilReady starts the server binary on a free port, checks that it
+// listens before it prepares the assets, serves the page and stops cleanly
+// on SIGTERM, and returns the preparation time it reports.
+func runUntilReady(t *testing.T, bin string) time.Duration {
+	t.Helper()
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	next := func() string {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatal("the server stopped early")
+			}
+			return l
+		case <-time.After(2 * time.Minute):
+			t.Fatal("the server said nothing for 2 minutes")
+		}
+		return ""
+	}
+	listening := regexp.MustCompile(`^serve: listening on http://(127\.0\.0\.1:[0-9]+); preparing the assets$`)
+	m := listening.FindStringSubmatch(next())
+	if m == nil {
+		t.Fatal("the server's first line does not say where it listens")
+	}
+	// The port answers while the assets are being prepared (the request
+	// waits in the listen queue) and once they are, with the page.
+	res, err := http.Get("http://" + m[1] + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("GET /: status %d", res.StatusCode)
+	}
+	ready := regexp.MustCompile(`^serve: cnnplay on http://` + regexp.QuoteMeta(m[1]) + ` \(version [0-9a-f]+, ready in ([^)]+)\)$`)
+	l := next()
+	r := ready.FindStringSubmatch(l)
+	if r == nil {
+		t.Fatalf("the server's second line is %q, want it ready on %s", l, m[1])
+	}
+	prepared, err := time.ParseDuration(r[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if l := next(); l != "serve: stopped" {
+		t.Errorf("after SIGTERM the server said %q, want serve: stopped", l)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("after SIGTERM: %v, want a clean exit", err)
+	}
+	return prepared
+}
+
+// TestHandlerHeaders checks the security headers of every kind of
+// response: the pages, the embed page, go-app's files, the wasm programs
+// and the worker script, datasets, other static files, 404 and 405. All
+// carry nosniff and the Content-Security-Policy; only the embed pages may
+// be framed by other sites; 404s carry no ETag.
+func TestHandlerHeaders(t *testing.T) {
+	h := newTestHandler(t, testAssets(wasmBytes("code ")))
+	tests := []struct {
+		kind, method, path string
+		status             int
+		ctype              string // a prefix of the Content-Type
+		csp                string
+		etag               bool
+	}{
+		{"page", "GET", "/", 200, "text/html; charset=utf-8", cspDefault, true},
+		{"page", "GET", "/index.html", 200, "text/html; charset=utf-8", cspDefault, true},
+		{"page", "HEAD", "/", 200, "text/html; charset=utf-8", cspDefault, true},
+		{"embed page", "GET", "/embed.html", 200, "text/html; charset=utf-8", cspEmbed, true},
+		{"embed page", "GET", "/embed.html?view=filters&theme=dark", 200, "text/html; charset=utf-8", cspEmbed, true},
+		{"embed page", "GET", "/embed", 200, "text/html; charset=utf-8", cspEmbed, true},
+		{"go-app script", "GET", "/app.js", 200, "application/javascript", cspDefault, true},
+		{"service worker", "GET", "/app-worker.js", 200, "application/javascript", cspDefault, true},
+		{"manifest", "GET", "/manifest.webmanifest", 200, "application/manifest+json", cspDefault, true},
+		{"go-app css", "GET", "/app.css", 200, "text/css", cspDefault, true},
+		{"wasm", "GET", "/web/app.wasm", 200, "application/wasm", cspDefault, true},
+		{"wasm", "GET", "/app.wasm", 200, "application/wasm", cspDefault, true},
+		{"wasm", "GET", "/web/worker.wasm", 200, "application/wasm", cspDefault, true},
+		{"worker script", "GET", "/web/worker.js", 200, "text/javascript", cspDefault, true},
+		{"wasm_exec.js", "GET", "/wasm_exec.js", 200, "text/javascript", cspDefault, true},
+		{"data", "GET", "/web/data/train-images-idx3-ubyte.gz", 200, "application/gzip", cspDefault, true},
+		{"model", "GET", "/web/models/m.json", 200, "application/json", cspDefault, true},
+		{"static", "GET", "/web/style.css", 200, "text/css", cspDefault, true},
+		{"static", "GET", "/web/icon.svg", 200, "image/svg+xml", cspDefault, true},
+		{"static", "GET", "/web/icon-192.png", 200, "image/png", cspDefault, true},
+		{"404", "GET", "/nope", 404, "text/plain", cspDefault, false},
+		{"404", "GET", "/embed.html/nope", 404, "text/plain", cspDefault, false},
+		{"404", "GET", "/web/nope.css", 404, "text/plain", cspDefault, false},
+		{"404", "GET", "/web/../secret", 404, "text/plain", cspDefault, false},
+		{"404", "HEAD", "/nope", 404, "text/plain", cspDefault, false},
+		{"405", "POST", "/", 405, "text/plain", cspDefault, false},
+		{"405", "DELETE", "/embed.html", 405, "text/plain", cspEmbed, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind+" "+tt.method+" "+tt.path, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+			hdr := rec.Result().Header
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d", rec.Code, tt.status)
+			}
+			if got := hdr.Get("Content-Type"); !strings.HasPrefix(got, tt.ctype) {
+				t.Errorf("Content-Type %q, want %q", got, tt.ctype)
+			}
+			if got := hdr.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options %q, want nosniff", got)
+			}
+			if got := hdr.Values("Content-Security-Policy"); len(got) != 1 || got[0] != tt.csp {
+				t.Errorf("Content-Security-Policy %q,\nwant %q", got, tt.csp)
+			}
+			if got := hdr.Get("ETag"); (got != "") != tt.etag {
+				t.Errorf("ETag %q, want one: %v", got, tt.etag)
+			}
+			if cl := hdr.Get("Content-Length"); tt.method == "GET" && cl != "" && cl != strconv.Itoa(rec.Body.Len()) {
+				t.Errorf("Content-Length %s, body %d bytes", cl, rec.Body.Len())
+			}
+		})
+	}
+}
+
+// TestHandlerConditional checks that If-None-Match is answered with 304
+// for the pages and go-app's files whose ETag it names, and never for a
+// path that has no page (go-app answered those 304 too).
+func TestHandlerConditional(t *testing.T) {
+	h := newTestHandler(t, testAssets(wasmBytes("code ")))
+	v := `"` + h.Version() + `"`
+	for _, tt := range []struct {
+		path, inm string
+		status    int
+	}{
+		{"/", v, 304},
+		{"/", `W/` + v, 304},
+		{"/", `"other", ` + v, 304},
+		{"/", `*`, 304},
+		{"/", `"other"`, 200},
+		{"/embed.html", v, 304},
+		{"/app.js", v, 304},
+		{"/nope", v, 404},
+		{"/nope", `*`, 404},
+		{"/web/nope.js", v, 404},
+	} {
+		res := get(t, h, tt.path, "If-None-Match", tt.inm)
+		if res.StatusCode != tt.status {
+			t.Errorf("%s with If-None-Match %s: status %d, want %d", tt.path, tt.inm, res.StatusCode, tt.status)
+		}
+		if n := len(body(t, res)); tt.status == 304 && n != 0 {
+			t.Errorf("%s: a 304 with %d body bytes", tt.path, n)
+		}
+	}
+}
+
+// TestHandlerOGURL checks that no request header reaches the page: og:url
+// is made from the configured base URL, or relative without one, never
+// from Host; and what it takes from the request line is escaped.
+func TestHandlerOGURL(t *testing.T) {
+	assets := testAssets(wasmBytes("code "))
+	plain := newTestHandler(t, assets)
+	based := newHandler(options{Assets: web.Filter(assets), BaseURL: "https://cnnplay.example.org/docs"}).(*server)
+	for _, tt := range []struct {
+		h            *server
+		target, want string
+	}{
+		{plain, "/", "/"},
+		{plain, "/embed.html?view=filters&theme=dark", "/embed.html?view=filters&amp;theme=dark"},
+		{based, "/", "https://cnnplay.example.org/docs/"},
+		{based, "/embed.html?view=draw", "https://cnnplay.example.org/docs/embed.html?view=draw"},
+	} {
+		req := httptest.NewRequest(http.MethodGet, tt.target, nil)
+		req.Host = "evil.example"
+		req.Header.Set("X-Forwarded-Host", "evil.example")
+		rec := httptest.NewRecorder()
+		tt.h.ServeHTTP(rec, req)
+		page := rec.Body.String()
+		if strings.Contains(page, "evil.example") {
+			t.Errorf("%s: the page echoes the Host header", tt.target)
+		}
+		if want := `<meta property="og:url" content="` + tt.want + `">`; strings.Count(page, `property="og:url"`) != 1 || !strings.Contains(page, want) {
+			t.Errorf("%s: no %s in the page", tt.target, want)
+		}
+	}
+
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.URL.RawQuery = `x="><script>alert(1)</script>`
+	rec := httptest.NewRecorder()
+	plain.ServeHTTP(rec, req)
+	if strings.Contains(rec.Body.String(), "<script>alert") {
+		t.Error("the query reaches the page unescaped")
+	}
+	if want := `content="/?x=&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("og:url of a query with markup: want %s", want)
+	}
+}
+
+// cspDirectiveMap splits a policy into its directives, failing the test on
+// a directive given twice.
+func cspDirectiveMap(t *testing.T, policy string) map[string][]string {
+	t.Helper()
+	m := make(map[string][]string)
+	for _, d := range strings.Split(policy, ";") {
+		f := strings.Fields(d)
+		if len(f) == 0 {
+			continue
+		}
+		if _, dup := m[f[0]]; dup {
+			t.Errorf("%s given twice in %q", f[0], policy)
+		}
+		m[f[0]] = f[1:]
+	}
+	return m
+}
+
+// TestCSPPolicy checks what the policy allows: WebAssembly but no inline
+// script or eval, scripts and workers from the site only, no plugins, and
+// framing by other sites for the embed pages only.
+func TestCSPPolicy(t *testing.T) {
+	for _, policy := range []string{cspDefault, cspEmbed} {
+		d := cspDirectiveMap(t, policy)
+		if got := strings.Join(d["script-src"], " "); got != "'self' 'wasm-unsafe-eval'" {
+			t.Errorf("script-src %s, want 'self' 'wasm-unsafe-eval' alone", got)
+		}
+		for _, name := range []string{"default-src", "connect-src", "worker-src", "style-src-elem"} {
+			if got := strings.Join(d[name], " "); got != "'self'" {
+				t.Errorf("%s %q, want 'self'", name, got)
+			}
+		}
+		for _, name := range []string{"object-src", "base-uri", "form-action"} {
+			if got := strings.Join(d[name], " "); got != "'none'" {
+				t.Errorf("%s %q, want 'none'", name, got)
+			}
+		}
+		for name, srcs := range d {
+			for _, src := range srcs {
+				if src == "*" || src == "'unsafe-eval'" || src == "http:" || src == "https:" ||
+					(src == "'unsafe-inline'" && name != "style-src") {
+					t.Errorf("%s allows %s", name, src)
+				}
+			}
+		}
+	}
+	if got := cspDirectiveMap(t, cspDefault)["frame-ancestors"]; strings.Join(got, " ") != "'self'" {
+		t.Errorf("pages: frame-ancestors %q, want 'self'", got)
+	}
+	if got, ok := cspDirectiveMap(t, cspEmbed)["frame-ancestors"]; ok {
+		t.Errorf("embed page: frame-ancestors %q, want none (any site may frame it)", got)
+	}
+}
+
+func TestParseBaseURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                               "",
+		"https://cnnplay.example.org":    "https://cnnplay.example.org",
+		"https://cnnplay.example.org/":   "https://cnnplay.example.org",
+		"http://127.0.0.1:8080/cnnplay/": "http://127.0.0.1:8080/cnnplay",
+		"https://user.github.io/cnnplay": "https://user.github.io/cnnplay",
+		"cnnplay.example.org":            "error",
+		"/cnnplay":                       "error",
+		"ftp://example.org":              "error",
+		"https://example.org/?x=1":       "error",
+		"https://example.org/#top":       "error",
+		"https://user:pw@example.org":    "error",
+		"https://exa mple.org":           "error",
+		"javascript:alert(1)":            "error",
+	} {
+		got, err := parseBaseURL(in)
+		if err != nil {
+			if want != "error" {
+				t.Errorf("parseBaseURL(%q): %v", in, err)
+			} else if !strings.Contains(err.Error(), "-base-url") {
+				t.Errorf("parseBaseURL(%q): error %q does not name the flag", in, err)
+			}
+			continue
+		}
+		if got != want {
+			t.Errorf("parseBaseURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCSPStaticExport checks the pages of a static export: the policy as
+// a <meta> element first in the head, without frame-ancestors (which a
+// <meta> cannot carry), and og:url under the prefix or the base URL, not
+// the loopback address the export was rendered on.
+func TestCSPStaticExport(t *testing.T) {
+	for _, tt := range []struct {
+		opts         options
+		index, embed string
+	}{
+		{options{}, "/", "/embed.html"},
+		{options{Prefix: "/cnnplay"}, "/cnnplay/", "/cnnplay/embed.html"},
+		{options{Prefix: "/cnnplay", BaseURL: "https://user.github.io/cnnplay"}, "https://user.github.io/cnnplay/", "https://user.github.io/cnnplay/embed.html"},
+	} {
+		dir := t.TempDir()
+		tt.opts.Assets = web.Filter(testAssets(wasmBytes("code ")))
+		if err := exportStatic(dir, tt.opts, ""); err != nil {
+			t.Fatal(err)
+		}
+		for file, og := range map[string]string{"index.html": tt.index, "embed.html": tt.embed} {
+			b, err := os.ReadFile(filepath.Join(dir, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := string(b)
+			if !strings.Contains(page, "<head>\n"+charsetTag+"\n"+cspMeta+"\n") {
+				t.Errorf("%s: the policy is not the head's second element", file)
+			}
+			if strings.Count(page, "Content-Security-Policy") != 1 || strings.Contains(cspMeta, "frame-ancestors") {
+				t.Errorf("%s: want one policy, without frame-ancestors", file)
+			}
+			if want := `<meta property="og:url" content="` + og + `">`; !strings.Contains(page, want) {
+				t.Errorf("%s: no %s", file, want)
+			}
+			if strings.Contains(page, "127.0.0.1") {
+				t.Errorf("%s names the loopback address it was rendered on", file)
+			}
+		}
+	}
+	if !strings.Contains(cspMeta, `content="`+cspEmbed+`"`) {
+		t.Errorf("the <meta> policy %s differs from the header's", cspMeta)
+	}
+}
+
+// TestSetOGURL checks that og:url is replaced in both attribute orders
+// (go-app writes a map of attributes, in no fixed order), and escaped.
+func TestSetOGURL(t *testing.T) {
+	for _, page := range []string{
+		`<head><meta property="og:url" content="http:///embed.html"><title>x</title></head>`,
+		`<head><meta content="http:///embed.html" property="og:url"><title>x</title></head>`,
+	} {
+		got := string(setOGURL([]byte(page), `/embed.html?view=draw&theme="dark"`))
+		want := `<head><meta property="og:url" content="/embed.html?view=draw&amp;theme=&#34;dark&#34;"><title>x</title></head>`
+		if got != want {
+			t.Errorf("setOGURL(%s)\n = %s\nwant %s", page, got, want)
+		}
 	}
 }

@@ -8,6 +8,7 @@
 //	serve -addr :8080            # every interface (the network can reach it)
 //	serve -dev web               # serve ./web from disk while developing
 //	serve -static out/static     # write a static copy of the site and exit
+//	serve -base-url https://cnnplay.example.org  # the public URL the pages name (og:url)
 //	serve -precompress web       # write web/*.wasm.br (brotli) and exit
 //
 // Build the wasm programs first (make build); the server logs a warning
@@ -53,6 +54,10 @@ func main() {
 			"https://user.github.io/cnnplay/; empty for a site's root")
 	staticDocs := flag.String("static-docs", "docs",
 		"with -static, copy the files of `dir` (the example documentation page) to the top of the export; \"\" for none")
+	baseURL := flag.String("base-url", "",
+		"the site's public `URL`, which the pages name as their own (og:url), for example\n"+
+			"https://cnnplay.example.org (with -static, the URL of the export, prefix included);\n"+
+			"empty, the pages name it relative to the site")
 	precompressDir := flag.String("precompress", "",
 		"write a brotli copy (name.wasm.br, served to browsers that accept br) of every .wasm file in `dir`\n"+
 			"that lacks an up-to-date one, then exit; for example -precompress web (about 1.5 min for app.wasm)")
@@ -79,6 +84,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	if opts.BaseURL, err = parseBaseURL(*baseURL); err != nil {
+		log.Fatal(err)
+	}
 	if _, err := fs.Stat(opts.Assets, web.AppWasm); err != nil {
 		log.Printf("warning: %s is missing: run `make build` first", web.AppWasm)
 	}
@@ -101,17 +109,21 @@ func main() {
 		return
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	start := time.Now()
-	h := newHandler(opts)
-	ln, err := net.Listen("tcp", *addr)
+	// Listen before preparing the assets (hashing and gzipping app.wasm
+	// takes seconds), so that a busy port is reported at once. Requests
+	// that arrive meanwhile wait in the listen queue.
+	ln, err := listen(*addr)
 	if err != nil {
 		log.Fatal(err)
 	}
+	log.Printf("listening on http://%s; preparing the assets", ln.Addr())
+	start := time.Now()
+	h := newHandler(opts)
 	log.Printf("cnnplay on http://%s (version %s, ready in %v)",
 		ln.Addr(), h.(*server).Version(), time.Since(start).Round(time.Millisecond))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if err := serve(ctx, &http.Server{Handler: h}, ln); err != nil {
 		log.Fatal(err)
 	}
@@ -130,6 +142,20 @@ func assetOptions(dir string) (options, error) {
 		return options{}, fmt.Errorf("-dev: %w", err)
 	}
 	return options{Assets: web.Filter(root.FS()), Dev: true}, nil
+}
+
+// listen opens the TCP listener of addr. A port that is taken gets a
+// message that says so and what to do.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, fmt.Errorf("cannot listen on %s: the address is already in use (is cnnplay or another server running there?); "+
+			"stop it or pick another port with -addr, for example -addr 127.0.0.1:8081", addr)
+	case err != nil:
+		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
+	}
+	return ln, nil
 }
 
 // serve runs srv on ln until ctx is done, then shuts it down gracefully:

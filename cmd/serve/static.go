@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	ui "github.com/cnnplay/cnnplay/app"
 	"github.com/cnnplay/cnnplay/web"
@@ -17,6 +19,10 @@ import (
 // embed.html), go-app's app.js, app.css, manifest and service worker, this
 // toolchain's wasm_exec.js, every asset under web/, and the files of
 // docsDir (such as docs/example.html) at the top, when docsDir is not "".
+//
+// The pages carry the server's Content-Security-Policy as a <meta> element
+// and name their own URL (og:url) under opts.BaseURL, or relative to the
+// host when it is empty.
 //
 // The pages name app.wasm and style.css with their hash as a query
 // (?v=...), which a static host ignores and browsers use to tell versions
@@ -37,8 +43,17 @@ func exportStatic(dir string, opts options, docsDir string) error {
 			return err
 		}
 	}
-	// go-app names the extensionless route /embed embed.html too; nothing
-	// else to tidy.
+	// go-app names the extensionless route /embed embed.html too, so these
+	// are all the pages.
+	base := opts.BaseURL
+	if base == "" {
+		base = opts.Prefix
+	}
+	for file, route := range map[string]string{"index.html": "/", ui.PathEmbed[1:]: ui.PathEmbed} {
+		if err := amendStaticPage(filepath.Join(dir, file), ogURL(base, route, "")); err != nil {
+			return err
+		}
+	}
 	err := fs.WalkDir(opts.Assets, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -68,6 +83,28 @@ func exportStatic(dir string, opts options, docsDir string) error {
 		}
 	}
 	return nil
+}
+
+// charsetTag is the first element of go-app's pages.
+const charsetTag = `<meta charset="UTF-8">`
+
+// amendStaticPage rewrites the exported page file: its og:url, which
+// go-app made from the export's loopback address, becomes u, and the
+// Content-Security-Policy the server sends as a header goes in as a <meta>
+// element at the top of the head, before anything it governs (see cspMeta
+// for what a <meta> policy cannot do).
+func amendStaticPage(file, u string) error {
+	page, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	i := bytes.Index(page, []byte(charsetTag))
+	if i < 0 {
+		return fmt.Errorf("%s: no %s to put the Content-Security-Policy after", file, charsetTag)
+	}
+	i += len(charsetTag)
+	page = slices.Concat(page[:i], []byte("\n"+cspMeta), page[i:])
+	return os.WriteFile(file, setOGURL(page, u), 0o644)
 }
 
 // copyFile copies the named file of fsys to the path dst.
