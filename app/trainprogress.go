@@ -3,7 +3,7 @@ package app
 import (
 	"fmt"
 
-	"github.com/cnnplay/cnnplay/internal/session"
+	"github.com/cnnplay/cnnplay/internal/budget"
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -114,7 +114,7 @@ func (v *trainProgressView) renderStats() app.UI {
 	// of every session it ran. With helpers, it is the leader's alone.
 	mem := "–"
 	if p.workerMem > 0 {
-		mem = session.FormatBytes(p.workerMem)
+		mem = budget.FormatBytes(p.workerMem)
 	}
 	stat := func(label, value string) app.UI {
 		return app.Div().
@@ -152,7 +152,7 @@ func (p *trainPanel) statusText() string {
 		case p.parsing:
 			return "Preparing the " + name + " images…"
 		case p.total > 0:
-			return fmt.Sprintf("Downloading %s: %s of %s", name, session.FormatBytes(p.loaded), session.FormatBytes(p.total))
+			return fmt.Sprintf("Downloading %s: %s of %s", name, budget.FormatBytes(p.loaded), budget.FormatBytes(p.total))
 		}
 		return "Downloading " + name + "…"
 	case string(wire.StateRunning):
