@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cnnplay/cnnplay/internal/session"
+	"github.com/cnnplay/cnnplay/internal/budget"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -255,7 +255,7 @@ func (e *archEditor) totalsText() string {
 	if !e.Info.Built {
 		return ""
 	}
-	return fmt.Sprintf("training memory about %s; one epoch about %s", session.FormatBytes(int64(e.Info.Memory)), session.FormatDuration(e.Info.EpochSecs))
+	return fmt.Sprintf("training memory about %s; one epoch about %s", budget.FormatBytes(int64(e.Info.Memory)), budget.FormatDuration(e.Info.EpochSecs))
 }
 
 func (e *archEditor) countText(n int) string {

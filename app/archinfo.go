@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cnnplay/cnnplay/internal/session"
+	"github.com/cnnplay/cnnplay/internal/budget"
 	"github.com/cnnplay/cnnplay/nn"
 )
 
@@ -32,7 +32,7 @@ type archInfo struct {
 // analyzeSpec checks spec for training with batch size batch on trainN
 // images of a dataset with classes classes. It allocates no weights
 // (nn.Analyze), and refuses what the worker would refuse, in its words
-// (session.CheckFits).
+// (budget.CheckFits).
 func analyzeSpec(spec nn.Spec, batch, trainN, classes int) archInfo {
 	var info archInfo
 	counts := map[string]int{}
@@ -56,8 +56,8 @@ func analyzeSpec(spec nn.Spec, batch, trainN, classes int) archInfo {
 	info.Built = true
 	info.Params, info.FLOPs = sum.Params, sum.FLOPs
 	info.Memory = sum.TrainingBytes(max(batch, 1))
-	info.EpochSecs = session.EpochSeconds(sum, trainN)
-	if err := session.CheckFits(sum, max(batch, 1), trainN, classes); err != nil {
+	info.EpochSecs = budget.EpochSeconds(sum, trainN)
+	if err := budget.CheckFits(sum, max(batch, 1), trainN, classes); err != nil {
 		info.Err = err.Error()
 	}
 	return info

@@ -3,7 +3,7 @@ package app
 import (
 	"bytes"
 
-	"github.com/cnnplay/cnnplay/internal/session"
+	"github.com/cnnplay/cnnplay/internal/budget"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -117,7 +117,7 @@ func (f *modelFiles) onSave(ctx app.Context, e app.Event) {
 	a.Call("remove")
 	// The download has its own reference; free ours a little later.
 	ctx.After(60e9, func(app.Context) { app.Window().Get("URL").Call("revokeObjectURL", url) })
-	f.message, f.bad = "Saved "+f.FileName+" ("+session.FormatBytes(int64(buf.Len()))+").", false
+	f.message, f.bad = "Saved "+f.FileName+" ("+budget.FormatBytes(int64(buf.Len()))+").", false
 }
 
 func (f *modelFiles) onPick(ctx app.Context, e app.Event) {
@@ -156,7 +156,7 @@ func (f *modelFiles) read(ctx app.Context, file app.Value) {
 	name := file.Get("name").String()
 	size := file.Get("size").Int()
 	if size > model.MaxFileBytes {
-		f.message, f.bad = name+" is not a model this page can load: it is larger than "+session.FormatBytes(model.MaxFileBytes)+". The current model is unchanged.", true
+		f.message, f.bad = name+" is not a model this page can load: it is larger than "+budget.FormatBytes(model.MaxFileBytes)+". The current model is unchanged.", true
 		return
 	}
 	f.message, f.bad = "Reading "+name+"…", false

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/cnnplay/cnnplay/internal/browsertest"
-	"github.com/cnnplay/cnnplay/internal/session"
+	"github.com/cnnplay/cnnplay/internal/budget"
 	"github.com/cnnplay/cnnplay/nn"
 )
 
@@ -28,7 +28,7 @@ func progressJS(attr string) string {
 // TestBrowserWorkerMemory trains every preset of the page's network select
 // with the page's default settings (full MNIST) and logs the peak
 // WebAssembly memory of the training worker beside the estimate the page
-// makes before training (nn.Summary.TrainingBytes, what session.CheckFits
+// makes before training (nn.Summary.TrainingBytes, what budget.CheckFits
 // limits). Each preset gets a fresh page, and so a fresh worker: the
 // memory of a worker never shrinks, so what one preset grew would hide
 // the next one's peak.
@@ -88,12 +88,12 @@ func TestBrowserWorkerMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		est := sum.TrainingBytes(batch)
-		if err := session.CheckFits(sum, batch, 60000-val, 10); err != nil {
+		if err := budget.CheckFits(sum, batch, 60000-val, 10); err != nil {
 			t.Errorf("%s: CheckFits refuses the preset: %v", name, err)
 		}
 		// The page's words for the same estimate, which also show that the
 		// preset was picked.
-		want := "training memory about " + session.FormatBytes(est)
+		want := "training memory about " + budget.FormatBytes(est)
 		shownJS := `((document.getElementById("arch-totals") || {textContent: ""}).textContent.match(/training memory about [0-9.]+ [KMG]B/) || [""])[0]`
 		b.WaitFor(t, shownJS+` === `+strconv.Quote(want), 5*time.Second)
 
@@ -108,7 +108,7 @@ func TestBrowserWorkerMemory(t *testing.T) {
 		workers := browsertest.Eval[string](t, b, `document.getElementById("train-panel").dataset.workers`)
 		stat := browsertest.Eval[string](t, b,
 			`Array.from(document.querySelectorAll("#train-progress .stat")).map(s => s.textContent).find(s => s.startsWith("worker memory")) || ""`)
-		if want := "worker memory" + session.FormatBytes(int64(mb)<<20); mb < 1024 && stat != want {
+		if want := "worker memory" + budget.FormatBytes(int64(mb)<<20); mb < 1024 && stat != want {
 			t.Errorf("%s: the panel shows %q for %d MB, want %q", name, stat, mb, want)
 		}
 
@@ -126,13 +126,13 @@ func TestBrowserWorkerMemory(t *testing.T) {
 
 		lines = append(lines, fmt.Sprintf("%-9s batch %d, %s worker(s): %4d MB after %4d examples (%4.1f s from Start), "+
 			"%4d MB with the test evaluation too (%4.1f s); estimate before training %s",
-			name, batch, workers, mb, seen, took.Seconds(), mbTested, tested.Seconds(), session.FormatBytes(est)))
+			name, batch, workers, mb, seen, took.Seconds(), mbTested, tested.Seconds(), budget.FormatBytes(est)))
 		for _, m := range []int{mb, mbTested} {
 			if bytes := int64(m) << 20; bytes < mnistTrainPixels {
 				t.Errorf("%s: the worker reports %d MB, less than MNIST's training images alone (%d bytes)", name, m, mnistTrainPixels)
-			} else if bytes >= session.MaxMemoryBytes {
-				t.Errorf("%s: the worker holds %d MB, at or above the %s a tab is allowed (session.MaxMemoryBytes)",
-					name, m, session.FormatBytes(session.MaxMemoryBytes))
+			} else if bytes >= budget.MaxMemoryBytes {
+				t.Errorf("%s: the worker holds %d MB, at or above the %s a tab is allowed (budget.MaxMemoryBytes)",
+					name, m, budget.FormatBytes(budget.MaxMemoryBytes))
 			}
 		}
 		if mbTested < mb {

@@ -23,6 +23,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/cnnplay/cnnplay/internal/budget"
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/dataset"
@@ -31,19 +32,6 @@ import (
 
 // Limits and rates of a session.
 const (
-	// MaxMemoryBytes is the largest training memory estimate
-	// (nn.Network.MemoryBytes) accepted: what a browser tab can hold beside
-	// the datasets and the UI.
-	MaxMemoryBytes int64 = 1536 << 20
-	// AssumedFLOPS is the training speed, in floating-point operations per
-	// second, assumed for the time estimates: Go's WebAssembly on one
-	// thread. Measured: the convnetjs preset (1.17 MFLOP forward, about
-	// three times that per training example) trains at 550-650 examples/s
-	// in Chromium's Web Worker and in node, 2.1 GFLOP/s; bigger layers
-	// spend more of their time in GEMM and do no worse.
-	AssumedFLOPS = 2e9
-	// MaxEpochSeconds is the longest estimated epoch accepted.
-	MaxEpochSeconds = 24 * 3600
 	// ProgressInterval is the least time between progress messages.
 	ProgressInterval = 250 * time.Millisecond
 	// SnapshotInterval is the least time between weight snapshots when
@@ -143,7 +131,7 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckFits(sum, cfg.BatchSize, guessTrainSize(start), len(classes)); err != nil {
+	if err := budget.CheckFits(sum, cfg.BatchSize, guessTrainSize(start), len(classes)); err != nil {
 		return nil, err
 	}
 	if start.Limit < 0 {
@@ -209,71 +197,6 @@ func guessTrainSize(start wire.Start) int {
 		return n
 	}
 	return n - v
-}
-
-// CheckFits refuses a network (described by nn.Analyze) whose training
-// would not fit a browser tab, would take absurdly long, or does not end in
-// one unit per class. The architecture editor and the worker both use it,
-// so they refuse the same networks with the same words.
-func CheckFits(sum nn.Summary, batch, trainN, classes int) error {
-	mem := sum.TrainingBytes(batch)
-	secs := EpochSeconds(sum, trainN)
-	if mem > MaxMemoryBytes {
-		return fmt.Errorf("this network is too large to train in a browser tab: with batch size %d it needs about %s "+
-			"for weights, optimizer state and activations (at most %s fits), and one epoch of %d images would take about %s; "+
-			"use a smaller batch, fewer filters or units, or pooling earlier",
-			batch, FormatBytes(mem), FormatBytes(MaxMemoryBytes), trainN, FormatDuration(secs))
-	}
-	if secs > MaxEpochSeconds {
-		return fmt.Errorf("this network is too slow to train in a browser tab: it costs %s operations per image, "+
-			"so one epoch of %d images would take about %s (at most %s is allowed); use fewer filters or units, or pooling earlier",
-			formatCount(3*float64(sum.FLOPs)), trainN, FormatDuration(secs), FormatDuration(MaxEpochSeconds))
-	}
-	if sum.Classes != classes {
-		return fmt.Errorf("the network tells %d classes apart but the dataset has %d: the last dense layer needs %d units",
-			sum.Classes, classes, classes)
-	}
-	return nil
-}
-
-// EpochSeconds estimates one epoch of trainN images in the browser: a
-// training step costs about three forward passes.
-func EpochSeconds(sum nn.Summary, trainN int) float64 {
-	return 3 * float64(sum.FLOPs) * float64(trainN) / AssumedFLOPS
-}
-
-// FormatBytes formats a size for people: 12 KB, 340 MB, 1.5 GB.
-func FormatBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.0f MB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
-}
-
-// FormatDuration formats an estimated duration for people.
-func FormatDuration(secs float64) string {
-	switch {
-	case secs >= 2*86400:
-		return fmt.Sprintf("%.0f days", secs/86400)
-	case secs >= 7200:
-		return fmt.Sprintf("%.0f hours", secs/3600)
-	case secs >= 120:
-		return fmt.Sprintf("%.0f minutes", secs/60)
-	}
-	return fmt.Sprintf("%.0f seconds", math.Max(secs, 1))
-}
-
-func formatCount(v float64) string {
-	switch {
-	case v >= 1e9:
-		return fmt.Sprintf("%.1f billion", v/1e9)
-	case v >= 1e6:
-		return fmt.Sprintf("%.1f million", v/1e6)
-	}
-	return fmt.Sprintf("%.0f", v)
 }
 
 // validationSize resolves Start.Validation for a set of n images: 0 means
@@ -355,7 +278,7 @@ func (s *Session) Started() wire.Message {
 		Params:       s.net.ParamCount(), MemoryBytes: s.net.MemoryBytes(s.cfg.BatchSize),
 		FLOPs: int64(s.net.FLOPs()), Workers: max(s.cfg.Workers, 1)}
 	if sum, err := nn.Analyze(s.net.Spec); err == nil {
-		st.EpochSeconds = EpochSeconds(sum, s.trainSet.N)
+		st.EpochSeconds = budget.EpochSeconds(sum, s.trainSet.N)
 	}
 	if s.valSet != nil {
 		st.Val = s.valSet.N

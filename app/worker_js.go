@@ -1,0 +1,64 @@
+//go:build js && wasm
+
+package app
+
+import (
+	"errors"
+	"syscall/js"
+
+	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/cnnplay/cnnplay/internal/wire/jswire"
+)
+
+// trainWorker is the UI's end of the training Web Worker, through package
+// jswire, the worker's own bridge. Its message handler only decodes and
+// queues: onMessage must hand the message to the UI goroutine and never
+// block.
+type trainWorker struct {
+	// conn decodes each weight snapshot into the memory of the last one of
+	// its size (Reuse): a new 4.8 MB slice for each of the keras preset's
+	// snapshots, twice a second, kept the page's allocator and garbage
+	// collector busy. A snapshot's weights are thus valid until the next
+	// one arrives; queued snapshots are applied in order, so the last
+	// one's weights are what stays.
+	conn   jswire.Conn
+	onMsg  js.Func
+	onFail js.Func
+}
+
+// newTrainWorker starts the worker; onMessage receives every message it
+// posts, and a decoding failure as an error message.
+func newTrainWorker(onMessage func(wire.Message)) *trainWorker {
+	tw := &trainWorker{}
+	w := js.Global().Get("Worker").New(webURL(workerScript))
+	tw.conn = jswire.Conn{Target: w, Reuse: true}
+	tw.onMsg = js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) == 0 {
+			return nil
+		}
+		m, err := tw.conn.FromEvent(args[0])
+		if err != nil {
+			m = wire.ErrorMessage(err)
+		}
+		// The worker posts its next message of this size in the body's
+		// buffer: a new 4.8 MB buffer for each keras weight snapshot cost
+		// the leading worker a few milliseconds, while its helpers waited.
+		tw.conn.GiveBack()
+		onMessage(m)
+		return nil
+	})
+	tw.onFail = js.FuncOf(func(this js.Value, args []js.Value) any {
+		msg := "the training worker failed to load"
+		if len(args) > 0 && args[0].Get("message").Truthy() {
+			msg += ": " + args[0].Get("message").String()
+		}
+		onMessage(wire.ErrorMessage(errors.New(msg)))
+		return nil
+	})
+	w.Set("onmessage", tw.onMsg)
+	w.Set("onerror", tw.onFail)
+	return tw
+}
+
+// post sends m to the worker.
+func (tw *trainWorker) post(m wire.Message) error { return tw.conn.Post(m) }
