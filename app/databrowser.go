@@ -35,7 +35,7 @@ type dataBrowser struct {
 	app.Compo
 
 	Split     string          // dataTest or dataTrain ("" is dataTest)
-	Dataset   string          // "mnist" or "fashion"
+	Dataset   string          // a name in the dataset registry
 	Set       *inspect.Images // the images of Split, nil while loading
 	Status    string          // why Set is nil
 	Got       int64           // bytes downloaded of a loading set

@@ -3,6 +3,7 @@ package app
 import (
 	"strconv"
 
+	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -52,7 +53,7 @@ const embedHeightMessage = "cnnplay:height"
 // newEmbedPage reads the setup from the window's URL (natively, when the
 // server pre-renders the page, there is none: the default view).
 func newEmbedPage() *embedPage {
-	e := &embedPage{status: statusLoad, classes: classesOf("mnist")}
+	e := &embedPage{status: statusLoad, classes: dataset.Default().Classes}
 	u := app.Window().URL()
 	e.setup, e.notes = ParseSetup(u.RawQuery)
 	if e.setup.View == "" {

@@ -17,14 +17,11 @@ import (
 // inspectDataFiles returns the URLs of a dataset's image and label files
 // and its class names.
 func inspectDataFiles(name string, train bool) (images, labels string, classes []string) {
-	prefix, classes := "/web/data/", dataset.MNISTClasses
-	if name == "fashion" {
-		prefix, classes = "/web/data/fashion-", dataset.FashionClasses
-	}
+	e := dataset.LookupOrDefault(name)
 	if train {
-		return prefix + dataset.TrainImagesFile, prefix + dataset.TrainLabelsFile, classes
+		return "/web/data/" + e.Files[0], "/web/data/" + e.Files[1], e.Classes
 	}
-	return prefix + dataset.TestImagesFile, prefix + dataset.TestLabelsFile, classes
+	return "/web/data/" + e.Files[2], "/web/data/" + e.Files[3], e.Classes
 }
 
 // loadTest fetches the test set of the named dataset.

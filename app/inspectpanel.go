@@ -69,7 +69,7 @@ type inspectPanel struct {
 
 	test      *dataset.Set    // testImgs as floats, for running the network
 	testImgs  *inspect.Images // the test set, for the data browser
-	testName  string          // "mnist" or "fashion": the set test holds or loads
+	testName  string          // the registry name of the set test holds or loads
 	testErr   string
 	dataSplit string // the set the data browser shows: dataTest or dataTrain
 
@@ -281,10 +281,8 @@ func (ip *inspectPanel) onRecompute(ctx app.Context, e app.Event) {
 
 // inspectDatasetOf tells which dataset a model was trained on.
 func inspectDatasetOf(m *model.Model) string {
-	if m.Record.Dataset == "fashion" || slices.Equal(m.Classes, dataset.FashionClasses) {
-		return "fashion"
-	}
-	return "mnist"
+	e, _ := dataset.ForModel(m.Record.Dataset, m.Classes)
+	return e.Name
 }
 
 // onSplit switches the data browser between the test and the training

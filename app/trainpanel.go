@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -167,12 +168,8 @@ func (p *trainPanel) renderButtons() app.UI {
 		)
 }
 
-func datasetName(d string) string {
-	if d == "fashion" {
-		return "Fashion-MNIST"
-	}
-	return "MNIST"
-}
+// datasetName is the title of the named dataset, as people read it.
+func datasetName(d string) string { return dataset.LookupOrDefault(d).Title }
 
 func (p *trainPanel) fileName() string {
 	preset := p.form.settings.Preset
@@ -242,13 +239,13 @@ func (p *trainPanel) shippedName() string {
 	if p.Setup != nil && p.Setup.Model != "" {
 		return p.Setup.Model
 	}
-	return "digits"
+	return dataset.Default().Model
 }
 
 // shippedText says which shipped model classifies the drawing.
 func (p *trainPanel) shippedText() string {
-	if p.shippedName() == "fashion" {
-		return "The shipped Fashion-MNIST model classifies your drawing."
+	if e, ok := dataset.ForShipped(p.shippedName()); ok && e.Name != dataset.Default().Name {
+		return "The shipped " + e.Title + " model classifies your drawing."
 	}
 	return "The shipped digits model classifies your drawing."
 }

@@ -68,7 +68,7 @@ func parseWorkers(text string) (int, string) {
 // text so that a half-typed value is shown as typed and explained rather
 // than silently replaced.
 type trainSettings struct {
-	Dataset    string // "mnist" or "fashion"
+	Dataset    string // a name in the dataset registry
 	Preset     string
 	Optimizer  string // "sgd", "adam" or "adadelta"
 	LR         string
@@ -85,7 +85,7 @@ type trainSettings struct {
 
 // defaultSettings are ConvNetJS's MNIST demo settings.
 func defaultSettings() trainSettings {
-	return trainSettings{Dataset: "mnist", Preset: "convnetjs", Optimizer: "adadelta",
+	return trainSettings{Dataset: dataset.Default().Name, Preset: "convnetjs", Optimizer: "adadelta",
 		LR: "1", Batch: "20", Epochs: "10", L2: "0.001", Seed: "1", Limit: "0", Validation: "5000"}
 }
 
@@ -177,24 +177,13 @@ func (s trainSettings) start(spec nn.Spec) (wire.Start, map[string]string) {
 }
 
 // classesOf returns the class names of a dataset.
-func classesOf(name string) []string {
-	if name == "fashion" {
-		return dataset.FashionClasses
-	}
-	return dataset.MNISTClasses
-}
+func classesOf(name string) []string { return dataset.LookupOrDefault(name).Classes }
 
-// augmentText describes an augmentation for a model file's record.
-func augmentText(a dataset.Augment) string {
-	var parts []string
-	if a.MaxShift > 0 {
-		parts = append(parts, fmt.Sprintf("shift %vpx", a.MaxShift))
+// datasetTitles are the titles of the registry's datasets, in menu order.
+func datasetTitles() []string {
+	var titles []string
+	for _, e := range dataset.All() {
+		titles = append(titles, e.Title)
 	}
-	if a.MaxRotate > 0 {
-		parts = append(parts, fmt.Sprintf("rotate %v°", a.MaxRotate))
-	}
-	if a.MaxScale > 0 {
-		parts = append(parts, fmt.Sprintf("scale ±%v%%", 100*a.MaxScale))
-	}
-	return strings.Join(parts, ", ")
+	return titles
 }

@@ -276,7 +276,7 @@ func (s *trainState) publish(preset string) *model.Model {
 	s.publishAt = -1
 	cfg := s.run.Config
 	rec := model.Record{Dataset: s.run.Dataset, Epochs: s.epoch, Examples: seen, Seed: cfg.Seed,
-		Optimizer: cfg.Optimizer, Batch: cfg.BatchSize, Augment: augmentText(cfg.Augment), ValAcc: s.bestVal,
+		Optimizer: cfg.Optimizer, Batch: cfg.BatchSize, Augment: cfg.Augment.String(), ValAcc: s.bestVal,
 		Command: "cnnplay in the browser, preset " + preset}
 	if s.test != nil {
 		rec.TestAcc = s.test.Acc

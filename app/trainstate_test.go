@@ -116,7 +116,7 @@ func TestTrainState(t *testing.T) {
 	running := []any{begin, data(11<<20, 11<<20, true), started("mnist", dataset.MNISTClasses), status(wire.StateRunning, 0, 0),
 		progress(500, 1.5, 0.6), progress(1000, 0.9, 0.8)}
 	with := func(steps ...any) []any { return append(slices.Clip(running), steps...) }
-	base := stateView{phase: "running", status: "Training on MNIST: epoch 1 of 2.", seen: 1000, steps: 50, loss: 2, acc: 2,
+	base := stateView{phase: "running", status: "Training on MNIST digits: epoch 1 of 2.", seen: 1000, steps: 50, loss: 2, acc: 2,
 		publishAt: -1, describe: shipped, session: true, follow: true, loaded: 11 << 20, total: 11 << 20, startedSet: true,
 		eps: 1000, workers: 2, memory: 64, test: 10000}
 	for _, c := range []struct {
@@ -129,11 +129,11 @@ func TestTrainState(t *testing.T) {
 				publishAt: -1, describe: shipped, test: 10000}
 		}},
 		{"downloading", []any{begin, data(1<<20, 11<<20, false)}, func(v *stateView) {
-			*v = stateView{phase: phaseLoading, status: "Downloading MNIST: 1 MB of 11 MB", publishAt: -1, describe: shipped,
+			*v = stateView{phase: phaseLoading, status: "Downloading MNIST digits: 1 MB of 11 MB", publishAt: -1, describe: shipped,
 				follow: true, loaded: 1 << 20, total: 11 << 20, test: 10000}
 		}},
 		{"preparing", []any{begin, data(11<<20, 11<<20, false), data(11<<20, 11<<20, true)}, func(v *stateView) {
-			*v = stateView{phase: phaseLoading, status: "Preparing the MNIST images…", publishAt: -1, describe: shipped,
+			*v = stateView{phase: phaseLoading, status: "Preparing the MNIST digits images…", publishAt: -1, describe: shipped,
 				follow: true, loaded: 11 << 20, total: 11 << 20, test: 10000}
 		}},
 		{"running", running, func(v *stateView) {}},
@@ -203,7 +203,7 @@ func TestTrainState(t *testing.T) {
 				status(wire.StatePaused, 1500, 75), failure("the loss is not a finite number", true), done(1500, 0.97), evaluation(0.9)),
 			func(v *stateView) {
 				// The worker's memory is its peak, whatever the session.
-				*v = stateView{phase: phaseLoading, status: "Downloading MNIST…", publishAt: -1, describe: shipped, follow: true, test: 10000, memory: 64}
+				*v = stateView{phase: phaseLoading, status: "Downloading MNIST digits…", publishAt: -1, describe: shipped, follow: true, test: 10000, memory: 64}
 			}},
 		{"start again: the new session's messages count",
 			with(begin, progress(1500, 0.5, 0.9), data(2<<20, 11<<20, false), started("mnist", dataset.MNISTClasses), status(wire.StateRunning, 0, 0), progress(20, 2, 0.1)),
@@ -214,7 +214,7 @@ func TestTrainState(t *testing.T) {
 			with(epochEnd(1000, 0.95, true), command(wire.KindReset), progress(1500, 0.5, 0.9), epochEnd(1500, 0.96, true), snapshotOf(net, 1500, false),
 				status(wire.StateRunning, 1500, 75), done(1500, 0.97), failure("the loss is not a finite number", true)),
 			func(v *stateView) {
-				v.status, v.seen, v.steps, v.loss, v.acc, v.eps = "Training on MNIST: epoch 0 of 2.", 0, 0, 0, 0, 0
+				v.status, v.seen, v.steps, v.loss, v.acc, v.eps = "Training on MNIST digits: epoch 0 of 2.", 0, 0, 0, 0, 0
 			}},
 		{"reset: its snapshot and status, then training again",
 			with(command(wire.KindReset), progress(1500, 0.5, 0.9), snapshotOf(net, 0, false), status(wire.StatePaused, 0, 0),
@@ -283,7 +283,7 @@ func TestTrainStatePublish(t *testing.T) {
 	}
 	r := m.Record
 	if r.Dataset != "mnist" || r.Examples != 1200 || r.Epochs != 1 || r.Seed != 7 || r.Batch != 20 || r.Optimizer.Kind != "adam" ||
-		r.Augment != "shift 2px, scale ±10%" || r.ValAcc != 0.9 || r.TestAcc != 0.93 || r.Command != "cnnplay in the browser, preset custom" {
+		r.Augment != "shift ±2 px, scale ±10%" || r.ValAcc != 0.9 || r.TestAcc != 0.93 || r.Command != "cnnplay in the browser, preset custom" {
 		t.Errorf("record %+v", r)
 	}
 	if s.describe != describeTraining {
@@ -319,7 +319,7 @@ func TestTrainStateTexts(t *testing.T) {
 		t.Errorf("classes before started: %v", got)
 	}
 	s.handle(started("mnist", dataset.MNISTClasses))
-	if got := s.statusText("fashion"); got != "Downloading MNIST…" {
+	if got := s.statusText("fashion"); got != "Downloading MNIST digits…" {
 		t.Errorf("after started: %q", got)
 	}
 	if got := s.classes("fashion"); !slices.Equal(got, dataset.MNISTClasses) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -54,10 +55,10 @@ var viewAliases = map[string]string{inspectTabMaps: "featuremaps", inspectTabMis
 
 // Shipped models a link may name, and themes.
 var (
-	setupModels = []string{"digits", "fashion"}
+	setupModels = dataset.Shipped()
 	setupThemes = []string{"light", "dark", "auto"}
 	setupOpts   = []string{"sgd", "adam", "adadelta"}
-	setupSets   = []string{"mnist", "fashion"}
+	setupSets   = dataset.Names()
 	augNames    = []string{"shift", "rotate", "scale"}
 )
 
@@ -74,7 +75,7 @@ type Setup struct {
 
 // defaultSetup is the playground as it opens without a query.
 func defaultSetup() Setup {
-	s := Setup{Model: "digits", Theme: "auto", Settings: defaultSettings()}
+	s := Setup{Model: dataset.Default().Model, Theme: "auto", Settings: defaultSettings()}
 	s.Spec, _ = nn.Preset(s.Settings.Preset)
 	return s
 }

@@ -51,6 +51,9 @@ type Entry struct {
 	// Install is the command that installs the dataset where it is
 	// optional ("" when it is always present).
 	Install string
+	// Model is the name of the pretrained model shipped for this dataset
+	// (web/models/<Model>.cnn, the model parameter of a link), "" for none.
+	Model string
 }
 
 // The file names of MNIST's distribution, which Fashion-MNIST keeps.
@@ -80,6 +83,7 @@ var mnistEntry = Entry{
 	Dir:      MNISTDir,
 	Framing:  DigitFraming,
 	TestSize: 10000,
+	Model:    "digits",
 }
 
 var fashionEntry = Entry{
@@ -91,6 +95,7 @@ var fashionEntry = Entry{
 	Framing:  ItemFraming,
 	TestSize: 10000,
 	Install:  "sudo apt-get install dataset-fashion-mnist",
+	Model:    "fashion",
 }
 
 // registry holds the entries in menu order; the first is the default.
@@ -146,6 +151,41 @@ func ForModel(name string, classes []string) (e Entry, ok bool) {
 	return all[0], false
 }
 
+// Default returns the first entry, MNIST: the dataset of a page or a
+// command that names none.
+func Default() Entry { return All()[0] }
+
+// LookupOrDefault returns the entry named name, or Default when no entry
+// has that name (a setting that was validated before, or left empty).
+func LookupOrDefault(name string) Entry {
+	if e, err := Lookup(name); err == nil {
+		return e
+	}
+	return Default()
+}
+
+// Shipped returns the names of the pretrained models shipped with the
+// entries, in menu order.
+func Shipped() []string {
+	var names []string
+	for _, e := range All() {
+		if e.Model != "" {
+			names = append(names, e.Model)
+		}
+	}
+	return names
+}
+
+// ForShipped returns the entry whose shipped model is named model.
+func ForShipped(model string) (Entry, bool) {
+	for _, e := range All() {
+		if e.Model != "" && e.Model == model {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
 // Register adds e after the existing entries. It refuses an entry with no
 // name or title, a name or served file name already taken, no classes or
 // more than a label byte can tell apart, no Dir, or a framing nn/preprocess
@@ -172,6 +212,9 @@ func Register(e Entry) error {
 	for _, o := range registry.entries {
 		if o.Name == e.Name {
 			return fmt.Errorf("dataset %q is already registered", e.Name)
+		}
+		if e.Model != "" && o.Model == e.Model {
+			return fmt.Errorf("dataset %q: a shipped model named %q is already %q's", e.Name, e.Model, o.Name)
 		}
 		for _, f := range e.Files {
 			if slices.Contains(o.Files[:], f) {

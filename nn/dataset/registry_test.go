@@ -150,6 +150,7 @@ func TestRegister(t *testing.T) {
 		{func(e *Entry) { e.Dir = nil }, "needs a Dir"},
 		{func(e *Entry) { e.Framing = 2 }, "unknown framing 2"},
 		{func(e *Entry) { e.TestSize = -1 }, "negative test size"},
+		{func(e *Entry) { e.Model = "digits" }, `a shipped model named "digits" is already "mnist"'s`},
 	}
 	for i, c := range bad {
 		e := ownEntry("/nowhere")
@@ -171,6 +172,26 @@ func TestRegister(t *testing.T) {
 
 // TestEntryLoad loads an entry from its Dir, with the native file names,
 // and checks the errors of a missing optional dataset and a failing Dir.
+func TestShipped(t *testing.T) {
+	if got := Shipped(); !slices.Equal(got, []string{"digits", "fashion"}) {
+		t.Errorf("Shipped() = %q, want digits, fashion", got)
+	}
+	for _, c := range []struct{ model, want string }{{"digits", "mnist"}, {"fashion", "fashion"}} {
+		if e, ok := ForShipped(c.model); !ok || e.Name != c.want {
+			t.Errorf("ForShipped(%q) = %q, %v; want %q", c.model, e.Name, ok, c.want)
+		}
+	}
+	if _, ok := ForShipped(""); ok {
+		t.Error("ForShipped(\"\") found an entry")
+	}
+	if e := LookupOrDefault("fashion"); e.Name != "fashion" {
+		t.Errorf("LookupOrDefault(fashion) = %q", e.Name)
+	}
+	if e := LookupOrDefault("cifar"); e.Name != Default().Name || e.Name != "mnist" {
+		t.Errorf("LookupOrDefault(cifar) = %q, want the default, mnist", e.Name)
+	}
+}
+
 func TestEntryLoad(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(testdataDir, "mnist")
