@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/train"
 )
 
@@ -26,6 +28,9 @@ func evalCmd(args []string) error {
 	}
 	_, test, err := loadDataset(name)
 	if err != nil {
+		return err
+	}
+	if err := fitsTest(m, *path, name, test); err != nil {
 		return err
 	}
 	r := train.Evaluate(m.Net, test, 500)
@@ -53,4 +58,20 @@ func short(s string) string {
 		return s[:6]
 	}
 	return s
+}
+
+// fitsTest returns an error saying why model m, read from path, cannot be
+// evaluated on the test set of the named dataset: another number of
+// classes, or images that do not fill its input.
+func fitsTest(m *model.Model, path, name string, test *dataset.Set) error {
+	if path == "" {
+		path = "the shipped digits model"
+	}
+	if k := m.Net.Classes(); k != len(test.Classes) {
+		return fmt.Errorf("%s tells %d classes apart; %s has %d: evaluate it on a dataset with its classes (-dataset)", path, k, name, len(test.Classes))
+	}
+	if err := train.Fits(m.Net, test); err != nil {
+		return fmt.Errorf("%s does not fit the %s test set: %w", path, name, err)
+	}
+	return nil
 }

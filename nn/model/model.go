@@ -173,16 +173,3 @@ func Decode(r io.Reader) (*Model, error) {
 	}
 	return &Model{Net: net, Classes: h.Classes, Record: h.Record}, nil
 }
-
-// Predict returns the class probabilities for one h×w image with pixels in
-// [0,1], white ink on black as MNIST has it (see package preprocess). The
-// slice is reused by the next call.
-func (m *Model) Predict(img []float32, h, w int) ([]float32, error) {
-	in := m.Net.InShape()
-	if len(img) != h*w || h < in.H || w < in.W || in.C != 1 {
-		return nil, fmt.Errorf("model: a %dx%d image (%d values) does not fit the %s input", h, w, len(img), in)
-	}
-	x := make([]float32, in.Size())
-	m.Net.Prepare(x, img, h, w, nil)
-	return m.Net.Predict(x), nil
-}
