@@ -34,7 +34,7 @@ func evalCmd(args []string) error {
 		return err
 	}
 	r := train.Evaluate(m.Net, test, 500)
-	fmt.Printf("%s test set: accuracy %.2f%% (%d of %d), loss %.4f\n\n", name, 100*r.Acc,
+	fmt.Printf("%s test set: accuracy %.2f%% (%d of %d), loss %.4f\n\n", printable(name), 100*r.Acc,
 		int(r.Acc*float64(test.N)+0.5), test.N, r.Loss)
 	fmt.Print("true \\ predicted")
 	for _, c := range m.Classes {
@@ -51,11 +51,12 @@ func evalCmd(args []string) error {
 	return nil
 }
 
-// short keeps confusion-matrix columns narrow for Fashion-MNIST's names.
+// short keeps confusion-matrix columns narrow for Fashion-MNIST's names,
+// and escapes what would not print.
 func short(s string) string {
-	s = strings.ReplaceAll(s, "T-shirt/top", "Tshirt")
-	if len(s) > 6 {
-		return s[:6]
+	s = printable(strings.ReplaceAll(s, "T-shirt/top", "Tshirt"))
+	if r := []rune(s); len(r) > 6 {
+		return string(r[:6])
 	}
 	return s
 }
