@@ -112,8 +112,8 @@ func trainCmd(args []string) error {
 			e.Epoch, e.TrainLoss, 100*e.TrainAcc, val, e.ExamplesPerSec, mark(e))
 	}
 	tr.RestoreBest()
-	if diverged != nil && (bestEpoch == 0 || !net.Finite()) {
-		return fmt.Errorf("%s; no epoch finished, so nothing was written to %s", divergedText(diverged), *out)
+	if err := nothingToWrite(diverged, bestEpoch, net, *out); err != nil {
+		return err
 	}
 	res := train.Evaluate(net, test, 500)
 	m := &model.Model{Net: net, Classes: trainAll.Classes, Record: model.Record{
@@ -152,6 +152,23 @@ func fits(net *nn.Network, trainSet, test *dataset.Set) error {
 		return err
 	}
 	return train.Fits(net, test)
+}
+
+// nothingToWrite returns the error to report instead of writing a model
+// when training diverged (diverged is not nil) without weights worth
+// keeping: before any epoch finished, or when the best weights are not all
+// finite (an epoch can end on weights that overflowed in its last step; a
+// model file cannot hold them).
+func nothingToWrite(diverged error, bestEpoch int, net *nn.Network, out string) error {
+	switch {
+	case diverged == nil:
+		return nil
+	case bestEpoch == 0:
+		return fmt.Errorf("%s; no epoch finished, so nothing was written to %s", divergedText(diverged), out)
+	case !net.Finite():
+		return fmt.Errorf("%s; the best weights are not all finite, so nothing was written to %s", divergedText(diverged), out)
+	}
+	return nil
 }
 
 // divergedText is the trainer's divergence error without its closing

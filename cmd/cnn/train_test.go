@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/cnnplay/cnnplay/nn/train"
 )
 
 // quick are the flags of a training run of a few seconds.
@@ -191,4 +194,27 @@ func TestTrainRefusesClassMismatch(t *testing.T) {
 		}
 	}
 	folderHolds(t, dir, "spec.json")
+}
+
+// TestNothingToWrite: after divergence, weights from no finished epoch or
+// with an infinite value are not written, and the message says why.
+func TestNothingToWrite(t *testing.T) {
+	net, err := nn.Build(denseSpec(nn.Shape{H: 2, W: 2, C: 1}, 2), rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	diverged := fmt.Errorf("%w at epoch 3: the loss became NaN; the best weights so far were kept", train.ErrDiverged)
+	if err := nothingToWrite(nil, 0, net, "m.cnn"); err != nil {
+		t.Errorf("no divergence: %v", err)
+	}
+	if err := nothingToWrite(diverged, 2, net, "m.cnn"); err != nil {
+		t.Errorf("finite weights of epoch 2: %v", err)
+	}
+	if err := nothingToWrite(diverged, 0, net, "m.cnn"); err == nil || err.Error() != "training diverged at epoch 3: the loss became NaN; no epoch finished, so nothing was written to m.cnn" {
+		t.Errorf("no epoch: %v", err)
+	}
+	net.WeightData()[1] = float32(math.Inf(1))
+	if err := nothingToWrite(diverged, 2, net, "m.cnn"); err == nil || !strings.Contains(err.Error(), "the best weights are not all finite, so nothing was written to m.cnn") {
+		t.Errorf("infinite weights: %v", err)
+	}
 }
