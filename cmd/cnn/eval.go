@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/train"
 )
 
@@ -30,8 +31,11 @@ func evalCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := fitsTest(m, *path, name, test); err != nil {
+		return err
+	}
 	r := train.Evaluate(m.Net, test, 500)
-	fmt.Printf("%s test set: accuracy %.2f%% (%d of %d), loss %.4f\n\n", name, 100*r.Acc,
+	fmt.Printf("%s test set: accuracy %.2f%% (%d of %d), loss %.4f\n\n", printable(name), 100*r.Acc,
 		int(r.Acc*float64(test.N)+0.5), test.N, r.Loss)
 	fmt.Print("true \\ predicted")
 	for _, c := range m.Classes {
@@ -48,11 +52,28 @@ func evalCmd(args []string) error {
 	return nil
 }
 
-// short keeps confusion-matrix columns narrow for Fashion-MNIST's names.
+// short keeps confusion-matrix columns narrow for Fashion-MNIST's names,
+// and escapes what would not print.
 func short(s string) string {
-	s = strings.ReplaceAll(s, "T-shirt/top", "Tshirt")
-	if len(s) > 6 {
-		return s[:6]
+	s = printable(strings.ReplaceAll(s, "T-shirt/top", "Tshirt"))
+	if r := []rune(s); len(r) > 6 {
+		return string(r[:6])
 	}
 	return s
+}
+
+// fitsTest returns an error saying why model m, read from path, cannot be
+// evaluated on the test set of the named dataset: another number of
+// classes, or images that do not fill its input.
+func fitsTest(m *model.Model, path, name string, test *dataset.Set) error {
+	if path == "" {
+		path = "the shipped digits model"
+	}
+	if k := m.Net.Classes(); k != len(test.Classes) {
+		return fmt.Errorf("%s tells %d classes apart; %s has %d: evaluate it on a dataset with its classes (-dataset)", path, k, name, len(test.Classes))
+	}
+	if err := train.Fits(m.Net, test); err != nil {
+		return fmt.Errorf("%s does not fit the %s test set: %w", path, name, err)
+	}
+	return nil
 }

@@ -44,7 +44,7 @@ func main() {
 		os.Exit(2)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "cnn:", err)
+		fmt.Fprintln(os.Stderr, "cnn:", printable(err.Error()))
 		os.Exit(1)
 	}
 }

@@ -2,9 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
-	"image"
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
@@ -36,7 +36,7 @@ func predictCmd(args []string, w io.Writer) error {
 	for _, file := range fs.Args() {
 		probs, err := classify(m, file)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "cnn: %s: %v\n", file, err)
+			fmt.Fprintf(os.Stderr, "cnn: %s: %s\n", printable(file), printable(err.Error()))
 			failed++
 			continue
 		}
@@ -47,10 +47,10 @@ func predictCmd(args []string, w io.Writer) error {
 				out["probabilities"].(map[string]float32)[c] = probs[i]
 			}
 			b, _ := json.Marshal(out)
-			fmt.Fprintln(w, string(b))
+			fmt.Fprintf(w, "%s\n", printableJSON(b))
 			continue
 		}
-		fmt.Fprintf(w, "%s\t%s\t%.4f\n", file, m.Classes[best], probs[best])
+		fmt.Fprintf(w, "%s\t%s\t%.4f\n", printable(file), printable(m.Classes[best]), probs[best])
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d files could not be classified", failed, fs.NArg())
@@ -66,7 +66,10 @@ func classify(m *model.Model, file string) ([]float32, error) {
 		return nil, err
 	}
 	defer f.Close()
-	img, _, err := image.Decode(f)
+	img, _, err := preprocess.DecodeImage(f)
+	if errors.Is(err, preprocess.ErrTooLarge) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("not a PNG or JPEG image: %w", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cnnplay/cnnplay/internal/atomicfile"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/cnnplay/cnnplay/nn/model"
@@ -39,6 +41,9 @@ func trainCmd(args []string) error {
 	limit := fs.Int("limit", 0, "train on only the first N training images (0: all), for quick trials")
 	out := fs.String("o", "model.cnn", "model file to write")
 	fs.Parse(args)
+	if err := atomicfile.CheckWritable(*out); err != nil {
+		return fmt.Errorf("-o: %w", err)
+	}
 
 	spec, err := nn.Preset(*preset)
 	if *specFile != "" {
@@ -63,6 +68,9 @@ func trainCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := fits(net, trainAll, test); err != nil {
+		return err
+	}
 	cfg := train.Config{
 		Optimizer: nn.OptimizerSpec{Kind: *opt, LR: *lr, Momentum: *momentum, Nesterov: *nesterov, L2: *l2},
 		BatchSize: *batch, Epochs: *epochs, Seed: *seed, Patience: *patience, Workers: *workers, LRDecay: *decay,
@@ -76,8 +84,13 @@ func trainCmd(args []string) error {
 		net.ParamCount(), trainSet.N, *data, valSet.N, *epochs)
 	start := time.Now()
 	bestVal, bestEpoch := 0.0, 0
+	var diverged error
 	for !tr.Done() {
 		st, err := tr.Step()
+		if errors.Is(err, train.ErrDiverged) {
+			diverged = err
+			break
+		}
 		if err != nil {
 			return err
 		}
@@ -99,22 +112,17 @@ func trainCmd(args []string) error {
 			e.Epoch, e.TrainLoss, 100*e.TrainAcc, val, e.ExamplesPerSec, mark(e))
 	}
 	tr.RestoreBest()
+	if err := nothingToWrite(diverged, bestEpoch, net, *out); err != nil {
+		return err
+	}
 	res := train.Evaluate(net, test, 500)
-	m := &model.Model{Net: net, Classes: test.Classes, Record: model.Record{
+	m := &model.Model{Net: net, Classes: trainAll.Classes, Record: model.Record{
 		Dataset: *data, Epochs: bestEpoch, Examples: tr.Seen(), Seed: *seed, Optimizer: cfg.Optimizer,
 		Batch: *batch, Augment: cfg.Augment.String(), ValAcc: bestVal, TestAcc: res.Acc,
 		Command: "cnn " + strings.Join(os.Args[1:], " "),
 	}}
-	f, err := os.Create(*out)
-	if err != nil {
-		return err
-	}
-	if err := m.Encode(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
+	if err := atomicfile.Write(*out, 0o644, m.Encode); err != nil {
+		return fmt.Errorf("writing the model: %w (%s was left as it was)", err, *out)
 	}
 	arch := *preset
 	if *specFile != "" {
@@ -126,7 +134,48 @@ func trainCmd(args []string) error {
 	}
 	fmt.Printf("test accuracy %.2f%% (%s), %s on %s in %s, wrote %s\n",
 		100*res.Acc, best, arch, *data, time.Since(start).Round(time.Second), *out)
+	if diverged != nil {
+		return fmt.Errorf("%s; wrote the best weights, of epoch %d, to %s", divergedText(diverged), bestEpoch, *out)
+	}
 	return nil
+}
+
+// fits returns an error if net cannot learn the classes of the training
+// set and be tested on the test set, before any time goes into training:
+// a network with more classes than the data would train, but not make a
+// model file with the data's class names.
+func fits(net *nn.Network, trainSet, test *dataset.Set) error {
+	if len(trainSet.Classes) != net.Classes() {
+		return fmt.Errorf("%s has %d classes; the network tells %d apart", trainSet.Name, len(trainSet.Classes), net.Classes())
+	}
+	if err := train.Fits(net, trainSet); err != nil {
+		return err
+	}
+	return train.Fits(net, test)
+}
+
+// nothingToWrite returns the error to report instead of writing a model
+// when training diverged (diverged is not nil) without weights worth
+// keeping: before any epoch finished, or when the best weights are not all
+// finite (an epoch can end on weights that overflowed in its last step; a
+// model file cannot hold them).
+func nothingToWrite(diverged error, bestEpoch int, net *nn.Network, out string) error {
+	switch {
+	case diverged == nil:
+		return nil
+	case bestEpoch == 0:
+		return fmt.Errorf("%s; no epoch finished, so nothing was written to %s", divergedText(diverged), out)
+	case !net.Finite():
+		return fmt.Errorf("%s; the best weights are not all finite, so nothing was written to %s", divergedText(diverged), out)
+	}
+	return nil
+}
+
+// divergedText is the trainer's divergence error without its closing
+// remark that the best weights were kept: the command says itself where
+// they went.
+func divergedText(err error) string {
+	return strings.TrimSuffix(err.Error(), "; the best weights so far were kept")
 }
 
 func readSpec(path string) (nn.Spec, error) {

@@ -15,7 +15,9 @@
 //
 // Decode checks the checksum before anything else and then every size and
 // shape against the architecture, so a corrupt, truncated or foreign file is
-// an error that says which, never a panic.
+// an error that says which, never a panic. It checks the header against
+// the limits in limits.go before it allocates anything in proportion to
+// what the header says, so a small file cannot cost much memory.
 package model
 
 import (
@@ -35,10 +37,6 @@ import (
 const (
 	magic   = "CNNPLAY\x00"
 	version = 1
-	// MaxFileBytes bounds what Decode reads, far above any network the
-	// playground builds (nn limits networks to 50M parameters).
-	MaxFileBytes  = 256 << 20
-	maxHeaderSize = 1 << 20
 )
 
 // Model is a trained classifier with its class names and training record.
@@ -137,8 +135,11 @@ func Decode(r io.Reader) (*Model, error) {
 	}
 	hlen := int(binary.LittleEndian.Uint32(body[12:]))
 	rest := body[16:]
-	if hlen > maxHeaderSize || hlen+4 > len(rest) {
+	if hlen > MaxHeaderBytes || hlen+4 > len(rest) {
 		return nil, fmt.Errorf("model: header length %d does not fit the file", hlen)
+	}
+	if err := checkLists(rest[:hlen]); err != nil {
+		return nil, err
 	}
 	var h header
 	if err := json.Unmarshal(rest[:hlen], &h); err != nil {
@@ -148,14 +149,14 @@ func Decode(r io.Reader) (*Model, error) {
 	count := int(binary.LittleEndian.Uint32(rest))
 	rest = rest[4:]
 	if count*4 != len(rest) {
-		return nil, fmt.Errorf("model: header says %d weights but the file holds %d bytes of them", count, len(rest))
+		return nil, fmt.Errorf("model: the file says it holds %d weights but has %d bytes of them", count, len(rest))
+	}
+	if err := checkArchitecture(&h, count); err != nil {
+		return nil, err
 	}
 	net, err := nn.Build(h.Spec, rand.New(rand.NewPCG(0, 0)))
-	if err != nil {
+	if err != nil { // checkArchitecture analysed the same spec
 		return nil, fmt.Errorf("model: architecture: %w", err)
-	}
-	if len(h.Classes) != net.Classes() {
-		return nil, fmt.Errorf("model: %d class names for a network with %d classes", len(h.Classes), net.Classes())
 	}
 	params := net.Params()
 	if len(h.Params) != len(params) {
@@ -166,7 +167,7 @@ func Decode(r io.Reader) (*Model, error) {
 			return nil, fmt.Errorf("model: parameter %d is %s %v in the file but %s %v in the architecture", i, h.Params[i].Name, h.Params[i].Dims, p.Name, p.Dims)
 		}
 	}
-	weights := make([]float32, count)
+	weights := net.WeightData() // the network's own, count long as checked
 	for i := range weights {
 		v := math.Float32frombits(binary.LittleEndian.Uint32(rest[4*i:]))
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
@@ -174,21 +175,5 @@ func Decode(r io.Reader) (*Model, error) {
 		}
 		weights[i] = v
 	}
-	if err := net.SetWeights(weights); err != nil {
-		return nil, fmt.Errorf("model: %w", err)
-	}
 	return &Model{Net: net, Classes: h.Classes, Record: h.Record}, nil
-}
-
-// Predict returns the class probabilities for one h×w image with pixels in
-// [0,1], white ink on black as MNIST has it (see package preprocess). The
-// slice is reused by the next call.
-func (m *Model) Predict(img []float32, h, w int) ([]float32, error) {
-	in := m.Net.InShape()
-	if len(img) != h*w || h < in.H || w < in.W || in.C != 1 {
-		return nil, fmt.Errorf("model: a %dx%d image (%d values) does not fit the %s input", h, w, len(img), in)
-	}
-	x := make([]float32, in.Size())
-	m.Net.Prepare(x, img, h, w, nil)
-	return m.Net.Predict(x), nil
 }

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/cnnplay/cnnplay/nn"
@@ -15,9 +16,38 @@ type Result struct {
 	Confusion [][]int
 }
 
+// Fits returns an error saying why net cannot be trained or evaluated on s,
+// or nil: its images must be at least as large as the network's input, which
+// must take one channel, and every label must be one of the network's
+// classes. A model file or a dataset is user input: check it with Fits
+// before Evaluate.
+func Fits(net *nn.Network, s *dataset.Set) error {
+	in, k := net.InShape(), net.Classes()
+	if s.H < in.H || s.W < in.W || in.C != 1 {
+		return fmt.Errorf("%s has %dx%d images; the network takes %s", s.Name, s.H, s.W, in)
+	}
+	if len(s.Classes) > k {
+		return fmt.Errorf("%s has %d classes; the network tells %d apart", s.Name, len(s.Classes), k)
+	}
+	for i, y := range s.Labels {
+		if int(y) >= k {
+			return fmt.Errorf("%s: image %d has label %d; the network tells %d classes apart", s.Name, i, y, k)
+		}
+	}
+	return nil
+}
+
 // Evaluate runs net over every example of s in batches (centre-cropped, no
-// dropout) and returns loss, accuracy and the confusion matrix.
+// dropout) and returns loss, accuracy and the confusion matrix. Like a
+// slice of the wrong size, a set that does not fit net (see Fits) is a
+// programmer error: Evaluate panics with Fits' message.
 func Evaluate(net *nn.Network, s *dataset.Set, batch int) Result {
+	if err := Fits(net, s); err != nil {
+		panic("train: Evaluate: " + err.Error())
+	}
+	if batch < 1 {
+		panic(fmt.Sprintf("train: Evaluate: batch size %d", batch))
+	}
 	k := net.Classes()
 	r := Result{Confusion: make([][]int, k)}
 	for i := range r.Confusion {

@@ -1,0 +1,125 @@
+package preprocess
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// pngOf returns a PNG of a w×h black greyscale picture, its pixel data
+// compressed as tightly as deflate can (about 1000:1), holding only the
+// first rows rows of it (all of them if rows is h; fewer make a truncated
+// file). At 20000×20000 it is the 389 KB bomb of issue 17.
+func pngOf(w, h, rows int) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		binary.Write(&buf, binary.BigEndian, uint32(len(data)))
+		buf.WriteString(typ)
+		buf.Write(data)
+		binary.Write(&buf, binary.BigEndian, crc32.Update(crc32.ChecksumIEEE([]byte(typ)), crc32.IEEETable, data))
+	}
+	ihdr := make([]byte, 13) // width, height, bit depth 8, greyscale, no interlace
+	binary.BigEndian.PutUint32(ihdr, uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8] = 8
+	chunk("IHDR", ihdr)
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	if rows > 0 {
+		row := make([]byte, 1+w) // filter type 0, then w black pixels
+		for range rows {
+			zw.Write(row)
+		}
+	}
+	zw.Close()
+	chunk("IDAT", z.Bytes())
+	chunk("IEND", nil)
+	return buf.Bytes()
+}
+
+// allocated returns the bytes f allocates, in total.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestDecodeImageRefusesBomb: the 389 KB PNG of 20000×20000 pixels (400
+// megapixels; image.Decode and Gray took cnn predict to 4 GB) is refused
+// by its header, for well under 100 MB.
+func TestDecodeImageRefusesBomb(t *testing.T) {
+	bomb := pngOf(20000, 20000, 20000)
+	var err error
+	n := allocated(func() { _, _, err = DecodeImage(bytes.NewReader(bomb)) })
+	t.Logf("a %d-byte PNG of 20000×20000 pixels: refused after allocating %d bytes", len(bomb), n)
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "20000×20000 pixels (400 megapixels); at most 40 megapixels") {
+		t.Errorf("error %v", err)
+	}
+	if n >= 100<<20 {
+		t.Errorf("refusing the bomb allocated %d MB, want under 100", n>>20)
+	}
+}
+
+// TestDecodeImageLimit: the limit is on width × height, at MaxPixels
+// exactly.
+func TestDecodeImageLimit(t *testing.T) {
+	for _, c := range []struct {
+		w, h    int
+		tooMuch bool
+	}{
+		{1, MaxPixels, false}, {MaxPixels / 8000, 8000, false}, {1, MaxPixels + 1, true},
+		{8000, 5001, true}, {65536, 65536, true}, {MaxPixels + 1, 1, true},
+	} {
+		// Headers only: a picture within the limit then fails for want of pixel data.
+		_, _, err := DecodeImage(bytes.NewReader(pngOf(c.w, c.h, 0)))
+		if errors.Is(err, ErrTooLarge) != c.tooMuch || err == nil {
+			t.Errorf("%d×%d: error %v, want too large: %v", c.w, c.h, err, c.tooMuch)
+		}
+	}
+	if _, _, err := DecodeImage(strings.NewReader("GIF89a not registered")); err == nil {
+		t.Error("decoded a format that is not registered")
+	}
+}
+
+// TestDecodeImageSame: what DecodeImage returns is what image.Decode
+// returns, for PNG and JPEG, from a reader that gives one byte at a time.
+func TestDecodeImageSame(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 37, 23))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 37)
+	}
+	img.Set(3, 4, color.NRGBA{10, 200, 30, 128})
+	var p, j bytes.Buffer
+	png.Encode(&p, img)
+	jpeg.Encode(&j, img, nil)
+	for _, file := range [][]byte{p.Bytes(), j.Bytes()} {
+		want, wantFormat, err := image.Decode(bytes.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, format, err := DecodeImage(iotest.OneByteReader(bytes.NewReader(file)))
+		if err != nil || format != wantFormat || got.Bounds() != want.Bounds() {
+			t.Fatalf("%s: %v, format %q, bounds %v", wantFormat, err, format, got.Bounds())
+		}
+		for y := range 23 {
+			for x := range 37 {
+				if got.At(x, y) != want.At(x, y) {
+					t.Fatalf("%s: pixel (%d,%d) is %v, want %v", format, x, y, got.At(x, y), want.At(x, y))
+				}
+			}
+		}
+	}
+}
