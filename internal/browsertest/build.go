@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cnnplay/cnnplay/nn/dataset"
 )
@@ -158,6 +159,8 @@ func Site(t testing.TB) string {
 	t.Helper()
 	wasmExec := WasmExecJS(t)
 	return once(t, "site", func(dir string) (string, error) {
+		start := time.Now()
+		defer func() { t.Logf("browsertest: built the site in %v", time.Since(start).Round(time.Millisecond)) }()
 		root, err := moduleRoot()
 		if err != nil {
 			return "", err
