@@ -24,7 +24,7 @@ help:
 	@echo 'make run    - build, then serve on http://$(ADDR)'
 	@echo 'make static - build, then write the whole site as plain files to $(STATIC_DIR) (any static host; docs/example.html included)'
 	@echo 'make compress - brotli copies of the wasm files (web/*.wasm.br, about 1.5 min), served to browsers that accept br'
-	@echo 'make test   - build, then vet and test natively, the nn packages under wasm, and in Chromium'
+	@echo 'make test   - vet and test natively and in Chromium (the browser tests build what they serve), then the nn packages under wasm'
 	@echo 'make bench  - nn benchmarks natively and under wasm (node), then make bench-peers'
 	@echo 'make bench-peers - cnnplay against ConvNetJS and TF.js (npm, pinned) in Chromium and node: one table'
 	@echo 'make models - retrain the pretrained models in web/models (seeded)'
@@ -88,7 +88,10 @@ chromium:
 		fi; \
 	fi
 
-test: chromium build test-native test-wasm
+# The browser tests build the wasm programs and copy the datasets they serve
+# into a directory of their own (internal/browsertest), so test needs no
+# build first.
+test: chromium test-native test-wasm
 
 test-native:
 	$(GO) vet ./...

@@ -29,10 +29,10 @@ type Conv2D struct {
 }
 
 // gatherMaxKK is the largest window (k·k·in.C values) that uses the gather
-// products: up to one gemm block, building and packing the patch matrix
-// costs as much as the product (measured: convnetjs' conv1, kk = 25, 3.3x
-// faster gathered; its conv2, kk = 200, 1.5x; keras' conv2, kk = 288, stays
-// on gemm and its fused kernel).
+// products: up to one gemm block deep, building and packing the patch
+// matrix costs about as much as the product itself, so reading the input in
+// place wins; deeper windows stay on gemm and its fused kernel (the
+// measurements: bench/NOTES.md).
 var gatherMaxKK = gemmKC
 
 // gather reports whether the products run in vec.gatherGemm, straight from

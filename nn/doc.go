@@ -1,6 +1,8 @@
-// Package nn is cnnplay's convolutional-network engine: pure Go, float32, no
-// syscall/js, so the same code trains natively, in the browser's Web Worker and
-// in node.
+// Package nn is cnnplay's convolutional-network engine: pure Go and float32,
+// so the same code trains natively, in the browser's Web Worker and in node.
+// Only gemm_js.go, built for js/wasm, uses syscall/js: to bind the
+// hand-written SIMD128 module (nn/simd) that the host installs, for the
+// inner loops Go's compiler cannot vectorize; without it the Go loops run.
 //
 // A network is built from a declarative Spec (a JSON-friendly list of layers);
 // Build validates every shape and says which layer does not fit and why.

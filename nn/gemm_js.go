@@ -7,14 +7,10 @@ package nn
 // nn/simd/gemm.wat: Go's compiler emits no SIMD for wasm. The host that
 // starts the Go program (web/worker.js; nn/simd/node_runner.js for tests and
 // benchmarks) instantiates the module with the Go instance's exported memory
-// and sets its exports (gemmBlock, gemmRows, packT, packN, and the loops of
-// vec.go: relu, reluBack, addBias, sumRows, im2col, col2im, maxPool,
-// maxPoolBack, and, in newer modules, gatherGemm, the optimizers' decay,
-// adadelta, adam and sgd, and Winograd's winogradWeights, winogradInput,
-// winogradOutput, winogradDout and winogradWeightGrad, and the trainer's
-// scaleAdd and finite) as the global cnnplaySIMD. Where the host did not
-// (an engine without SIMD, go test without -exec, or CNNPLAY_SIMD=0 in the
-// environment), gemm keeps the portable kernel.
+// and sets its exports as the global cnnplaySIMD; this file binds them
+// (simdExports) through syscall/js, nn's only use of it. Where the host did
+// not (an engine without SIMD, go test without -exec, or CNNPLAY_SIMD=0 in
+// the environment), gemm keeps the portable kernel.
 //
 // The module works on Go slices in place: a Go pointer under wasm is a byte
 // offset into linear memory, and the module imports the same
@@ -75,70 +71,42 @@ var simdKernel = microKernel{mr: simdMR, nr: simdNR, block: simdBlock, pack: sim
 // same packing, tiles and blocks.
 var fmaKernel = microKernel{mr: simdMR, nr: simdNR, block: fmaBlock, pack: simdPack, rows: fmaGemmRows, fused: true}
 
+// simdExports are the module's functions that nn calls, by export name
+// (nn/simd/gemm.wat exports them all, and its memory as mem).
+var simdExports = map[string]*js.Value{
+	"gemmBlock":          &simdGemm,
+	"gemmRows":           &simdRows,
+	"packT":              &simdPackT,
+	"packN":              &simdPackN,
+	"relu":               &simdFn.relu,
+	"reluBack":           &simdFn.reluBack,
+	"addBias":            &simdFn.addBias,
+	"sumRows":            &simdFn.sumRows,
+	"im2col":             &simdFn.im2col,
+	"col2im":             &simdFn.col2im,
+	"maxPool":            &simdFn.maxPool,
+	"maxPoolBack":        &simdFn.maxPoolBack,
+	"gatherGemm":         &simdFn.gatherGemm,
+	"decay":              &simdFn.decay,
+	"adadelta":           &simdFn.adadelta,
+	"adam":               &simdFn.adam,
+	"sgd":                &simdFn.sgd,
+	"winogradWeights":    &simdFn.winogradWeights,
+	"winogradInput":      &simdFn.winogradInput,
+	"winogradOutput":     &simdFn.winogradOutput,
+	"winogradDout":       &simdFn.winogradDout,
+	"winogradWeightGrad": &simdFn.winogradWeightGrad,
+	"scaleAdd":           &simdFn.scaleAdd,
+	"finite":             &simdFn.finite,
+}
+
 func init() {
 	if os.Getenv("CNNPLAY_SIMD") == "0" {
 		return
 	}
 	m := js.Global().Get("cnnplaySIMD")
-	if m.Type() != js.TypeObject {
+	if m.Type() != js.TypeObject || !bindSIMD(m) {
 		return
-	}
-	fns := map[string]*js.Value{
-		"gemmBlock": &simdGemm, "gemmRows": &simdRows, "packT": &simdPackT, "packN": &simdPackN,
-		"relu": &simdFn.relu, "reluBack": &simdFn.reluBack,
-		"addBias": &simdFn.addBias, "sumRows": &simdFn.sumRows,
-		"im2col": &simdFn.im2col, "col2im": &simdFn.col2im,
-		"maxPool": &simdFn.maxPool, "maxPoolBack": &simdFn.maxPoolBack,
-	}
-	for name := range fns {
-		if m.Get(name).Type() != js.TypeFunction {
-			return // an older or foreign module: keep the portable path
-		}
-	}
-	for name, v := range fns {
-		*v = m.Get(name)
-	}
-	// optional exports: a module from before them lacks them, and its
-	// users keep the Go loops
-	optional := func(name string, fn *js.Value) bool {
-		if f := m.Get(name); f.Type() == js.TypeFunction {
-			*fn = f
-			return true
-		}
-		return false
-	}
-	if optional("gatherGemm", &simdFn.gatherGemm) {
-		simdVec.gatherGemm = simdGatherGemm
-	}
-	if optional("decay", &simdFn.decay) {
-		simdVec.decay = simdDecay
-	}
-	if optional("adadelta", &simdFn.adadelta) {
-		simdVec.adadelta = simdAdadelta
-	}
-	if optional("adam", &simdFn.adam) {
-		simdVec.adam = simdAdam
-	}
-	if optional("sgd", &simdFn.sgd) {
-		simdVec.sgd = simdSGD
-	}
-	if optional("winogradWeights", &simdFn.winogradWeights) &&
-		optional("winogradInput", &simdFn.winogradInput) &&
-		optional("winogradOutput", &simdFn.winogradOutput) &&
-		optional("winogradDout", &simdFn.winogradDout) &&
-		optional("winogradWeightGrad", &simdFn.winogradWeightGrad) {
-		simdVec.winogradWeights = simdWinogradWeights
-		simdVec.winogradInput = simdWinogradInput
-		simdVec.winogradOutput = simdWinogradOutput
-		simdVec.winogradDout = simdWinogradDout
-		simdVec.winogradWeightGrad = simdWinogradWeightGrad
-		simdVec.winograd = true
-	}
-	if optional("scaleAdd", &simdFn.scaleAdd) {
-		simdVec.scaleAdd = simdScaleAdd
-	}
-	if optional("finite", &simdFn.finite) {
-		simdVec.finite = simdFinite
 	}
 	if os.Getenv("CNNPLAY_FMA") != "0" {
 		loadFMA(m.Get("mem"))
@@ -146,14 +114,29 @@ func init() {
 	SetWasmSIMD(true)
 }
 
+// bindSIMD binds simdExports to the functions of m, the module's exports,
+// and reports whether it could. A host serving another build of the module
+// than the one beside this file could lack one, and nn would call what is
+// not there: then it binds nothing (the portable kernel stays) and warns on
+// the console.
+func bindSIMD(m js.Value) bool {
+	for name := range simdExports {
+		if m.Get(name).Type() != js.TypeFunction {
+			js.Global().Get("console").Call("warn", "cnnplay: the SIMD module has no "+name+"; using the portable kernel")
+			return false
+		}
+	}
+	for name, v := range simdExports {
+		*v = m.Get(name)
+	}
+	return true
+}
+
 // loadFMA instantiates gemm_fma.wasm on mem, the Go instance's memory as
 // gemm.wasm exports it, where the engine validates the module (it has
 // relaxed SIMD), and keeps its exports. The module is a couple of KB, small
 // enough to compile synchronously even on a page's main thread.
 func loadFMA(mem js.Value) {
-	if mem.Type() != js.TypeObject {
-		return // a gemm.wasm from before it exported its memory
-	}
 	defer func() {
 		if recover() != nil { // a JavaScript exception: keep SIMD128
 			fmaGemm, fmaRows = js.Undefined(), js.Undefined()
@@ -284,25 +267,30 @@ func simdPack(dst []float32, rows, kc, w int, src []float32, rs, ps int) {
 
 // simdVec runs the loops of vec.go in the module. Each checks the bounds
 // the module relies on (it writes wherever it is told), and leaves work too
-// small to repay a call (about a hundred nanoseconds) to the Go loop.
+// small to repay a call (about a hundred nanoseconds) to the Go loop. With
+// Winograd's transforms in the module, 3×3 convolutions take that path.
 var simdVec = vecOps{
-	relu:            simdRelu,
-	reluBackward:    simdReluBackward,
-	addBias:         simdAddBias,
-	sumRows:         simdSumRows,
-	im2col:          simdIm2col,
-	col2im:          simdCol2im,
-	maxPool:         simdMaxPool,
-	maxPoolBackward: simdMaxPoolBackward,
-	// the optimizers' loops stay in Go unless the module has them (init)
-	decay:    decayGrad,
-	adadelta: adadeltaUpdate,
-	adam:     adamUpdate,
-	sgd:      sgdUpdate,
-	scaleAdd: scaleAdd,
-	finite:   finite,
-	// and without Winograd's transforms (winograd false) the layers keep
-	// im2col
+	relu:               simdRelu,
+	reluBackward:       simdReluBackward,
+	addBias:            simdAddBias,
+	sumRows:            simdSumRows,
+	im2col:             simdIm2col,
+	col2im:             simdCol2im,
+	maxPool:            simdMaxPool,
+	maxPoolBackward:    simdMaxPoolBackward,
+	gatherGemm:         simdGatherGemm,
+	decay:              simdDecay,
+	adadelta:           simdAdadelta,
+	adam:               simdAdam,
+	sgd:                simdSGD,
+	winograd:           true,
+	winogradWeights:    simdWinogradWeights,
+	winogradInput:      simdWinogradInput,
+	winogradOutput:     simdWinogradOutput,
+	winogradDout:       simdWinogradDout,
+	winogradWeightGrad: simdWinogradWeightGrad,
+	scaleAdd:           simdScaleAdd,
+	finite:             simdFinite,
 }
 
 // reluImpl is the portable relu loop: under wasm Go's max is a call, a

@@ -26,6 +26,51 @@ func TestSIMDInstalled(t *testing.T) {
 	}
 }
 
+// TestModuleExports checks that the committed module exports every
+// function nn binds, and its memory, which gemm_fma.wasm is instantiated on.
+func TestModuleExports(t *testing.T) {
+	wasm := js.Global().Get("WebAssembly")
+	bytes := js.Global().Get("Uint8Array").New(len(simd.Module))
+	js.CopyBytesToJS(bytes, simd.Module)
+	if !wasm.Call("validate", bytes).Bool() {
+		t.Fatal("this engine does not validate gemm.wasm (no SIMD128)")
+	}
+	list := wasm.Get("Module").Call("exports", wasm.Get("Module").New(bytes))
+	kinds := map[string]string{}
+	for i := range list.Length() {
+		e := list.Index(i)
+		kinds[e.Get("name").String()] = e.Get("kind").String()
+	}
+	for name := range simdExports {
+		if kinds[name] != "function" {
+			t.Errorf("gemm.wasm exports %s as %q, want a function", name, kinds[name])
+		}
+	}
+	if kinds["mem"] != "memory" {
+		t.Errorf("gemm.wasm exports mem as %q, want its memory", kinds["mem"])
+	}
+}
+
+// TestBindSIMDIncomplete checks that a module lacking one export nn calls
+// binds nothing.
+func TestBindSIMDIncomplete(t *testing.T) {
+	saved := simdGemm
+	f := js.FuncOf(func(js.Value, []js.Value) any { return nil })
+	defer f.Release()
+	m := js.Global().Get("Object").New()
+	for name := range simdExports {
+		if name != "finite" {
+			m.Set(name, f)
+		}
+	}
+	if bindSIMD(m) {
+		t.Fatal("bindSIMD accepted a module without finite")
+	}
+	if !simdGemm.Equal(saved) {
+		t.Error("bindSIMD bound gemmBlock from a module it refused")
+	}
+}
+
 // engineHasRelaxedSIMD reports whether the engine accepts gemm_fma.wasm.
 func engineHasRelaxedSIMD() bool {
 	bytes := js.Global().Get("Uint8Array").New(len(simd.FMAModule))
@@ -301,8 +346,8 @@ func TestSIMDRowsSameBits(t *testing.T) {
 // for bit, at sizes around its 4x8 tiles and the 256-deep blocks, and that
 // it writes nothing outside C.
 func TestSIMDGatherGemmSameBits(t *testing.T) {
-	if simdVec.gatherGemm == nil {
-		t.Skip("SIMD module without gatherGemm")
+	if !WasmSIMD() {
+		t.Skip("SIMD kernel not installed")
 	}
 	rng := rand.New(rand.NewPCG(10, 10))
 	var s gemmScratch
@@ -351,8 +396,8 @@ func TestSIMDGatherGemmSameBits(t *testing.T) {
 // (gatherGemm off), bit for bit: forward, input, weight and bias gradients,
 // with padding, strides and several channels.
 func TestConvGatherSameBits(t *testing.T) {
-	if simdVec.gatherGemm == nil {
-		t.Skip("SIMD module without gatherGemm")
+	if !WasmSIMD() {
+		t.Skip("SIMD kernel not installed")
 	}
 	saved := fmaWanted
 	SetWasmFMA(false)

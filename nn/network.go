@@ -64,10 +64,10 @@ func (net *Network) MemoryBytes(batch int) int64 {
 
 // ensure sizes the layers' outputs for n examples, and their gradients too
 // when grads is set: only a training pass needs those, so inference holds
-// half the memory. The buffers only grow: reallocating them whenever n
-// changed, as at the end of each epoch (the last, smaller batch, then
-// validation), dropped and allocated all of them each time, and
-// WebAssembly memory never shrinks.
+// half the memory. The buffers only grow: n changes at the end of every
+// epoch (the last, smaller batch, then validation), and reallocating at
+// each change would drop and allocate all of them, while WebAssembly memory
+// never shrinks.
 func (net *Network) ensure(n int, grads bool) {
 	if len(net.acts) != len(net.Layers) {
 		net.acts = make([][]float32, len(net.Layers))
@@ -184,7 +184,8 @@ func (net *Network) Finite() bool { return vec.finite(net.w) }
 // Clone returns a network with net's architecture and a copy of its
 // weights, sharing no memory with it. Unlike Build and SetWeights it draws
 // no initial weights only to overwrite them: for the keras preset's 1.2M
-// weights that drawing took a page about 50 ms, at every weight snapshot.
+// weights that drawing costs a page tens of milliseconds, too much for
+// every weight snapshot.
 func (net *Network) Clone() *Network {
 	c, err := build(net.Spec)
 	if err != nil {

@@ -47,9 +47,9 @@ type vecOps struct {
 	adam     func(w, g, m, v []float32, b1, b2, step, eps float32)
 	sgd      func(w, g, m []float32, mu, lr float32, nesterov bool)
 	// winograd is whether 3×3 convolutions take Winograd's path forward
-	// (see winograd.go): where the module runs its transforms. The Go
-	// loops are slower than the im2col product they would save natively
-	// (keras' conv2, one image: 0.76 ms against 0.56).
+	// (see winograd.go): only where the module runs its transforms, as the
+	// Go loops cost more than the im2col product they would save
+	// (bench/NOTES.md).
 	winograd bool
 	// winogradWeights, winogradInput and winogradOutput are the transforms
 	// of Winograd's F(2×2, 3×3); c and f are multiples of 4.

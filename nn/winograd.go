@@ -32,9 +32,7 @@ package nn
 
 // winogradMinC is the fewest input channels for which Forward takes the
 // Winograd path: with fewer, the products are too shallow to repay the
-// transforms. Measured in node on the SIMD module, one 26×26 image: 8
-// channels to 16 filters take as long either way, 16 to 32 go 1.65x faster
-// through Winograd, 24 to 32 2.0x (and batches of 32 alike).
+// transforms (bench/NOTES.md).
 var winogradMinC = 16
 
 // winograd holds the buffers of Winograd products on one input geometry,

@@ -9,10 +9,10 @@
 // self.cnnplayEarly and replayed by it, so the UI may post start at once.
 //
 // Where the browser has WebAssembly SIMD128, the loader also instantiates
-// cnnplay's SIMD GEMM kernel (gemm_simd.wasm, from nn/simd/gemm.wat) on the
-// Go instance's memory and publishes its exports (gemm, packT, packN) as
-// self.cnnplaySIMD before go.run; the engine then uses them (see
-// nn/gemm_js.go). Without them the engine keeps its pure-Go kernel.
+// cnnplay's SIMD kernel module (gemm_simd.wasm, from nn/simd/gemm.wat) on
+// the Go instance's memory and publishes all its exports as
+// self.cnnplaySIMD before go.run; the engine binds the functions it calls
+// (simdExports in nn/gemm_js.go). Without them it keeps its pure-Go loops.
 'use strict';
 
 self.cnnplayEarly = [];

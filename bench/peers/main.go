@@ -1,3 +1,5 @@
+//go:build !js
+
 // Command peers benchmarks cnnplay against the libraries a user would
 // otherwise pick to train a CNN in a browser — ConvNetJS 0.3.0 and
 // TensorFlow.js 4.22.0 with its cpu and wasm backends — on the same two

@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 import (
@@ -7,7 +9,6 @@ import (
 	"time"
 
 	"github.com/cnnplay/cnnplay/internal/browsertest"
-	"github.com/cnnplay/cnnplay/web"
 )
 
 // inkJS counts the pixels of the drawing canvas that carry ink.
@@ -47,11 +48,8 @@ func waitInk(t *testing.T, b *browsertest.Browser, min int) int {
 // go-app component to mount, draws with real input events and checks the
 // canvas pixels, Undo, Clear and the console.
 func TestBrowserDrawCanvas(t *testing.T) {
-	if !web.HasAppWasm() {
-		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
-	}
 	b := browsertest.Start(t)
-	srv := httptest.NewServer(newHandler(options{Assets: web.Assets()}))
+	srv := httptest.NewServer(newHandler(options{Assets: builtAssets(t)}))
 	defer srv.Close()
 
 	b.Navigate(t, srv.URL+"/")

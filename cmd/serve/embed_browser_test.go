@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 import (
@@ -14,7 +16,6 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/cnnplay/cnnplay/internal/browsertest"
-	"github.com/cnnplay/cnnplay/web"
 )
 
 // staticSite exports the site into a temporary folder, with the example
@@ -22,12 +23,10 @@ import (
 // compression, no versioned URLs, no Go code of ours.
 func staticSite(t *testing.T) (dir string, srv *httptest.Server) {
 	t.Helper()
-	if !web.HasAppWasm() {
-		t.Fatal("web/app.wasm is missing from this test binary: run `make build` first")
-	}
+	assets := builtAssets(t)
 	dir = t.TempDir()
 	start := time.Now()
-	if err := exportStatic(dir, options{Assets: web.Assets()}, "../../docs"); err != nil {
+	if err := exportStatic(dir, options{Assets: assets}, "../../docs"); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("static export in %v", time.Since(start).Round(time.Millisecond))
@@ -167,10 +166,7 @@ func TestBrowserStaticDocsPage(t *testing.T) {
 // that the embed page reads the same setup, and that hostile values are
 // ignored with a note and run nothing.
 func TestBrowserSharedLink(t *testing.T) {
-	if !web.HasAppWasm() {
-		t.Fatal("web/app.wasm is missing from this test binary: run `make build` first")
-	}
-	srv := httptest.NewServer(newHandler(options{Assets: web.Assets()}))
+	srv := httptest.NewServer(newHandler(options{Assets: builtAssets(t)}))
 	defer srv.Close()
 	b := browsertest.Start(t)
 
@@ -304,7 +300,7 @@ func TestBrowserOffline(t *testing.T) {
 // cmd/serve, which gzips.
 func TestBrowserEmbedLoad(t *testing.T) {
 	_, static := staticSite(t)
-	h := newHandler(options{Assets: web.Assets()})
+	h := newHandler(options{Assets: builtAssets(t)})
 	var acceptEncoding atomic.Value
 	served := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/web/app.wasm") {
@@ -356,11 +352,9 @@ func TestBrowserEmbedLoad(t *testing.T) {
 // GitHub project page (https://user.github.io/cnnplay/), and serves it
 // there with a plain file server.
 func TestBrowserStaticPrefix(t *testing.T) {
-	if !web.HasAppWasm() {
-		t.Fatal("web/app.wasm is missing from this test binary: run `make build` first")
-	}
+	assets := builtAssets(t)
 	dir := t.TempDir()
-	if err := exportStatic(dir, options{Assets: web.Assets(), Prefix: "/cnnplay"}, "../../docs"); err != nil {
+	if err := exportStatic(dir, options{Assets: assets, Prefix: "/cnnplay"}, "../../docs"); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(http.StripPrefix("/cnnplay", http.FileServer(http.Dir(dir))))

@@ -1,3 +1,5 @@
+//go:build !js
+
 // Package browsertest runs Go tests against the pages in headless Chromium,
 // through chromedp.
 //
@@ -6,6 +8,12 @@
 // that a test can assert there were no errors. Helpers draw strokes with
 // real input events (the browser turns them into pointer events), evaluate
 // JavaScript and save screenshots.
+//
+// The tests build what they serve: Site is the web directory that `make
+// build` would leave (the wasm programs, wasm_exec.js, the SIMD kernel, the
+// datasets), and Wasm one program, each built once per test binary into a
+// directory that Main removes at the end. ServeFiles serves chosen files
+// beside a blank page, for tests that drive a worker without cmd/serve.
 //
 // Chromium is required: a test fails, and says how to install it, when it
 // is missing. Tests never skip because of it.

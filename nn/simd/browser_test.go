@@ -4,14 +4,7 @@ package simd
 
 import (
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -24,38 +17,14 @@ import (
 // what the portable kernel does, and logs the speed of both.
 func TestBrowserWorkerSIMD(t *testing.T) {
 	b := browsertest.Start(t)
-	dir := t.TempDir()
-	wasm := filepath.Join(dir, "probe.wasm")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s", "-o", wasm, "./probe")
-	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the probe: %v\n%s", err, out)
-	}
-	files := map[string]string{
+	url := browsertest.ServeFiles(t, "SIMD probe", map[string]string{
 		"/web/worker.js":      "../../web/worker.js",
-		"/web/worker.wasm":    wasm,
+		"/web/worker.wasm":    browsertest.Wasm(t, "nn/simd/probe"),
 		"/web/gemm_simd.wasm": "gemm.wasm",
-		"/web/wasm_exec.js":   filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"),
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/" {
-			w.Header().Set("Content-Type", "text/html")
-			w.Write([]byte("<!doctype html><title>SIMD probe</title>"))
-			return
-		}
-		f, ok := files[r.URL.Path]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		if strings.HasSuffix(f, ".wasm") {
-			w.Header().Set("Content-Type", "application/wasm")
-		}
-		http.ServeFile(w, r, f)
-	}))
-	defer srv.Close()
+		"/web/wasm_exec.js":   browsertest.WasmExecJS(t),
+	})
 
-	b.Navigate(t, srv.URL+"/")
+	b.Navigate(t, url+"/")
 	browsertest.Eval[any](t, b, `(() => {
 		const w = new Worker('/web/worker.js');
 		// The probe's report comes first; worker.js then reports that the

@@ -1,8 +1,8 @@
-// Package simd holds cnnplay's hand-written WebAssembly SIMD128 GEMM kernel
-// (gemm.wat, assembled with Debian wabt's wat2wasm into the committed
-// gemm.wasm) and the node runner that installs it for GOOS=js GOARCH=wasm
-// tests and benchmarks (node_runner.js, go_js_wasm_simd_exec). Module holds
-// the assembled bytes.
+// Package simd holds cnnplay's hand-written WebAssembly SIMD128 kernel
+// module, nn's matrix product and inner loops (gemm.wat, assembled with
+// Debian wabt's wat2wasm into the committed gemm.wasm), and the node runner
+// that installs it for GOOS=js GOARCH=wasm tests and benchmarks
+// (node_runner.js, go_js_wasm_simd_exec). Module holds the assembled bytes.
 //
 // The Go side is in nn/gemm_js.go; web/worker.js installs the module in the
 // browser. Reassemble after editing gemm.wat or gemm_fma.wat:

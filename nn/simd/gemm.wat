@@ -1,12 +1,15 @@
-;; cnnplay's WebAssembly SIMD128 GEMM kernel.
+;; cnnplay's WebAssembly SIMD128 kernel module.
 ;;
-;; Go's compiler emits no SIMD for wasm, so this small module does the inner
-;; loops of nn's packed matrix product. It imports the Go instance's own
-;; linear memory (the host passes instance.exports.mem as env.mem) and works
-;; on Go slices in place: every pointer argument is a byte offset into that
-;; memory. Assemble with `wat2wasm nn/simd/gemm.wat -o nn/simd/gemm.wasm`
+;; Go's compiler emits no SIMD for wasm, so this small module does nn's inner
+;; loops: the packed matrix product (gemmBlock, gemmRows, packT, packN, and
+;; gatherGemm, which reads A straight from a convolution's input), and the
+;; elementwise, convolution, pooling, optimizer and Winograd loops of vecOps
+;; (nn/vec.go); nn/gemm_js.go binds every export. It imports the Go
+;; instance's own linear memory (the host passes instance.exports.mem as
+;; env.mem) and works on Go slices in place: every pointer argument is a
+;; byte offset into that memory. Assemble with `wat2wasm nn/simd/gemm.wat -o nn/simd/gemm.wasm`
 ;; (Debian's wabt); the committed gemm.wasm is checked against it by
-;; TestSIMDModuleAssembled.
+;; TestModuleAssembled.
 ;;
 ;; Layout (see packA and packB in nn/gemm.go, with mr=4, nr=8): the packed A
 ;; block holds panels of 4 rows, each kc steps of 4 floats; the packed B
@@ -17,9 +20,9 @@
   ;; gemm_fma.wasm on it without help from the host (see nn/gemm_js.go).
   (export "mem" (memory 0))
 
-  ;; gemm adds the product of one packed kc-deep block, A (m×kc, in panels
-  ;; at $pa) times B (kc×n, in panels at $pb), to the m×n matrix C at $c
-  ;; with leading dimension $ldc (in floats). $tile is scratch for 32 floats
+  ;; gemmBlock adds the product of one packed kc-deep block, A (m×kc, in
+  ;; panels at $pa) times B (kc×n, in panels at $pb), to the m×n matrix C at
+  ;; $c with leading dimension $ldc (in floats). $tile is scratch for 32 floats
   ;; used by the tiles that overhang m or n. With $acc = 0 the block
   ;; overwrites C instead (C's old values are masked to +0 before the add,
   ;; exactly as if C had been cleared), which saves clearing C before the

@@ -11,7 +11,7 @@
 ;; may also round twice, so results are equal to the SIMD128 kernel's only
 ;; up to float rounding. Assemble with
 ;; `wat2wasm --enable-relaxed-simd nn/simd/gemm_fma.wat -o nn/simd/gemm_fma.wasm`;
-;; TestFMAModuleAssembled checks the committed binary.
+;; TestModuleAssembled checks the committed binary.
 ;;
 ;; The arguments, layouts and results are gemm.wat's; see the comments there.
 (module

@@ -1,6 +1,6 @@
 // node_runner.js runs a GOOS=js GOARCH=wasm program (a test binary, with
 // `go test -exec`) in node like Go's own lib/wasm/go_js_wasm_exec and
-// wasm_exec_node.js, and also installs cnnplay's SIMD128 GEMM kernel
+// wasm_exec_node.js, and also installs cnnplay's SIMD128 kernel module
 // (gemm.wasm beside this file) the way web/worker.js does in the browser:
 //
 //	PATH=$(go env GOROOT)/lib/wasm:$PATH GOOS=js GOARCH=wasm \
@@ -37,8 +37,8 @@ if (!goroot) {
 require(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js'));
 
 // installSIMD instantiates the kernel module on the Go instance's memory
-// and publishes its exports (gemmBlock, gemmRows, packT, packN and the
-// elementwise loops) for nn (see nn/gemm_js.go).
+// and publishes all its exports, for nn to bind those it calls
+// (simdExports in nn/gemm_js.go).
 async function installSIMD(instance) {
   if (process.env.CNNPLAY_SIMD === '0') {
     return;

@@ -3,13 +3,6 @@
 package main
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -68,41 +61,17 @@ const scenarioJS = `(() => {
 // finishes with test results.
 func TestBrowserWorker(t *testing.T) {
 	b := browsertest.Start(t)
-	dir := t.TempDir()
-	wasm := filepath.Join(dir, "worker.wasm")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s", "-o", wasm, ".")
-	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building worker.wasm: %v\n%s", err, out)
-	}
-	files := map[string]string{
+	url := browsertest.ServeFiles(t, "worker test", map[string]string{
 		"/web/worker.js":                       "../../web/worker.js",
-		"/web/worker.wasm":                     wasm,
-		"/web/wasm_exec.js":                    filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"),
+		"/web/worker.wasm":                     browsertest.Wasm(t, "wasm/worker"),
+		"/web/wasm_exec.js":                    browsertest.WasmExecJS(t),
 		"/web/data/train-images-idx3-ubyte.gz": "../../testdata/mnist/train-2000-images-idx3-ubyte.gz",
 		"/web/data/train-labels-idx1-ubyte.gz": "../../testdata/mnist/train-2000-labels-idx1-ubyte.gz",
 		"/web/data/t10k-images-idx3-ubyte.gz":  "../../testdata/mnist/t10k-500-images-idx3-ubyte.gz",
 		"/web/data/t10k-labels-idx1-ubyte.gz":  "../../testdata/mnist/t10k-500-labels-idx1-ubyte.gz",
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/" {
-			w.Header().Set("Content-Type", "text/html")
-			w.Write([]byte("<!doctype html><title>worker test</title>"))
-			return
-		}
-		f, ok := files[r.URL.Path]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		if strings.HasSuffix(f, ".wasm") {
-			w.Header().Set("Content-Type", "application/wasm")
-		}
-		http.ServeFile(w, r, f)
-	}))
-	defer srv.Close()
+	})
 
-	b.Navigate(t, srv.URL+"/")
+	b.Navigate(t, url+"/")
 	browsertest.Eval[any](t, b, scenarioJS+`, null`)
 	b.WaitFor(t, `window.result.done`, 120*time.Second)
 	type message struct {
