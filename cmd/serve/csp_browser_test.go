@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 import (
@@ -19,7 +21,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/cnnplay/cnnplay/internal/browsertest"
-	"github.com/cnnplay/cnnplay/web"
 )
 
 // cspReportPath is where the browser posts the CSP violations it sees: the
@@ -78,11 +79,8 @@ type cspServer struct {
 // the test.
 func startCSPServer(t *testing.T) *cspServer {
 	t.Helper()
-	if !web.HasAppWasm() {
-		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
-	}
 	s := &cspServer{}
-	assets := cspOverlay{web.Assets(), fstest.MapFS{"csp-probe.js": {Data: []byte(cspProbeWorker)}}}
+	assets := cspOverlay{builtAssets(t), fstest.MapFS{"csp-probe.js": {Data: []byte(cspProbeWorker)}}}
 	h := newHandler(options{Assets: assets})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == cspReportPath && r.Method == http.MethodPost {
@@ -336,11 +334,8 @@ func jsString(s string) string {
 // inline script is refused. (A <meta> policy cannot restrict framing, and
 // the worker runs under none: only the server can give it one.)
 func TestBrowserCSPStatic(t *testing.T) {
-	if !web.HasAppWasm() {
-		t.Fatal("web/app.wasm is missing from this test binary: run `make build` (or `make test`), which builds it before the tests")
-	}
 	dir := t.TempDir()
-	if err := exportStatic(dir, options{Assets: web.Assets()}, ""); err != nil {
+	if err := exportStatic(dir, options{Assets: builtAssets(t)}, ""); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
