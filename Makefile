@@ -15,7 +15,7 @@ IDX_FILES   := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
                t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 INSTALL_CMD := sudo apt-get install -y chromium dataset-fashion-mnist wabt
 
-.PHONY: all help build assets wasm run test test-native test-wasm chromium bench models accuracy clean
+.PHONY: all help build assets wasm run test test-native test-wasm chromium bench models accuracy clean fuzz
 
 all: build
 
@@ -25,6 +25,7 @@ help:
 	@echo 'make static - build, then write the whole site as plain files to $(STATIC_DIR) (any static host; docs/example.html included)'
 	@echo 'make compress - brotli copies of the wasm files (web/*.wasm.br, about 1.5 min), served to browsers that accept br'
 	@echo 'make test   - vet and test natively and in Chromium (the browser tests build what they serve), then the nn packages under wasm'
+	@echo 'make fuzz   - run every fuzz target for FUZZTIME each (default 1m); a crash is saved under the package'"'"'s testdata/fuzz'
 	@echo 'make bench  - nn benchmarks natively and under wasm (node), then make bench-peers'
 	@echo 'make bench-peers - cnnplay against ConvNetJS and TF.js (npm, pinned) in Chromium and node: one table'
 	@echo 'make models - retrain the pretrained models in web/models (seeded)'
@@ -111,6 +112,18 @@ test-wasm:
 		PATH=$(WASM_PATH) CNNPLAY_MNIST=$(MNIST_DIR) CNNPLAY_WANT_SIMD=1 GOOS=js GOARCH=wasm \
 			$(GO) test -timeout $(TIMEOUT) -exec $(SIMD_EXEC) ./nn/...; \
 	fi
+
+# Every fuzz target of the module, each for FUZZTIME (go test allows one
+# target per run). A crasher is written to the package's testdata/fuzz/,
+# where it stays as a test case once committed. CI runs each briefly.
+FUZZTIME ?= 1m
+fuzz:
+	@set -e; git grep -l '^func Fuzz' -- '*_test.go' | while read -r f; do \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "go test -run '^$$' -fuzz '^$$t\$$' -fuzztime $(FUZZTIME) ./$$(dirname $$f)"; \
+			$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./$$(dirname $$f); \
+		done; \
+	done
 
 # The peer benchmark: ConvNetJS 0.3.0 and TensorFlow.js 4.22.0 from npm,
 # pinned by bench/peers/package-lock.json and installed with npm ci into
