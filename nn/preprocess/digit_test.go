@@ -161,7 +161,7 @@ func TestCentred(t *testing.T) {
 }
 
 // loadTest loads the MNIST test extract from testdata.
-func loadTest(t *testing.T) *dataset.Set {
+func loadTest(t testing.TB) *dataset.Set {
 	t.Helper()
 	d := filepath.Join("..", "..", "testdata", "mnist")
 	s, err := dataset.LoadFiles(filepath.Join(d, "t10k-500-images-idx3-ubyte.gz"), filepath.Join(d, "t10k-500-labels-idx1-ubyte.gz"), "t10k-500", dataset.MNISTClasses)
