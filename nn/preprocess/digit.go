@@ -115,7 +115,11 @@ func inked(gray []float32, w, h int) (g []float32, x0, x1, y0, y1 int, err error
 	// stays.
 	step := max(1, int(math.Ceil(math.Sqrt(float64(w*h)/maxSamples))))
 	thr := min(max(noiseSigmas*noiseSigma(g, w, h, step), min(minThreshold, l.strong/4)), l.delta/2)
+	// The ink's level is measured on a grid of at most 16·maxSamples
+	// pixels, so that a big photo needs no copy of its ink.
+	inkStep := max(1, int(math.Ceil(math.Sqrt(float64(w*h)/(16*maxSamples)))))
 	var ink []float32
+	var peak float32 // the level when the grid misses the ink
 	bg := make([]float32, w)
 	for y := range h {
 		l.bg.row(bg, float64(y))
@@ -127,15 +131,22 @@ func inked(gray []float32, w, h int) (g []float32, x0, x1, y0, y1 int, err error
 			}
 			g[i] = r
 			if r > thr {
-				ink = append(ink, r)
+				peak = max(peak, r)
+				if x%inkStep == 0 && y%inkStep == 0 {
+					ink = append(ink, r)
+				}
 			}
 		}
 	}
-	if len(ink) == 0 {
+	if peak == 0 {
 		return nil, 0, 0, 0, 0, ErrEmpty
 	}
 	// Stretch the ink to [0,1].
-	span := max(quantile(ink, 0.9)-thr, 1e-3)
+	level := peak
+	if len(ink) > 0 {
+		level = quantile(ink, 0.9)
+	}
+	span := max(level-thr, 1e-3)
 	for i, r := range g {
 		g[i] = min(max((r-thr)/span, 0), 1)
 	}

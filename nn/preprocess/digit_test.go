@@ -348,3 +348,25 @@ func TestFashionPhoto(t *testing.T) {
 		t.Errorf("Digit's mean correlation %.3f is no worse than Item's %.3f", digitSum/n, sum/n)
 	}
 }
+
+// TestThinStrokeBigPicture draws one stroke, narrower than the grid on which
+// a big picture's ink level is measured and off it, on a 1000×1000
+// picture: it is still found and drawn at full strength.
+func TestThinStrokeBigPicture(t *testing.T) {
+	const w, h = 1000, 1000
+	g := make([]float32, w*h)
+	for i := range g {
+		if x, y := i%w, i/w; x >= 501 && x < 504 && y >= 200 && y < 800 {
+			continue // black ink, between the grid's columns 500 and 504
+		}
+		g[i] = 1
+	}
+	out, err := Digit(g, w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x0, x1, y0, y1 := box(out, 0.5)
+	if y1-y0 < Box-1 || x1-x0 > 3 {
+		t.Errorf("stroke drawn %d wide and %d high, want about 1 by %d", x1-x0, y1-y0, Box)
+	}
+}
