@@ -22,19 +22,23 @@ var ErrEmpty = errors.New("preprocess: nothing drawn")
 // Tuning constants of Digit.
 const (
 	// minThreshold is the smallest step above the background, in luminance,
-	// that counts as ink: it keeps JPEG noise and paper texture out.
+	// that counts as ink, for ink of ordinary contrast: it keeps JPEG noise
+	// and paper texture out. Faint ink gets a quarter of its level instead.
 	minThreshold = 0.05
 	// noiseSigmas is how many standard deviations of the background noise a
 	// pixel must rise above the background to count as ink.
 	noiseSigmas = 4
-	// minContrast is the least difference between typical ink and the
-	// background for the picture to hold a digit at all.
-	minContrast = 0.1
+	// minContrast is the least step from the background to the ink's
+	// strongest pixels, in a copy of the picture smoothed to about the
+	// scale of the result, for the picture to hold a digit at all (13
+	// steps of 255), so that JPEG's blocks and a sheet's mottle are not
+	// taken for ink.
+	minContrast = 0.05
 	// trimMass is the fraction of the ink mass that may be cut from each
 	// side of the bounding box, so that a stray speck far from the digit
 	// does not stretch it.
 	trimMass = 0.002
-	// maxSamples bounds the number of pixels used to fit the background.
+	// maxSamples bounds the number of pixels used to measure the noise.
 	maxSamples = 4096
 )
 
@@ -47,12 +51,15 @@ const (
 // centre of mass is exact where MNIST's is within half a pixel. The
 // brightest ink pixel is 1.
 //
-// A picture whose border is light on average is taken as dark ink on light
-// paper and inverted. The background level is then estimated as a plane
-// fitted robustly to the picture (so a photo lit unevenly still works) and
-// subtracted, and only pixels clearly above the background noise count as
-// ink. Digit returns ErrEmpty if there is no ink, and an error if
-// len(gray) is not w*h.
+// The picture is split into background and ink, whichever of them is
+// lighter and however much of the picture the ink fills (see estimate):
+// a digit cropped to its edges is found as well as one with a margin.
+// Dark ink on light paper is inverted. The background level, a smooth
+// surface so that a photo lit unevenly still works, is subtracted, and
+// only pixels clearly above the background noise count as ink. Digit
+// returns ErrEmpty if there is no ink (a uniform picture, or one whose
+// only variation is noise or gently uneven light), and an error if
+// len(gray) is not w*h or a pixel is NaN.
 func Digit(gray []float32, w, h int) ([]float32, error) {
 	g, x0, x1, y0, y1, err := inked(gray, w, h)
 	if err != nil {
@@ -99,156 +106,60 @@ func inked(gray []float32, w, h int) (g []float32, x0, x1, y0, y1 int, err error
 		}
 		g[i] = min(max(v, 0), 1)
 	}
-	if median(border(g, w, h)) > 0.5 {
-		for i, v := range g {
-			g[i] = 1 - v
-		}
+	l, ok := estimate(g, w, h)
+	if !ok {
+		return nil, 0, 0, 0, 0, ErrEmpty
 	}
 
-	// Remove the background and keep the ink, stretched to [0,1].
-	pl, sigma := fitBackground(g, w, h)
-	thr := max(noiseSigmas*sigma, minThreshold)
+	// Ink counts only near where the working copy, in which noise is
+	// averaged down, shows ink: elsewhere it is noise or a speck.
+	near := l.near(min(max(noiseSigmas*l.noise, minThreshold), l.delta/2))
+	// The threshold above the background is set by the noise of single
+	// pixels, but never above half the ink's mean step, so faint ink
+	// stays.
+	step := max(1, int(math.Ceil(math.Sqrt(float64(w*h)/maxSamples))))
+	thr := min(max(noiseSigmas*noiseSigma(g, w, h, step), min(minThreshold, l.strong/4)), l.delta/2)
+	// The ink's level is measured on a grid of at most 16·maxSamples
+	// pixels, so that a big photo needs no copy of its ink.
+	inkStep := max(1, int(math.Ceil(math.Sqrt(float64(w*h)/(16*maxSamples)))))
 	var ink []float32
+	var peak float32 // the level when the grid misses the ink
+	bg := make([]float32, w)
 	for y := range h {
+		l.bg.row(bg, float64(y))
 		for x := range w {
 			i := y*w + x
-			r := g[i] - pl.at(x, y)
+			r := l.sign * (g[i] - bg[x])
+			if !near[y/l.k*l.ww+x/l.k] {
+				r = 0
+			}
 			g[i] = r
 			if r > thr {
-				ink = append(ink, r)
+				peak = max(peak, r)
+				if x%inkStep == 0 && y%inkStep == 0 {
+					ink = append(ink, r)
+				}
 			}
 		}
 	}
-	if len(ink) == 0 {
+	if peak == 0 {
 		return nil, 0, 0, 0, 0, ErrEmpty
 	}
-	level := quantile(ink, 0.9)
-	if level < minContrast {
-		return nil, 0, 0, 0, 0, ErrEmpty
+	// Stretch the ink to [0,1].
+	level := peak
+	if len(ink) > 0 {
+		level = quantile(ink, 0.9)
 	}
 	span := max(level-thr, 1e-3)
 	for i, r := range g {
 		g[i] = min(max((r-thr)/span, 0), 1)
 	}
 
-	x0, x1, y0, y1, ok := inkBox(g, w, h)
+	x0, x1, y0, y1, ok = inkBox(g, w, h)
 	if !ok {
 		return nil, 0, 0, 0, 0, ErrEmpty
 	}
 	return g, x0, x1, y0, y1, nil
-}
-
-// border returns the pixels of a frame around the picture, a few percent of
-// its size thick.
-func border(g []float32, w, h int) []float32 {
-	t := max(1, min(w, h)/40)
-	var b []float32
-	for y := range h {
-		for x := range w {
-			if x < t || y < t || x >= w-t || y >= h-t {
-				b = append(b, g[y*w+x])
-			}
-		}
-	}
-	return b
-}
-
-// plane is the background level a + bx·x + by·y.
-type plane struct{ a, bx, by float64 }
-
-func (p plane) at(x, y int) float32 {
-	return float32(p.a + p.bx*float64(x) + p.by*float64(y))
-}
-
-// fitBackground fits a plane to the background of g, the pixels near the
-// typical level, by iterated least squares on a grid of samples; it returns
-// the plane and the robust standard deviation of the residuals.
-func fitBackground(g []float32, w, h int) (plane, float32) {
-	step := max(1, int(math.Ceil(math.Sqrt(float64(w*h)/maxSamples))))
-	type sample struct {
-		x, y int
-		v    float32
-	}
-	var s []sample
-	for y := step / 2; y < h; y += step {
-		for x := step / 2; x < w; x += step {
-			s = append(s, sample{x, y, g[y*w+x]})
-		}
-	}
-	vals := make([]float32, len(s))
-	for i := range s {
-		vals[i] = s[i].v
-	}
-	p := plane{a: float64(median(vals))}
-	var sigma float32
-	// Centre coordinates for a well-conditioned fit.
-	cx, cy := float64(w-1)/2, float64(h-1)/2
-	for iter := 0; ; iter++ {
-		res := make([]float32, len(s))
-		for i, q := range s {
-			res[i] = q.v - p.at(q.x, q.y)
-		}
-		m := median(res)
-		dev := make([]float32, len(res))
-		for i, r := range res {
-			dev[i] = float32(math.Abs(float64(r - m)))
-		}
-		sigma = 1.4826 * median(dev)
-		if iter == 4 {
-			p.a += float64(m)
-			return p, sigma
-		}
-		keep := max(2.5*sigma, 0.02)
-		// Normal equations of v ≈ a + bx·(x-cx) + by·(y-cy).
-		var n, sx, sy, sxx, sxy, syy, sv, sxv, syv float64
-		for i, q := range s {
-			if float32(math.Abs(float64(res[i]-m))) > keep {
-				continue
-			}
-			x, y, v := float64(q.x)-cx, float64(q.y)-cy, float64(q.v)
-			n++
-			sx += x
-			sy += y
-			sxx += x * x
-			sxy += x * y
-			syy += y * y
-			sv += v
-			sxv += x * v
-			syv += y * v
-		}
-		if n == 0 {
-			return p, sigma
-		}
-		a, bx, by, ok := solve3(
-			[3][3]float64{{n, sx, sy}, {sx, sxx, sxy}, {sy, sxy, syy}},
-			[3]float64{sv, sxv, syv})
-		if !ok {
-			a, bx, by = sv/n, 0, 0
-		}
-		p = plane{a: a - bx*cx - by*cy, bx: bx, by: by}
-	}
-}
-
-// solve3 solves the 3×3 system m·x = r by Cramer's rule.
-func solve3(m [3][3]float64, r [3]float64) (a, b, c float64, ok bool) {
-	det := func(m [3][3]float64) float64 {
-		return m[0][0]*(m[1][1]*m[2][2]-m[1][2]*m[2][1]) -
-			m[0][1]*(m[1][0]*m[2][2]-m[1][2]*m[2][0]) +
-			m[0][2]*(m[1][0]*m[2][1]-m[1][1]*m[2][0])
-	}
-	d := det(m)
-	if math.Abs(d) < 1e-9*math.Abs(m[0][0]*m[1][1]*m[2][2]) || d == 0 {
-		return 0, 0, 0, false
-	}
-	var x [3]float64
-	for k := range 3 {
-		mk := m
-		for i := range 3 {
-			mk[i][k] = r[i]
-		}
-		x[k] = det(mk) / d
-	}
-	return x[0], x[1], x[2], true
 }
 
 // inkBox returns the bounding box [x0,x1)×[y0,y1) of the ink in g, trimmed
@@ -386,18 +297,48 @@ func weights(n int, s, off float64) [][]overlap {
 	return out
 }
 
-// median returns the median of v (the upper one for an even count), sorting
-// a copy.
+// median returns the median of v (the upper one for an even count).
 func median(v []float32) float32 {
 	return quantile(v, 0.5)
 }
 
-// quantile returns the q-quantile of v by sorting a copy; 0 if v is empty.
+// quantile returns the q-quantile of v, the element that would be at
+// index ⌊q·len(v)⌋ were v sorted; 0 if v is empty. It selects on a copy
+// (Hoare's quickselect, in linear time on average) rather than sorting.
 func quantile(v []float32, q float64) float32 {
 	if len(v) == 0 {
 		return 0
 	}
 	c := slices.Clone(v)
-	slices.Sort(c)
-	return c[min(len(c)-1, int(q*float64(len(c))))]
+	k := min(len(c)-1, int(q*float64(len(c))))
+	lo, hi := 0, len(c)-1
+	for lo < hi {
+		// Median of three as the pivot, so sorted input is no worse.
+		mid := lo + (hi-lo)/2
+		a, b, d := c[lo], c[mid], c[hi]
+		p := max(min(a, b), min(max(a, b), d))
+		i, j := lo, hi
+		for i <= j {
+			for c[i] < p {
+				i++
+			}
+			for c[j] > p {
+				j--
+			}
+			if i <= j {
+				c[i], c[j] = c[j], c[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return c[k]
+		}
+	}
+	return c[k]
 }

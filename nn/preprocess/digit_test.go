@@ -161,7 +161,7 @@ func TestCentred(t *testing.T) {
 }
 
 // loadTest loads the MNIST test extract from testdata.
-func loadTest(t *testing.T) *dataset.Set {
+func loadTest(t testing.TB) *dataset.Set {
 	t.Helper()
 	d := filepath.Join("..", "..", "testdata", "mnist")
 	s, err := dataset.LoadFiles(filepath.Join(d, "t10k-500-images-idx3-ubyte.gz"), filepath.Join(d, "t10k-500-labels-idx1-ubyte.gz"), "t10k-500", dataset.MNISTClasses)
@@ -346,5 +346,27 @@ func TestFashionPhoto(t *testing.T) {
 	}
 	if digitSum >= sum {
 		t.Errorf("Digit's mean correlation %.3f is no worse than Item's %.3f", digitSum/n, sum/n)
+	}
+}
+
+// TestThinStrokeBigPicture draws one stroke, narrower than the grid on which
+// a big picture's ink level is measured and off it, on a 1000×1000
+// picture: it is still found and drawn at full strength.
+func TestThinStrokeBigPicture(t *testing.T) {
+	const w, h = 1000, 1000
+	g := make([]float32, w*h)
+	for i := range g {
+		if x, y := i%w, i/w; x >= 501 && x < 504 && y >= 200 && y < 800 {
+			continue // black ink, between the grid's columns 500 and 504
+		}
+		g[i] = 1
+	}
+	out, err := Digit(g, w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x0, x1, y0, y1 := box(out, 0.5)
+	if y1-y0 < Box-1 || x1-x0 > 3 {
+		t.Errorf("stroke drawn %d wide and %d high, want about 1 by %d", x1-x0, y1-y0, Box)
 	}
 }
