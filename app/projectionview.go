@@ -121,8 +121,14 @@ func (v *projectionView) refresh(ctx app.Context) {
 		dot(px, x, y, 1, inspectClassColours[int(v.Eval.Labels[i])%len(inspectClassColours)])
 	}
 	v.where = ""
+	var f []float32
+	var err error
 	if v.Digit != nil {
-		f := inspect.Penultimate(v.Net, v.Digit, 28, 28)
+		f, err = inspect.Penultimate(v.Net, v.Digit, 28, 28)
+	}
+	if err != nil {
+		v.where = "Your drawing cannot be placed: " + inspectWhy(err)
+	} else if v.Digit != nil {
 		x, y := v.Proj.Project(f)
 		// The nearest test images say which class's cloud it lands in.
 		best, bd := -1, 0.0
