@@ -10,8 +10,8 @@ import (
 
 // RandomSpec draws a small valid architecture: an input of 1 to 40 pixels
 // a side and 1 to 4 channels, a few convolution, pooling, activation and
-// dropout layers, dense layers, and 1 to 20 classes, now and then several
-// hundred (past what a uint8 label holds). Half the inputs are MNIST's
+// dropout layers, dense layers, and 2 to 20 classes (nn's least), now and
+// then several hundred (past what a uint8 label holds). Half the inputs are MNIST's
 // shape and half the class counts MNIST's 10, so that some fit the data.
 func RandomSpec(rng *rand.Rand) nn.Spec {
 	for {
@@ -24,7 +24,7 @@ func RandomSpec(rng *rand.Rand) nn.Spec {
 		case 0:
 			classes = 256 + rng.IntN(745)
 		case 1, 2, 3, 4, 5, 6, 7:
-			classes = 1 + rng.IntN(20)
+			classes = 2 + rng.IntN(19)
 		}
 		spec := nn.Spec{Input: in, Mean: rng.Float32(), Std: rng.Float32()}
 		for range rng.IntN(4) {
