@@ -3,7 +3,9 @@ package inspect
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/cnnplay/cnnplay/nn"
@@ -137,4 +139,38 @@ func randomSet(rng *rand.Rand, n, h, w, k int) *dataset.Set {
 		s.Classes[c] = fmt.Sprint(c)
 	}
 	return s
+}
+
+// TestGradientResampled: for a network whose input is smaller and has
+// three channels, Gradient agrees with central differences of the
+// class's log-probability through model.Input's resampling.
+func TestGradientResampled(t *testing.T) {
+	spec := nn.Spec{Input: nn.Shape{H: 14, W: 14, C: 3}, Mean: 0.1, Std: 0.5,
+		Layers: []nn.LayerSpec{{Type: "flatten"}, {Type: "dense", Units: 4}, {Type: "softmax"}}}
+	net, err := nn.Build(spec, rand.New(rand.NewPCG(5, 5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(6, 6))
+	img := make([]float32, 28*28)
+	for i := range img {
+		img[i] = rng.Float32()
+	}
+	const class = 2
+	g := must(Gradient(net, img, 28, 28, class))(t)
+	logp := func(img []float32) float64 {
+		x := make([]float32, spec.Input.Size())
+		mustInput(net, x, img, 28, 28)
+		return math.Log(float64(net.Predict(x)[class]))
+	}
+	const eps = 1e-2
+	for _, p := range []int{0, 29, 300, 405, 783} {
+		up, down := slices.Clone(img), slices.Clone(img)
+		up[p] += eps
+		down[p] -= eps
+		fd := math.Abs(logp(up)-logp(down)) / (2 * eps)
+		if !near(float64(g[p]), fd, 1e-3+0.02*fd) {
+			t.Errorf("pixel %d: gradient %v, central difference %v", p, g[p], fd)
+		}
+	}
 }

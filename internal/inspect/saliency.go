@@ -124,10 +124,11 @@ func (o *Occluder) Map() []float32 {
 // Gradient returns the magnitude of the gradient of class's log-probability
 // with respect to each pixel of an h×w image with pixels in [0,1], fed as
 // model.Input feeds it: the pixels whose change would move the class's
-// score most. Pixels the network does not see (when it crops) are 0. The
-// gradient reaches the picture's pixels through model.Input's crop or
-// resampling and its channels, which are linear: each pixel's share is
-// found by feeding that pixel alone. A class the network does not have is
+// score most. Pixels the network does not see (when it crops) are 0. For a
+// network of another input, the gradient reaches the picture's pixels
+// through model.Input's resampling and channels, which are linear: each
+// pixel's share is found by feeding that pixel alone (h·w inputs built,
+// fine for a drawing). A class the network does not have is
 // an error, and so is one past 255: nn's labels are bytes.
 func Gradient(net *nn.Network, img []float32, h, w, class int) ([]float32, error) {
 	if err := checkClass(net, class); err != nil {
@@ -142,11 +143,26 @@ func Gradient(net *nn.Network, img []float32, h, w, class int) ([]float32, error
 		return nil, err
 	}
 	net.InputGradient(dx, x, []uint8{uint8(class)}, 1, nn.Pass{})
+	out := make([]float32, h*w)
+	if in := net.InShape(); in.C == 1 && h >= in.H && w >= in.W {
+		// The network sees the picture's centre, scaled: the input
+		// gradient is the pixels' own, scaled.
+		scale := float32(1)
+		if net.Spec.Std > 0 {
+			scale = 1 / net.Spec.Std
+		}
+		y0, x0 := (h-in.H)/2, (w-in.W)/2
+		for y := range in.H {
+			for xx := range in.W {
+				out[(y0+y)*w+x0+xx] = float32(math.Abs(float64(dx[y*in.W+xx] * scale)))
+			}
+		}
+		return out, nil
+	}
 	// x0 is the input of a blank picture and xp of one with pixel p alone
 	// at 1: xp − x0 is what pixel p adds to the input.
 	x0, xp, one := make([]float32, n), make([]float32, n), make([]float32, h*w)
 	mustInput(net, x0, one, h, w)
-	out := make([]float32, h*w)
 	for p := range one {
 		one[p] = 1
 		mustInput(net, xp, one, h, w)
