@@ -40,6 +40,12 @@ type projectionView struct {
 }
 
 func (v *projectionView) Render() app.UI {
+	// The legend names the classes of the dots: none before an evaluation,
+	// nor for a model of other classes (a thousand names, for no dots).
+	legend := v.Classes
+	if v.Eval == nil {
+		legend = nil
+	}
 	text := v.Status
 	if text == "" && v.Eval != nil {
 		layer, _ := inspect.PenultimateLayer(v.Net)
@@ -66,7 +72,7 @@ func (v *projectionView) Render() app.UI {
 						Aria("label", "Feature vectors of test images in two dimensions"),
 					app.Ul().
 						Class("projection-legend").
-						Body(app.Range(v.Classes).Slice(func(i int) app.UI {
+						Body(app.Range(legend).Slice(func(i int) app.UI {
 							c := inspectClassColours[i%len(inspectClassColours)]
 							return app.Li().
 								Body(
