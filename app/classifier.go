@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"slices"
 
@@ -61,6 +62,43 @@ func predict(m *model.Model, digit []float32) (prediction, error) {
 		return prediction{}, err
 	}
 	return prediction{digit: digit, probs: slices.Clone(probs)}, nil
+}
+
+// checkShowable returns an error saying why the page cannot use m to
+// classify drawings, or nil. Any network of one image input takes the
+// drawing (model.Predict resamples it to the input's size and repeats it
+// across the channels), so what is left to refuse is a model whose
+// predictions are not probabilities: weights so large that a picture
+// overflows them. It runs m on a test pattern, a bar of ink.
+func checkShowable(m *model.Model) error {
+	img := make([]float32, preprocess.Size*preprocess.Size)
+	for y := 6; y < 22; y++ {
+		img[y*preprocess.Size+13], img[y*preprocess.Size+14] = 1, 1
+	}
+	probs, err := m.Predict(img, preprocess.Size, preprocess.Size)
+	if err != nil {
+		return err
+	}
+	if len(probs) != len(m.Classes) {
+		return fmt.Errorf("it gives %d probabilities for %d classes", len(probs), len(m.Classes))
+	}
+	for _, p := range probs {
+		if math.IsNaN(float64(p)) || math.IsInf(float64(p), 0) {
+			return errors.New("its predictions are not numbers (its weights overflow on a drawing)")
+		}
+	}
+	return nil
+}
+
+// describeShape says how many classes m tells apart and what its input is,
+// for the message that confirms a loaded file.
+func describeShape(m *model.Model) string {
+	in := m.Net.InShape()
+	s := fmt.Sprintf("%d %s, input %dx%d", len(m.Classes), plural(len(m.Classes), "class", "classes"), in.H, in.W)
+	if in.C != 1 {
+		s += fmt.Sprintf(" with %d channels", in.C)
+	}
+	return s
 }
 
 // fetchModel downloads and decodes a model file from the server.

@@ -22,6 +22,9 @@ const (
 	// vectorCols is how many cells of a long vector (a flattened stack, a
 	// dense layer) one strip row holds.
 	vectorCols = 64
+	// classNamesMax is the most classes whose names label the class
+	// vectors: more (a 1000-class model) would not fit under the strip.
+	classNamesMax = 20
 )
 
 // featureMapsView shows, for the current drawing, every layer's output:
@@ -37,6 +40,7 @@ type featureMapsView struct {
 	Classes []string
 
 	stages  []inspect.Stage // of stageOf on stageIn
+	err     error           // why there are no stages for a drawing
 	stageOf *nn.Network
 	stageIn []float32
 	t0      float64 // when Render last computed the stages
@@ -62,13 +66,16 @@ func (v *featureMapsView) Render() app.UI {
 	// neither. A new drawing or model is always a new slice or network.
 	if v.Net != v.stageOf || len(v.Digit) != len(v.stageIn) || (len(v.Digit) > 0 && &v.Digit[0] != &v.stageIn[0]) {
 		v.t0 = inspectNow()
-		v.stageOf, v.stageIn, v.stages = v.Net, v.Digit, nil
+		v.stageOf, v.stageIn, v.stages, v.err = v.Net, v.Digit, nil, nil
 		if v.Digit != nil {
-			v.stages = inspect.Activations(v.Net, v.Digit, 28, 28)
+			v.stages, v.err = inspect.Activations(v.Net, v.Digit, 28, 28)
 		}
 	}
 	note := "Hover over or tap a map to see it large with the filter that made it. Each layer has its own colour scale: blue negative, white zero, orange positive."
-	if v.Digit == nil {
+	switch {
+	case v.err != nil:
+		note = "The feature maps cannot be shown for this model: " + inspectWhy(v.err)
+	case v.Digit == nil:
 		note = "Draw something to see what every layer makes of it."
 	}
 	return app.Div().
@@ -132,7 +139,7 @@ func (v *featureMapsView) renderStage(i int) app.UI {
 					OnMouseOver(v.onPick(i, c)).
 					OnClick(v.onPick(i, c))
 			}))
-	case s.Shape.Size() == len(v.Classes):
+	case s.Shape.Size() == len(v.Classes) && len(v.Classes) <= classNamesMax:
 		body = app.Div().
 			ID(id).
 			Class("fm-classvec").

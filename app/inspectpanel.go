@@ -1,8 +1,10 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cnnplay/cnnplay/internal/inspect"
@@ -117,7 +119,7 @@ func (ip *inspectPanel) Render() app.UI {
 		Class("inspect").
 		Body(
 			app.If(ip.Tab == "", ip.renderTabs()),
-			app.If(ip.evalStale && !ip.running && (ip.tab == inspectTabProj || ip.tab == inspectTabMistakes),
+			app.If(ip.evalStale && !ip.running && (ip.tab == inspectTabProj || ip.tab == inspectTabMistakes) && ip.misfit() == "",
 				app.P().
 					Class("inspect-stale").
 					Body(
@@ -176,10 +178,12 @@ func (ip *inspectPanel) view() app.UI {
 	case inspectTabMaps:
 		return &featureMapsView{Net: ip.net, Digit: ip.Digit, Classes: classes}
 	case inspectTabProj:
-		return &projectionView{Eval: ip.eval, Net: ip.evalNet, XY: ip.projXY, Proj: ip.proj, Digit: ip.Digit,
-			Classes: classes, Status: ip.evalStatus()}
+		eval, status := ip.evalFor(classes)
+		return &projectionView{Eval: eval, Net: ip.evalNet, XY: ip.projXY, Proj: ip.proj, Digit: ip.Digit,
+			Classes: classes, Status: status}
 	case inspectTabMistakes:
-		return &mistakesView{Eval: ip.eval, Test: ip.test, Classes: classes, Status: ip.evalStatus()}
+		eval, status := ip.evalFor(classes)
+		return &mistakesView{Eval: eval, Test: ip.test, Classes: classes, Status: status}
 	case inspectTabSaliency:
 		return &saliencyView{Net: ip.net, Digit: ip.Digit, Classes: classes}
 	}
@@ -267,7 +271,12 @@ func (ip *inspectPanel) need(ctx app.Context) {
 		return
 	}
 	// Evaluate once per model, on demand: a new model while training only
-	// marks the evaluation stale, unless its features no longer fit.
+	// marks the evaluation stale, unless its features no longer fit. A
+	// model whose classes are not the test set's is not evaluated: the
+	// views say why (misfit).
+	if ip.misfit() != "" {
+		return
+	}
 	if !ip.running && (ip.eval == nil || (ip.evalOf != ip.Model && !slices.Equal(ip.evalNet.Spec.Layers, ip.net.Spec.Layers))) {
 		ip.evaluate(ctx)
 	}
@@ -301,7 +310,11 @@ func (ip *inspectPanel) onSplit(ctx app.Context, split string) {
 func (ip *inspectPanel) evaluate(ctx app.Context) {
 	net := ip.Model.Net.Clone()
 	m, set := ip.Model, ip.test
-	e := inspect.NewEvaluation(net, set, inspectEvalImages)
+	e, err := inspect.NewEvaluation(net, set, inspectEvalImages)
+	if err != nil {
+		ip.evalErr = inspectWhy(err)
+		return
+	}
 	ip.running, ip.runDone, ip.evalErr = true, 0, ""
 	ctx.Async(func() {
 		for !e.Step(net, set, inspectEvalBatch) {
@@ -349,6 +362,67 @@ func (ip *inspectPanel) testStatus() string {
 		return "Loading the test images…"
 	}
 	return ""
+}
+
+// evalFor returns the evaluation for views that show it with the model's
+// classes, and their status: none while the evaluation at hand is of
+// another number of classes (a model of other classes is being evaluated)
+// or the model cannot be evaluated on the test set (misfit says why).
+func (ip *inspectPanel) evalFor(classes []string) (*inspect.Evaluation, string) {
+	if why := ip.misfit(); why != "" {
+		return nil, why
+	}
+	if ip.eval == nil || ip.eval.K != len(classes) {
+		return nil, ip.evalStatus()
+	}
+	return ip.eval, ip.evalStatus()
+}
+
+// misfit says why the current model cannot be evaluated on the test set,
+// in words for the active view, or returns "" (also while the test set is
+// loading).
+func (ip *inspectPanel) misfit() string {
+	if ip.Model == nil || ip.test == nil {
+		return ""
+	}
+	err := inspect.ClassesFit(ip.Model.Net, ip.test)
+	if err == nil {
+		return ""
+	}
+	view := "This view"
+	for _, t := range inspectTabs {
+		if t.id == ip.tab {
+			view = "The " + t.label + " view"
+		}
+	}
+	var cm *inspect.ClassMismatch
+	if errors.As(err, &cm) {
+		title := ip.testName
+		if e, err := dataset.Lookup(ip.testName); err == nil {
+			title = e.Title
+		}
+		return fmt.Sprintf("This model has %d %s; %s needs a test set with the same classes (%s has %d). Drawing and the other views work.",
+			cm.Model, plural(cm.Model, "class", "classes"), strings.ToLower(view[:1])+view[1:], title, cm.Set)
+	}
+	return view + " cannot run this model on the test images: " + inspectWhy(err)
+}
+
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// inspectWhy is an error from the engine in words for the page: without
+// the package's name in front.
+func inspectWhy(err error) string {
+	s := err.Error()
+	for _, p := range []string{"inspect: ", "model: ", "nn: "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return s
 }
 
 func (ip *inspectPanel) evalStatus() string {

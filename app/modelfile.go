@@ -19,8 +19,11 @@ const (
 )
 
 // modelFiles saves the model that classifies the drawing to a file and loads
-// one (file picker or drop). A file that does not decode leaves the current
-// model as it was and says what is wrong with it.
+// one (file picker or drop). Any model that decodes and classifies a
+// drawing is loaded and replaces the current one, whatever its classes and
+// input (views that cannot show it say why); a file that does not decode,
+// or whose model cannot classify a drawing (checkShowable), leaves the
+// current model as it was and says what is wrong with it.
 type modelFiles struct {
 	app.Compo
 
@@ -166,11 +169,14 @@ func (f *modelFiles) read(ctx app.Context, file app.Value) {
 		app.CopyBytesToGo(data, u8)
 		ctx.Dispatch(func(ctx app.Context) {
 			m, err := model.Decode(bytes.NewReader(data))
+			if err == nil {
+				err = checkShowable(m)
+			}
 			if err != nil {
-				f.message, f.bad = name+" could not be loaded ("+err.Error()+"). The current model is unchanged.", true
+				f.message, f.bad = name+" could not be loaded ("+inspectWhy(err)+"). The current model is unchanged.", true
 				return
 			}
-			f.message, f.bad = "Loaded "+name+".", false
+			f.message, f.bad = "Loaded "+name+" ("+describeShape(m)+").", false
 			if f.OnLoad != nil {
 				ctx.Emit(func() { f.OnLoad(ctx, m, name) })
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/cnnplay/cnnplay/internal/inspect"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -13,6 +14,11 @@ const (
 	predictionID = "prediction"
 	digitViewID  = "digit-view"
 	barsID       = "probabilities"
+	barsNoteID   = "probabilities-note"
+	// barsAll is the most classes that get a bar each, in class order;
+	// of more (a 1000-class model) the barsTop most likely are shown.
+	barsAll = 20
+	barsTop = 10
 )
 
 // predictionView shows the predicted class large, one bar per class
@@ -31,13 +37,18 @@ func newPredictionView() *predictionView { return &predictionView{} }
 
 func (v *predictionView) Render() app.UI {
 	best := -1
-	if v.Pred.probs != nil {
-		best = nn.Argmax(v.Pred.probs)
+	probs := v.Pred.probs
+	if len(probs) != len(v.Classes) {
+		probs = nil // of a model before the current one
 	}
+	if probs != nil {
+		best = nn.Argmax(probs)
+	}
+	shown, note := barClasses(probs, len(v.Classes))
 	label, confidence := "–", ""
 	if best >= 0 {
 		label = v.Classes[best]
-		confidence = fmt.Sprintf("%.1f%% sure", 100*v.Pred.probs[best])
+		confidence = fmt.Sprintf("%.1f%% sure", 100*probs[best])
 	}
 	return app.Div().
 		Class("prediction").
@@ -74,14 +85,21 @@ func (v *predictionView) Render() app.UI {
 			app.P().
 				Class("prediction-status").
 				Text(v.Status),
+			app.If(note != "",
+				app.P().
+					ID(barsNoteID).
+					Class("hint").
+					Text(note),
+			),
 			app.Ol().
 				ID(barsID).
 				Class("bars").
 				Aria("label", "Class probabilities").
-				Body(app.Range(v.Classes).Slice(func(i int) app.UI {
+				Body(app.Range(shown).Slice(func(j int) app.UI {
+					i := shown[j]
 					p := float32(0)
-					if v.Pred.probs != nil {
-						p = v.Pred.probs[i]
+					if probs != nil {
+						p = probs[i]
 					}
 					cls := "bar"
 					if i == best {
@@ -107,6 +125,26 @@ func (v *predictionView) Render() app.UI {
 						)
 				})),
 		)
+}
+
+// barClasses returns the classes that get a bar, in order, and a note on
+// those left out: all k in class order when they fit, else the barsTop
+// most probable, most probable first (none before a prediction).
+func barClasses(probs []float32, k int) (shown []int, note string) {
+	if k <= barsAll {
+		shown = make([]int, k)
+		for i := range shown {
+			shown[i] = i
+		}
+		return shown, ""
+	}
+	if probs == nil {
+		return nil, fmt.Sprintf("This model tells %d classes apart; the %d most likely show here once something is drawn.", k, barsTop)
+	}
+	for _, cp := range inspect.TopK(probs, barsTop) {
+		shown = append(shown, cp.Class)
+	}
+	return shown, fmt.Sprintf("The %d most likely of %d classes.", len(shown), k)
 }
 
 // OnUpdate repaints the 28x28 view when the page passes a new prediction.

@@ -40,6 +40,12 @@ type projectionView struct {
 }
 
 func (v *projectionView) Render() app.UI {
+	// The legend names the classes of the dots: none before an evaluation,
+	// nor for a model of other classes (a thousand names, for no dots).
+	legend := v.Classes
+	if v.Eval == nil {
+		legend = nil
+	}
 	text := v.Status
 	if text == "" && v.Eval != nil {
 		layer, _ := inspect.PenultimateLayer(v.Net)
@@ -66,7 +72,7 @@ func (v *projectionView) Render() app.UI {
 						Aria("label", "Feature vectors of test images in two dimensions"),
 					app.Ul().
 						Class("projection-legend").
-						Body(app.Range(v.Classes).Slice(func(i int) app.UI {
+						Body(app.Range(legend).Slice(func(i int) app.UI {
 							c := inspectClassColours[i%len(inspectClassColours)]
 							return app.Li().
 								Body(
@@ -121,8 +127,14 @@ func (v *projectionView) refresh(ctx app.Context) {
 		dot(px, x, y, 1, inspectClassColours[int(v.Eval.Labels[i])%len(inspectClassColours)])
 	}
 	v.where = ""
+	var f []float32
+	var err error
 	if v.Digit != nil {
-		f := inspect.Penultimate(v.Net, v.Digit, 28, 28)
+		f, err = inspect.Penultimate(v.Net, v.Digit, 28, 28)
+	}
+	if err != nil {
+		v.where = "Your drawing cannot be placed: " + inspectWhy(err)
+	} else if v.Digit != nil {
 		x, y := v.Proj.Project(f)
 		// The nearest test images say which class's cloud it lands in.
 		best, bd := -1, 0.0

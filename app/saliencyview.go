@@ -7,6 +7,7 @@ import (
 
 	"github.com/cnnplay/cnnplay/internal/inspect"
 	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -36,15 +37,19 @@ type saliencyView struct {
 	Digit   []float32
 	Classes []string
 
-	class int // saliencyPredicted or a class index
-	shown int // the class the maps are for
-	gen   int // counts drawing updates and occlusions; a pending one checks it
+	class int    // saliencyPredicted or a class index
+	shown int    // the class the maps are for
+	err   string // why a map cannot be shown for this model, or ""
+	gen   int    // counts drawing updates and occlusions; a pending one checks it
 }
 
 func (v *saliencyView) Render() app.UI {
 	note := "Draw something to see which pixels the prediction depends on."
 	if v.Digit != nil && v.shown >= 0 && v.shown < len(v.Classes) {
 		note = fmt.Sprintf("Which pixels matter for “%s”. Darker means more.", v.Classes[v.shown])
+	}
+	if v.err != "" {
+		note += " " + v.err
 	}
 	return app.Div().
 		ID(saliencyID).
@@ -91,13 +96,13 @@ func (v *saliencyView) onClass(ctx app.Context, e app.Event) {
 		return
 	}
 	v.class = c
-	v.refresh()
+	v.refresh(ctx)
 	v.occlude(ctx)
 }
 
 func (v *saliencyView) OnMount(ctx app.Context) {
 	v.class = saliencyPredicted
-	v.refresh()
+	v.refresh(ctx)
 	v.occlude(ctx)
 }
 
@@ -107,7 +112,7 @@ func (v *saliencyView) OnMount(ctx app.Context) {
 // squares per animation frame, so drawing and training stay smooth with
 // this tab open.
 func (v *saliencyView) OnUpdate(ctx app.Context) {
-	v.refresh()
+	v.refresh(ctx)
 	v.gen++
 	gen := v.gen
 	ctx.After(occludeDelay, func(ctx app.Context) {
@@ -121,8 +126,16 @@ func (v *saliencyView) OnUpdate(ctx app.Context) {
 // is recomputed.
 const occludeDelay = 300 * time.Millisecond
 
-// refresh paints the input and the gradient saliency of the shown class.
-func (v *saliencyView) refresh() {
+// refresh paints the input and the gradient saliency of the shown class,
+// or says in the note why it cannot.
+func (v *saliencyView) refresh(ctx app.Context) {
+	old := v.err
+	v.err = ""
+	defer func() {
+		if v.err != old {
+			ctx.Dispatch(func(app.Context) {}) // re-render the note
+		}
+	}()
 	if v.Net == nil {
 		return
 	}
@@ -138,13 +151,20 @@ func (v *saliencyView) refresh() {
 	class := v.class
 	if class < 0 || class >= v.Net.Classes() {
 		x := make([]float32, v.Net.InShape().Size())
-		v.Net.Prepare(x, v.Digit, 28, 28, nil)
+		if err := model.Input(v.Net, x, v.Digit, 28, 28); err != nil {
+			v.err, v.shown = "The maps cannot be computed for this model: "+inspectWhy(err), -1
+			return
+		}
 		class = nn.Argmax(v.Net.Predict(x))
 	}
 	v.shown = class
 	rgba := make([]byte, 4*28*28)
 	inspectPaint(saliencyInputID, inspectScaleRGBA(inspect.GreyRGBA(rgba, v.Digit, 0, 1), 28, 28, saliencyScaleUp), 28*saliencyScaleUp, 28*saliencyScaleUp)
-	g := inspect.Gradient(v.Net, v.Digit, 28, 28, class)
+	g, err := inspect.Gradient(v.Net, v.Digit, 28, 28, class)
+	if err != nil {
+		v.err = "The gradient map cannot be shown: " + inspectWhy(err)
+		g = make([]float32, 28*28)
+	}
 	_, hi := inspect.Range(g)
 	inspectPaint(saliencyGradID, inspectScaleRGBA(inspect.HeatRGBA(make([]byte, 4*28*28), g, hi), 28, 28, saliencyScaleUp), 28*saliencyScaleUp, 28*saliencyScaleUp)
 	inspectMark(saliencyID, t0)
@@ -158,7 +178,12 @@ func (v *saliencyView) occlude(ctx app.Context) {
 	}
 	v.gen++
 	gen, t1 := v.gen, inspectNow()
-	o := inspect.NewOccluder(v.Net, v.Digit, 28, 28, v.shown, saliencyPatch, saliencyStride, saliencyBatch)
+	o, err := inspect.NewOccluder(v.Net, v.Digit, 28, 28, v.shown, saliencyPatch, saliencyStride, saliencyBatch)
+	if err != nil {
+		v.err = "The occlusion map cannot be shown: " + inspectWhy(err)
+		ctx.Dispatch(func(app.Context) {})
+		return
+	}
 	inFrames(ctx, v, 0, o.Batches(), func() bool { return gen == v.gen }, func(int) { o.Step() }, func() {
 		m := o.Map()
 		inspectPaint(saliencyOcclID, inspectScaleRGBA(inspect.DivergingRGBA(make([]byte, 4*28*28), m, inspect.MaxAbs(m)), 28, 28, saliencyScaleUp), 28*saliencyScaleUp, 28*saliencyScaleUp)

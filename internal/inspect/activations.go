@@ -1,6 +1,9 @@
 package inspect
 
-import "github.com/cnnplay/cnnplay/nn"
+import (
+	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/model"
+)
 
 // Stage is one layer's output for one input: after a convolution, after an
 // activation, after pooling, and so on.
@@ -24,14 +27,16 @@ func (s Stage) Channel(dst []float32, c int) []float32 {
 	return Plane(dst, s.Values, s.Shape.H, s.Shape.W, s.Shape.C, c)
 }
 
-// Activations runs net on one h×w image with pixels in [0,1] (prepared
-// as training data were, see nn.Network.Prepare) and returns the input the
-// network saw followed by every layer's output, in order. The input stage
-// is named "input".
-func Activations(net *nn.Network, img []float32, h, w int) []Stage {
+// Activations runs net on one h×w image with pixels in [0,1] (fed as
+// model.Input feeds it, for a network of any input) and returns the input
+// the network saw followed by every layer's output, in order. The input
+// stage is named "input". An image that is not h×w is an error.
+func Activations(net *nn.Network, img []float32, h, w int) ([]Stage, error) {
 	in := net.InShape()
 	x := make([]float32, in.Size())
-	net.Prepare(x, img, h, w, nil)
+	if err := model.Input(net, x, img, h, w); err != nil {
+		return nil, err
+	}
 	net.Forward(x, 1, nn.Pass{})
 	stages := make([]Stage, 0, len(net.Layers)+1)
 	stages = append(stages, Stage{Layer: "input", Kind: "input", Shape: in, Values: x, Filter: -1})
@@ -53,5 +58,5 @@ func Activations(net *nn.Network, img []float32, h, w int) []Stage {
 		stages = append(stages, Stage{Layer: l.Name(), Kind: kind, Shape: l.OutShape(),
 			Values: append([]float32(nil), net.Output(i)...), Filter: filter})
 	}
-	return stages
+	return stages, nil
 }

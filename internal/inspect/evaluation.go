@@ -38,16 +38,53 @@ type Evaluation struct {
 }
 
 // NewEvaluation prepares to evaluate net on the first n images of set (all
-// of them if it has fewer). It panics if set's images do not fit net.
-func NewEvaluation(net *nn.Network, set *dataset.Set, n int) *Evaluation {
+// of them if it has fewer). The images may be of any size (they are fed as
+// model.Input feeds them), but the network must tell set's classes apart:
+// a network of another number of classes is an error (ClassesFit).
+func NewEvaluation(net *nn.Network, set *dataset.Set, n int) (*Evaluation, error) {
+	if err := ClassesFit(net, set); err != nil {
+		return nil, err
+	}
+	if set.H < 1 || set.W < 1 || len(set.Images) != set.N*set.H*set.W || len(set.Labels) != set.N {
+		return nil, fmt.Errorf("inspect: %s holds %d values and %d labels for %d images of %dx%d", set.Name, len(set.Images), len(set.Labels), set.N, set.H, set.W)
+	}
 	n = max(0, min(n, set.N))
 	layer, d := PenultimateLayer(net)
 	k := net.Classes()
 	return &Evaluation{N: n, K: k, D: d, Labels: slices.Clone(set.Labels[:n]), Preds: make([]int, n),
-		Probs: make([]float32, n*k), Features: make([]float32, n*d), layer: layer}
+		Probs: make([]float32, n*k), Features: make([]float32, n*d), layer: layer}, nil
 }
 
-// Step evaluates up to batch more images and reports whether all N are done.
+// ClassesFit returns an error saying why net's predictions cannot be
+// scored against set's labels, or nil: the network must have as many
+// classes as the set, so that a confusion matrix and its mistakes mean
+// something, and every label must be one of them.
+func ClassesFit(net *nn.Network, set *dataset.Set) error {
+	k := net.Classes()
+	if k != len(set.Classes) {
+		return &ClassMismatch{Model: k, Set: len(set.Classes), SetName: set.Name}
+	}
+	for i, y := range set.Labels {
+		if int(y) >= k {
+			return fmt.Errorf("inspect: %s: image %d has label %d; the network tells %d classes apart", set.Name, i, y, k)
+		}
+	}
+	return nil
+}
+
+// ClassMismatch is ClassesFit's error for a network of another number of
+// classes than a test set, with the counts for a page to word it.
+type ClassMismatch struct {
+	Model, Set int
+	SetName    string
+}
+
+func (e *ClassMismatch) Error() string {
+	return fmt.Sprintf("inspect: the network has %d classes and %s has %d", e.Model, e.SetName, e.Set)
+}
+
+// Step evaluates up to batch more images and reports whether all N are
+// done. net and set are the ones NewEvaluation was given.
 func (e *Evaluation) Step(net *nn.Network, set *dataset.Set, batch int) bool {
 	n := min(batch, e.N-e.Done)
 	if n <= 0 {
@@ -58,7 +95,7 @@ func (e *Evaluation) Step(net *nn.Network, set *dataset.Set, batch int) bool {
 		e.x = make([]float32, n*in)
 	}
 	for j := 0; j < n; j++ {
-		net.Prepare(e.x[j*in:(j+1)*in], set.Image(e.Done+j), set.H, set.W, nil)
+		mustInput(net, e.x[j*in:(j+1)*in], set.Image(e.Done+j), set.H, set.W)
 	}
 	prob := net.Forward(e.x[:n*in], n, nn.Pass{})
 	copy(e.Probs[e.Done*e.K:], prob[:n*e.K])

@@ -203,7 +203,7 @@ func TestOcclusion(t *testing.T) {
 	net := pixelNet(t)
 	// Occluding a blank image changes nothing.
 	blank := make([]float32, 16)
-	for _, v := range Occlusion(net, blank, 4, 4, 0, 2, 2, 3) {
+	for _, v := range must(Occlusion(net, blank, 4, 4, 0, 2, 2, 3))(t) {
 		if v != 0 {
 			t.Fatalf("occlusion of a blank image is not zero: %v", v)
 		}
@@ -213,7 +213,7 @@ func TestOcclusion(t *testing.T) {
 	img := make([]float32, 16)
 	img[5] = 1
 	p0 := 1 / (1 + math.Exp(-10))
-	m := Occlusion(net, img, 4, 4, 0, 2, 2, 3)
+	m := must(Occlusion(net, img, 4, 4, 0, 2, 2, 3))(t)
 	for i, v := range m {
 		want := 0.0
 		if y, x := i/4, i%4; y < 2 && x < 2 {
@@ -225,13 +225,13 @@ func TestOcclusion(t *testing.T) {
 	}
 	// Overlapping squares (stride 1) average: pixel (0,0) is covered once,
 	// pixel (1,1) by four squares, each of which hides it.
-	m = Occlusion(net, img, 4, 4, 0, 2, 1, 4)
+	m = must(Occlusion(net, img, 4, 4, 0, 2, 1, 4))(t)
 	if !near(float64(m[5]), p0-0.5, 1e-6) || !near(float64(m[0]), p0-0.5, 1e-6) || m[15] != 0 {
 		t.Errorf("stride 1: %v", m)
 	}
 	// Step by step, as the page runs it over frames: 9 squares in batches
 	// of 4 take 3 steps, and the map does not depend on the batching.
-	o := NewOccluder(net, img, 4, 4, 0, 2, 1, 4)
+	o := must(NewOccluder(net, img, 4, 4, 0, 2, 1, 4))(t)
 	if o.Batches() != 3 {
 		t.Fatalf("%d batches, want 3", o.Batches())
 	}
@@ -240,7 +240,7 @@ func TestOcclusion(t *testing.T) {
 			t.Fatalf("step %d reported done %v, want %v", i+1, done, want)
 		}
 	}
-	one := Occlusion(net, img, 4, 4, 0, 2, 1, 1)
+	one := must(Occlusion(net, img, 4, 4, 0, 2, 1, 1))(t)
 	for i, v := range o.Map() {
 		if !near(float64(v), float64(one[i]), 1e-6) {
 			t.Errorf("stepped occlusion[%d] = %v, one square at a time %v", i, v, one[i])
@@ -252,7 +252,7 @@ func TestGradientSaliency(t *testing.T) {
 	net := pixelNet(t)
 	img := make([]float32, 16)
 	img[5] = 0.2
-	g := Gradient(net, img, 4, 4, 0)
+	g := must(Gradient(net, img, 4, 4, 0))(t)
 	// loss = −log p0 with p0 = σ(10·x5): |dloss/dx5| = 10(1 − p0).
 	p0 := 1 / (1 + math.Exp(-2))
 	for i, v := range g {
@@ -297,7 +297,7 @@ func TestFiltersAndStages(t *testing.T) {
 	for i := range img {
 		img[i] = float32(i%7) / 7
 	}
-	st := Activations(net, img, 8, 8)
+	st := must(Activations(net, img, 8, 8))(t)
 	if len(st) != len(net.Layers)+1 || st[0].Layer != "input" {
 		t.Fatalf("%d stages", len(st))
 	}
@@ -367,7 +367,7 @@ func TestEvaluationFeatures(t *testing.T) {
 	for i := range set.Labels {
 		set.Labels[i] = uint8(i % 3)
 	}
-	e := NewEvaluation(net, set, 100)
+	e := must(NewEvaluation(net, set, 100))(t)
 	steps := 0
 	for !e.Step(net, set, 4) {
 		steps++
@@ -376,7 +376,7 @@ func TestEvaluationFeatures(t *testing.T) {
 		t.Errorf("N %d after %d steps", e.N, steps)
 	}
 	for i := 0; i < set.N; i++ {
-		f := Penultimate(net, set.Image(i), 8, 8)
+		f := must(Penultimate(net, set.Image(i), 8, 8))(t)
 		for j := range f {
 			if !near(float64(f[j]), float64(e.Features[i*d+j]), 1e-5) {
 				t.Fatalf("image %d feature %d: batch %v, alone %v", i, j, e.Features[i*d+j], f[j])
@@ -397,5 +397,16 @@ func TestEvaluationFeatures(t *testing.T) {
 	}
 	if _, err := FitPCA(e.Features, e.N, e.D); err != nil {
 		t.Error(err)
+	}
+}
+
+// must returns v, failing the test at once on an error: must(f(…))(t).
+func must[T any](v T, err error) func(*testing.T) T {
+	return func(t *testing.T) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
 	}
 }

@@ -1,6 +1,10 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cnnplay/cnnplay/nn"
+)
 
 // Predict returns the class probabilities for one h×w image with pixels in
 // [0,1], white ink on black as MNIST has it (see package preprocess), for a
@@ -10,14 +14,30 @@ import "fmt"
 // to the input's height and width. A network of several input channels
 // gets the picture in every channel. The slice is reused by the next call.
 func (m *Model) Predict(img []float32, h, w int) ([]float32, error) {
-	in := m.Net.InShape()
-	if h < 1 || w < 1 || len(img) != h*w {
-		return nil, fmt.Errorf("model: a %dx%d image needs %d values, got %d", h, w, max(h, 0)*max(w, 0), len(img))
+	x := make([]float32, m.Net.InShape().Size())
+	if err := Input(m.Net, x, img, h, w); err != nil {
+		return nil, err
 	}
-	x := make([]float32, in.Size())
+	return m.Net.Predict(x), nil
+}
+
+// Input fills x (net.InShape().Size() values) with what net receives for
+// one h×w image with pixels in [0,1], as Predict feeds it: cropped to its
+// centre or resampled to the input's height and width, normalised, and
+// repeated across the input's channels. Unlike nn.Network.Prepare, it takes
+// a picture of any size for a network of any input, so the views of a
+// network's inside (package inspect) see what Predict sees.
+func Input(net *nn.Network, x, img []float32, h, w int) error {
+	in := net.InShape()
+	if h < 1 || w < 1 || len(img) != h*w {
+		return fmt.Errorf("model: a %dx%d image needs %d values, got %d", h, w, max(h, 0)*max(w, 0), len(img))
+	}
+	if len(x) != in.Size() {
+		return fmt.Errorf("model: a %s input needs %d values, got %d", in, in.Size(), len(x))
+	}
 	if in.C == 1 && h >= in.H && w >= in.W {
-		m.Net.Prepare(x, img, h, w, nil)
-		return m.Net.Predict(x), nil
+		net.Prepare(x, img, h, w, nil)
+		return nil
 	}
 	plane := make([]float32, in.H*in.W)
 	if h >= in.H && w >= in.W {
@@ -25,9 +45,9 @@ func (m *Model) Predict(img []float32, h, w int) ([]float32, error) {
 	} else {
 		resample(plane, in.H, in.W, img, h, w)
 	}
-	mean, scale := m.Net.Spec.Mean, float32(1)
-	if m.Net.Spec.Std > 0 {
-		scale = 1 / m.Net.Spec.Std
+	mean, scale := net.Spec.Mean, float32(1)
+	if net.Spec.Std > 0 {
+		scale = 1 / net.Spec.Std
 	}
 	for i, v := range plane {
 		v = (v - mean) * scale
@@ -35,7 +55,7 @@ func (m *Model) Predict(img []float32, h, w int) ([]float32, error) {
 			x[i*in.C+c] = v
 		}
 	}
-	return m.Net.Predict(x), nil
+	return nil
 }
 
 // crop: dst oh×ow, src h×w with h >= oh and w >= ow; the centre of src,
