@@ -14,8 +14,9 @@ import (
 const storeName = "cnnplay"
 
 // Element id of the storage status line, stable for tests: its data-state
-// is the autosave State (0 when all is kept), its data-saved the page time
-// (ms since the epoch) when the model was last written, "" if not yet.
+// is the autosave State (0 when all is kept), its data-saved the time (ms
+// since 1970) when the model was last written, "" if not yet, and its
+// data-writing whether writes asked for are still under way.
 const storageStatusID = "storage-status"
 
 // keeper keeps the page's work in the browser (package autosave on
@@ -39,6 +40,7 @@ type keeper struct {
 
 	historyAt time.Time // when the history was last given
 	flushing  bool      // a goroutine waits for the saver's writes
+	again     bool      // more was given while it waited
 }
 
 func newKeeper() *keeper {
@@ -130,18 +132,23 @@ func (k *keeper) save(ctx app.Context, current, best *model.Model, force bool, h
 }
 
 // afterWrite waits, in the background, for the saver's writes so far, then
-// shows the status they leave.
+// shows the status they leave (and when the model was written).
 func (k *keeper) afterWrite(ctx app.Context) {
 	if k.flushing {
+		k.again = true
 		return
 	}
-	k.flushing = true
+	k.flushing, k.again = true, false
+	k.setStatus(k.status)
 	s := k.saver
 	ctx.Async(func() {
 		s.Flush()
 		ctx.Dispatch(func(ctx app.Context) {
 			k.flushing = false
 			k.setStatus(s.Status())
+			if k.again {
+				k.afterWrite(ctx)
+			}
 		})
 	})
 }
@@ -161,13 +168,14 @@ func (k *keeper) keepForm(f *trainForm) {
 }
 
 // keepStrokes keeps the drawing.
-func (k *keeper) keepStrokes(strokes [][]point) {
+func (k *keeper) keepStrokes(ctx app.Context, strokes [][]point) {
 	b := encodeStrokes(strokes)
 	if k.saver == nil {
 		k.drawing = b
 		return
 	}
 	k.saver.Drawing(b)
+	k.afterWrite(ctx)
 }
 
 // storageView is the status line that says whether the page's work is
@@ -195,5 +203,6 @@ func (v *storageView) Render() app.UI {
 		Attr("role", "status").
 		DataSet("state", int(s.State)).
 		DataSet("saved", saved).
+		DataSet("writing", v.Keep.flushing).
 		Text(text)
 }

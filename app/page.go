@@ -102,9 +102,7 @@ func (p *page) Render() app.UI {
 			app.Main().
 				Class("page-main").
 				Body(
-					app.If(p.kept != nil,
-						p.renderKept(),
-					),
+					p.renderKept(),
 					app.If(len(p.notes) > 0,
 						renderNotes(p.notes),
 					),

@@ -19,8 +19,17 @@ func (p *page) onKept(ctx app.Context, r *autosave.Restored) {
 	p.Update()
 }
 
+// renderKept renders the offer while there is one, in a slot that is
+// always there: go-app matches children by position, and the panels after
+// it hold components (the canvas) that must not be mounted again.
 func (p *page) renderKept() app.UI {
-	return &restoreBanner{Offer: p.kept.Offer, Problems: p.kept.Problems, OnRestore: p.onRestore, OnDismiss: p.onDismiss}
+	slot := app.Div().Class("restore-slot")
+	if p.kept == nil {
+		return slot
+	}
+	return slot.Body(
+		&restoreBanner{Offer: p.kept.Offer, Problems: p.kept.Problems, OnRestore: p.onRestore, OnDismiss: p.onDismiss},
+	)
 }
 
 // onRestore brings back the kept training: its model (current and best),
@@ -64,4 +73,4 @@ func (p *page) onNewRun(ctx app.Context) {
 }
 
 // onStrokes keeps the drawing when a stroke ends, is undone or cleared.
-func (p *page) onStrokes(ctx app.Context, strokes [][]point) { p.keep.keepStrokes(strokes) }
+func (p *page) onStrokes(ctx app.Context, strokes [][]point) { p.keep.keepStrokes(ctx, strokes) }

@@ -48,7 +48,7 @@ func (b *restoreBanner) Render() app.UI {
 					),
 				app.P().
 					Class("hint").
-					Text("Dismiss forgets it; starting a new training replaces it. Loading a model file does not."),
+					Text("Dismiss forgets it, and so does starting a new training; loading a model file keeps it."),
 			),
 			app.If(len(b.Problems) > 0,
 				app.Ul().

@@ -268,6 +268,7 @@ func (p *trainPanel) onLoad(ctx app.Context, m *model.Model, name string) {
 	if p.OnModel != nil {
 		p.OnModel(ctx, m)
 	}
+	p.Update() // the model files say which model this is
 }
 
 // shippedName is the shipped model the page opened with: the link's
@@ -302,6 +303,7 @@ func (p *trainPanel) onShipped(ctx app.Context) {
 			if p.OnModel != nil {
 				p.OnModel(ctx, m)
 			}
+			p.Update() // the model files say which model this is
 		})
 	})
 }
