@@ -16,7 +16,8 @@ const storeName = "cnnplay"
 // Element id of the storage status line, stable for tests: its data-state
 // is the autosave State (0 when all is kept), its data-saved the time (ms
 // since 1970) when the model was last written, "" if not yet, and its
-// data-writing whether writes asked for are still under way.
+// data-writing whether writes asked for are still under way, data-save-ms
+// the longest a save of the training took on the page's thread.
 const storageStatusID = "storage-status"
 
 // keeper keeps the page's work in the browser (package autosave on
@@ -41,6 +42,9 @@ type keeper struct {
 	historyAt time.Time // when the history was last given
 	flushing  bool      // a goroutine waits for the saver's writes
 	again     bool      // more was given while it waited
+	// slowest is the longest a save took on the UI goroutine (encoding
+	// the models), shown for tests as the status line's data-save-ms.
+	slowest time.Duration
 }
 
 func newKeeper() *keeper {
@@ -122,7 +126,10 @@ func (k *keeper) save(ctx app.Context, current, best *model.Model, force bool, h
 	if now := time.Now(); force || now.Sub(k.historyAt) >= autosave.DefaultEvery {
 		snap.History, k.historyAt = history(), now
 	}
-	if err := k.saver.Save(snap); err != nil {
+	start := time.Now()
+	err := k.saver.Save(snap)
+	k.slowest = max(k.slowest, time.Since(start))
+	if err != nil {
 		k.setStatus(autosave.StatusFor(err))
 		return
 	}
@@ -204,5 +211,6 @@ func (v *storageView) Render() app.UI {
 		DataSet("state", int(s.State)).
 		DataSet("saved", saved).
 		DataSet("writing", v.Keep.flushing).
+		DataSet("save-ms", strconv.FormatFloat(float64(v.Keep.slowest.Microseconds())/1000, 'f', 1, 64)).
 		Text(text)
 }

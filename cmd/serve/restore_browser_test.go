@@ -49,6 +49,17 @@ func waitKept(t *testing.T, b *browsertest.Browser) {
 	b.WaitFor(t, `document.getElementById("storage-status").dataset.writing === "false"`, 30*time.Second)
 }
 
+// drawScribble draws a loop with a tail, which a network trained briefly
+// reads with probabilities spread over several classes: unlike a clear 7,
+// where every model gives 1.0000 and 0.0000, they tell models apart.
+func drawScribble(t *testing.T, b *browsertest.Browser) {
+	t.Helper()
+	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
+		browsertest.Point{X: 0.6, Y: 0.3}, browsertest.Point{X: 0.35, Y: 0.35}, browsertest.Point{X: 0.4, Y: 0.6},
+		browsertest.Point{X: 0.65, Y: 0.45}, browsertest.Point{X: 0.5, Y: 0.85})
+	waitInk(t, b, 1000)
+}
+
 // shot saves a PNG of one element as <OutDir>/<name>.png, to look at.
 func shot(t *testing.T, b *browsertest.Browser, sel, name string) {
 	t.Helper()
@@ -79,7 +90,7 @@ func TestBrowserRestore(t *testing.T) {
 		t.Fatalf("a fresh browser offers %q", offer)
 	}
 	trainQuick(t, b, "convnetjs", "3000", "2")
-	drawSeven(t, b)
+	drawScribble(t, b)
 	waitKept(t, b)
 	wantBars := browsertest.Eval[string](t, b, barsJS)
 	wantPred := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`)
@@ -87,8 +98,9 @@ func TestBrowserRestore(t *testing.T) {
 	lossPoints := panelInt(t, b, "lossPoints")
 	wantVal := browsertest.Eval[string](t, b, `document.getElementById("train-progress").dataset.bestVal`)
 	wantConfusion := browsertest.Eval[string](t, b, `document.getElementById("confusion").dataset.acc`)
-	t.Logf("trained: prediction %s, %d loss points, best validation %s, test %s; storage line %q",
-		wantPred, lossPoints, wantVal, wantConfusion, browsertest.Eval[string](t, b, storageJS))
+	t.Logf("trained: prediction %s, %d loss points, best validation %s, test %s; storage line %q; longest save on the page's thread %s ms",
+		wantPred, lossPoints, wantVal, wantConfusion, browsertest.Eval[string](t, b, storageJS),
+		browsertest.Eval[string](t, b, `document.getElementById("storage-status").dataset.saveMs`))
 	if s := browsertest.Eval[string](t, b, storageJS); !strings.HasPrefix(s, "0|false|") || strings.HasPrefix(s, "0|false||") {
 		t.Errorf("storage line %q; want state 0 (all kept) and a time the model was written", s)
 	}
@@ -106,6 +118,14 @@ func TestBrowserRestore(t *testing.T) {
 	b.Screenshot(t, "restore-offer-page")
 	if n := browsertest.Eval[int](t, b, inkJS); n != 0 {
 		t.Errorf("the canvas has %d inked pixels before Restore", n)
+	}
+	// The shipped model reads the same drawing otherwise, or the
+	// comparison below could not tell the models apart.
+	drawScribble(t, b)
+	shippedBars := browsertest.Eval[string](t, b, barsJS)
+	t.Logf("probabilities of the trained model: %s; of the shipped one: %s", wantBars, shippedBars)
+	if shippedBars == wantBars {
+		t.Fatalf("the shipped and the trained model give the same probabilities %s: the drawing cannot tell them apart", wantBars)
 	}
 
 	b.Click(t, "#restore-run")
@@ -130,16 +150,16 @@ func TestBrowserRestore(t *testing.T) {
 		t.Errorf("the model files say %q", name)
 	}
 	restoredBars := browsertest.Eval[string](t, b, barsJS)
-	t.Logf("restored drawing: %d inked pixels (drawn: %d); probabilities equal to the drawn ones: %v", restoredInk, wantInk, restoredBars == wantBars)
+	t.Logf("restored drawing: %d inked pixels (drawn: %d); probabilities %s", restoredInk, wantInk, restoredBars)
 	if restoredInk < wantInk*9/10 || restoredInk > wantInk*11/10 {
 		t.Errorf("the restored drawing has %d inked pixels; the drawing had %d", restoredInk, wantInk)
 	}
 	b.Screenshot(t, "restore-restored")
 
-	// The same 7 drawn again: the same probabilities, to the digit.
+	// The same drawing drawn again: the same probabilities, to the digit.
 	b.Click(t, "#clear")
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ink === "0"`, 10*time.Second)
-	drawSeven(t, b)
+	drawScribble(t, b)
 	if got := browsertest.Eval[string](t, b, barsJS); got != wantBars {
 		t.Errorf("probabilities after Restore:\n  %s\nbefore the reload:\n  %s", got, wantBars)
 	}
@@ -181,7 +201,8 @@ func TestBrowserRestore(t *testing.T) {
 	trainQuick(t, b, "mlp", "2000", "1")
 	b.WaitFor(t, `document.getElementById("storage-status").dataset.state === "1"`, 30*time.Second)
 	text := browsertest.Eval[string](t, b, `document.getElementById("storage-status").textContent`)
-	t.Logf("storage full: %q", text)
+	t.Logf("storage full: %q; longest save of the MLP on the page's thread %s ms", text,
+		browsertest.Eval[string](t, b, `document.getElementById("storage-status").dataset.saveMs`))
 	if text != "Storage is full: your model is not being saved. Save it to a file." {
 		t.Errorf("storage line %q", text)
 	}
