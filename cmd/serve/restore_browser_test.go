@@ -60,6 +60,9 @@ func drawScribble(t *testing.T, b *browsertest.Browser) {
 	waitInk(t, b, 1000)
 }
 
+// canvasTopJS is the canvas's distance from the top of the document.
+const canvasTopJS = `document.getElementById("draw-canvas").getBoundingClientRect().top + window.scrollY`
+
 // shot saves a PNG of one element as <OutDir>/<name>.png, to look at.
 func shot(t *testing.T, b *browsertest.Browser, sel, name string) {
 	t.Helper()
@@ -115,6 +118,9 @@ func TestBrowserRestore(t *testing.T) {
 		t.Errorf("offer %q", offer)
 	}
 	shot(t, b, "#restore-offer", "restore-offer")
+	// The offer comes while the user may be drawing: it must not move the
+	// canvas.
+	canvasTop := browsertest.Eval[float64](t, b, canvasTopJS)
 	b.Screenshot(t, "restore-offer-page")
 	if n := browsertest.Eval[int](t, b, inkJS); n != 0 {
 		t.Errorf("the canvas has %d inked pixels before Restore", n)
@@ -130,6 +136,9 @@ func TestBrowserRestore(t *testing.T) {
 
 	b.Click(t, "#restore-run")
 	b.WaitFor(t, `!document.getElementById("restore-offer")`, 10*time.Second)
+	if top := browsertest.Eval[float64](t, b, canvasTopJS); top != canvasTop {
+		t.Errorf("the canvas is %v px from the top with the offer, %v px without", canvasTop, top)
+	}
 	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.lossPoints) > 0`, 10*time.Second)
 	restoredInk := waitInk(t, b, 0)
 	if got := panelInt(t, b, "lossPoints"); got != lossPoints {
