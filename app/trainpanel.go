@@ -151,14 +151,18 @@ func (p *trainPanel) Render() app.UI {
 			app.H3().
 				Text("Model file"),
 			&modelFiles{Model: p.Model, Describe: p.st.describe, FileName: p.fileName(), OnLoad: p.onLoad, OnShipped: p.onShipped},
-			app.If(p.Keep != nil,
-				p.storageView(),
-			),
+			p.storageView(),
 		)
 }
 
-// storageView is the line that says whether the work is kept in the browser.
-func (p *trainPanel) storageView() app.UI { return p.Keep.view }
+// storageView is the line that says whether the work is kept in the
+// browser; nothing where the panel keeps nothing (an embed).
+func (p *trainPanel) storageView() app.UI {
+	if p.Keep == nil {
+		return app.If(false)
+	}
+	return p.Keep.view
+}
 
 func (p *trainPanel) renderButtons() app.UI {
 	st := p.st
