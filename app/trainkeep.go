@@ -5,6 +5,7 @@ import (
 
 	"github.com/cnnplay/cnnplay/internal/autosave"
 	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -14,19 +15,20 @@ import (
 // keepTraining keeps the session's latest weights after a batch of worker
 // messages: as the best model too when the worker said they are the best
 // (at the end of training, or restored by the user), and at once (force)
-// when an epoch ended or training paused or finished. The weights at the
-// end of an epoch that was a new best are not posted until the end, so the
-// best model kept is the worker's own, never a guess.
+// when an epoch ended or training paused or finished. The worker posts the
+// best weights only when it puts them back (at the end, after divergence,
+// or on Restore best), so until then the kept run has no best model rather
+// than a guess at one.
 func (p *trainPanel) keepTraining(ctx app.Context, best, force bool) {
 	if p.Keep == nil || p.st.started == nil {
 		return
 	}
 	m := p.st.current(p.form.settings.Preset)
-	var b = m
-	if !best {
-		b = nil
+	var bestModel *model.Model
+	if best {
+		bestModel = m
 	}
-	p.Keep.save(ctx, m, b, force, p.st.history)
+	p.Keep.save(ctx, m, bestModel, force, p.st.history)
 }
 
 // restore brings back a training kept in the browser: its settings, charts
