@@ -72,6 +72,10 @@ type drawCanvas struct {
 	// update its parents after OnChange while drawing: OnChange updates what
 	// it changes.
 	OnChange func(ctx app.Context, rgba []byte, w, h int)
+	// OnStrokes, if set, receives the finished strokes whenever a stroke
+	// ends, is undone or is cleared, to keep them (see setStrokes). The
+	// slice is the canvas's own: read it during the call only.
+	OnStrokes func(ctx app.Context, strokes [][]point)
 
 	strokes [][]point // finished strokes, oldest first
 	cur     []point   // the stroke being drawn
@@ -289,6 +293,18 @@ func (c *drawCanvas) onClear(ctx app.Context, e app.Event) {
 	c.changed(ctx, true)
 }
 
+// setStrokes replaces the drawing with strokes (one kept from an earlier
+// visit) and reports the change, unless a stroke is being drawn.
+func (c *drawCanvas) setStrokes(ctx app.Context, strokes [][]point) {
+	if c.drawing {
+		return
+	}
+	c.strokes = strokes
+	c.redraw()
+	c.changed(ctx, true)
+	c.Update()
+}
+
 // toCanvasXY maps a client position to canvas pixels.
 func (c *drawCanvas) toCanvasXY(x, y float64) point {
 	return point{(x - c.originX) * c.scale, (y - c.originY) * c.scale}
@@ -298,6 +314,9 @@ func (c *drawCanvas) toCanvasXY(x, y float64) point {
 // (go-app re-renders the parents after them), or, during a stroke, as soon
 // as the last call is changeInterval old: right away or by a timer.
 func (c *drawCanvas) changed(ctx app.Context, now bool) {
+	if now && c.OnStrokes != nil {
+		c.OnStrokes(ctx, c.strokes)
+	}
 	if c.OnChange == nil {
 		return
 	}

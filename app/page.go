@@ -3,6 +3,7 @@ package app
 import (
 	"strconv"
 
+	"github.com/cnnplay/cnnplay/internal/autosave"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -40,6 +41,11 @@ type page struct {
 	digitOK  bool
 	link     Setup    // the setup the page's link asked for (see ParseSetup)
 	notes    []string // what the link asked for that was ignored, and why
+
+	keep   *keeper            // keeps the work in the browser
+	kept   *autosave.Restored // what an earlier visit kept, offered until restored or dismissed
+	canvas *drawCanvas
+	train  *trainPanel
 }
 
 // newPage returns the playground page.
@@ -47,6 +53,12 @@ func newPage() *page {
 	p := &page{live: &livePanels{Status: statusLoad, Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}}}
 	p.link, p.notes = ParseSetup(app.Window().URL().RawQuery)
 	p.live.Tab = p.link.inspectTab()
+	p.keep = newKeeper()
+	p.canvas = newDrawCanvas().OnChanged(p.onDrawingChange)
+	p.canvas.OnStrokes = p.onStrokes
+	p.train = newTrainPanel()
+	p.train.Keep = p.keep
+	p.train.OnNewRun = p.onNewRun
 	return p
 }
 
@@ -57,6 +69,7 @@ func (p *page) OnMount(ctx app.Context) {
 		return
 	}
 	p.showLinkView(ctx)
+	p.keep.open(ctx, p.onKept)
 	ctx.Async(func() {
 		m, err := fetchModel(shippedModelURL(p.link.Model))
 		ctx.Dispatch(func(ctx app.Context) {
@@ -89,6 +102,7 @@ func (p *page) Render() app.UI {
 			app.Main().
 				Class("page-main").
 				Body(
+					p.renderKept(),
 					app.If(len(p.notes) > 0,
 						renderNotes(p.notes),
 					),
@@ -100,12 +114,11 @@ func (p *page) Render() app.UI {
 						Body(
 							app.H2().
 								Text("Draw"),
-							newDrawCanvas().
-								OnChanged(p.onDrawingChange),
+							p.canvas,
 							&imagePicker{OnImage: p.onImage, OnError: p.onImageError},
 						),
 					p.live,
-					newTrainPanel().
+					p.train.
 						Link(&p.link).
 						Current(p.model).
 						OnModelChange(p.onModel),

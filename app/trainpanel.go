@@ -60,6 +60,10 @@ type trainPanel struct {
 	Model   *model.Model // the model classifying the drawing, to save
 	OnModel func(ctx app.Context, m *model.Model)
 	Setup   *Setup // the settings and network the panel opens with (a link's); nil for the defaults
+	// Keep, if set, keeps the training and the settings in the browser;
+	// OnNewRun is told when a new training replaces the one kept.
+	Keep     *keeper
+	OnNewRun func(ctx app.Context)
 
 	form   trainForm
 	st     *trainState // nil until setup
@@ -68,6 +72,8 @@ type trainPanel struct {
 
 	status   *trainStatusView   // the live views, re-rendered on their own
 	progress *trainProgressView // (see flush)
+
+	restoredBest *model.Model // the best model of a training restored from the browser, until a new one starts
 }
 
 // newTrainPanel returns the panel. It is cheap: the page renders it on
@@ -145,7 +151,17 @@ func (p *trainPanel) Render() app.UI {
 			app.H3().
 				Text("Model file"),
 			&modelFiles{Model: p.Model, Describe: p.st.describe, FileName: p.fileName(), OnLoad: p.onLoad, OnShipped: p.onShipped},
+			p.storageView(),
 		)
+}
+
+// storageView is the line that says whether the work is kept in the
+// browser; nothing where the panel keeps nothing (an embed).
+func (p *trainPanel) storageView() app.UI {
+	if p.Keep == nil {
+		return app.If(false)
+	}
+	return p.Keep.view
 }
 
 func (p *trainPanel) renderButtons() app.UI {
@@ -164,7 +180,7 @@ func (p *trainPanel) renderButtons() app.UI {
 			app.Button().ID(stepID).Disabled(!running && !paused).OnClick(p.command(wire.KindStep)).Text("Step"),
 			app.Button().ID(resetID).Disabled(!session).OnClick(p.command(wire.KindReset)).Text("Reset"),
 			app.Button().ID(stopID).Disabled(!running && !paused).OnClick(p.command(wire.KindStop)).Text("Stop and test"),
-			app.Button().ID(restoreBestID).Disabled(!st.hasBest || !session).OnClick(p.command(wire.KindRestoreBest)).Text("Restore best"),
+			app.Button().ID(restoreBestID).Disabled(!p.canRestoreBest()).OnClick(p.onRestoreBest).Text("Restore best"),
 		)
 }
 
@@ -209,6 +225,27 @@ func (p *trainPanel) onStart(ctx app.Context, e app.Event) {
 		return
 	}
 	p.st.begin(start, net)
+	p.newRun(ctx)
+}
+
+// newRun starts keeping a new training in place of the one kept.
+func (p *trainPanel) newRun(ctx app.Context) {
+	p.restoredBest = nil
+	if p.Keep == nil {
+		return
+	}
+	p.Keep.startRun(p.form.settings.Preset)
+	p.Keep.keepForm(&p.form)
+	if p.OnNewRun != nil {
+		p.OnNewRun(ctx)
+	}
+}
+
+// formChanged keeps the settings as they change.
+func (p *trainPanel) formChanged() {
+	if p.Keep != nil {
+		p.Keep.keepForm(&p.form)
+	}
 }
 
 func (p *trainPanel) command(k wire.Kind) app.EventHandler {
@@ -220,6 +257,10 @@ func (p *trainPanel) command(k wire.Kind) app.EventHandler {
 		p.st.command(k)
 		if err := p.worker.post(wire.Command(k)); err != nil {
 			p.st.fail(err.Error())
+			return
+		}
+		if k == wire.KindReset {
+			p.newRun(ctx)
 		}
 	}
 }
@@ -231,6 +272,7 @@ func (p *trainPanel) onLoad(ctx app.Context, m *model.Model, name string) {
 	if p.OnModel != nil {
 		p.OnModel(ctx, m)
 	}
+	p.Update() // the model files say which model this is
 }
 
 // shippedName is the shipped model the page opened with: the link's
@@ -265,6 +307,7 @@ func (p *trainPanel) onShipped(ctx app.Context) {
 			if p.OnModel != nil {
 				p.OnModel(ctx, m)
 			}
+			p.Update() // the model files say which model this is
 		})
 	})
 }
@@ -315,8 +358,24 @@ func (p *trainPanel) receive(ctx app.Context, m wire.Message) {
 func (p *trainPanel) flush(ctx app.Context) {
 	st := p.st
 	phase, errMsg, best := st.phase, st.err, st.hasBest
+	var snap, bestSnap, force bool
 	for _, m := range p.inbox.take(time.Now()) {
-		st.handle(m)
+		if !st.handle(m) {
+			continue
+		}
+		switch m.Kind {
+		case wire.KindSnapshot:
+			snap = true
+			bestSnap = m.Snapshot.Best
+		case wire.KindEpoch, wire.KindDone:
+			force = true
+		}
+	}
+	if st.phase != phase && (st.paused() || st.phase == string(wire.StateDone)) {
+		force = true
+	}
+	if snap || force {
+		p.keepTraining(ctx, bestSnap, force)
 	}
 	if st.publishing() {
 		// Half an interval later, so that the prediction and the views of

@@ -118,29 +118,37 @@ func (p *trainPanel) workersLabel() string {
 func (p *trainPanel) onDataset(ctx app.Context, e app.Event) {
 	defer p.refresh()
 	p.form.setDataset(ctx.JSSrc().Get("value").String())
+	p.formChanged()
 }
 
 func (p *trainPanel) onPreset(ctx app.Context, e app.Event) {
 	defer p.refresh()
 	p.form.setPreset(ctx.JSSrc().Get("value").String())
+	p.formChanged()
 }
 
 func (p *trainPanel) onOptimizer(ctx app.Context, e app.Event) {
 	defer p.refresh()
 	p.form.setOptimizer(ctx.JSSrc().Get("value").String())
+	p.formChanged()
 }
 
 func (p *trainPanel) onText(field string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		defer p.refresh()
 		p.form.setText(field, ctx.JSSrc().Get("value").String())
+		p.formChanged()
 	}
 }
 
 func (p *trainPanel) onCheck(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		p.form.setCheck(id, ctx.JSSrc().Get("checked").Bool())
+		p.formChanged()
 	}
 }
 
-func (p *trainPanel) onSpec(ctx app.Context, spec nn.Spec) { p.form.setSpec(spec) }
+func (p *trainPanel) onSpec(ctx app.Context, spec nn.Spec) {
+	p.form.setSpec(spec)
+	p.formChanged()
+}

@@ -74,6 +74,9 @@ type trainState struct {
 	follow    bool        // whether snapshots replace the page's model
 	describe  string      // which model classifies the drawing
 	publishAt int         // examples seen by the weights to publish; -1 for none
+	// restored says what was restored from the browser (see
+	// restoreHistory) while no session has begun since; "" otherwise.
+	restored string
 }
 
 // newTrainState returns the state before any session, with describe
@@ -92,7 +95,7 @@ func (s *trainState) session() bool { return s.started != nil && s.phase != phas
 // begin starts a session: the start message for run has been posted and
 // net is its network, which the session's snapshots will fill.
 func (s *trainState) begin(run wire.Start, net *nn.Network) {
-	s.run, s.net, s.follow = run, net, true
+	s.run, s.net, s.follow, s.restored = run, net, true, ""
 	s.phase, s.err, s.loaded, s.total, s.parsing, s.started = phaseLoading, "", 0, 0, false, nil
 	s.await = awaitStarted
 	s.resetProgress()
@@ -130,10 +133,11 @@ func (s *trainState) resetProgress() {
 	s.bestVal, s.hasBest, s.test, s.t97, s.seen97 = 0, false, nil, 0, 0
 }
 
-// handle applies a message from the worker, unless it is stale.
-func (s *trainState) handle(m wire.Message) {
+// handle applies a message from the worker, unless it is stale, and
+// reports whether it did.
+func (s *trainState) handle(m wire.Message) bool {
 	if s.stale(m) {
-		return
+		return false
 	}
 	switch m.Kind {
 	case wire.KindData:
@@ -192,6 +196,7 @@ func (s *trainState) handle(m wire.Message) {
 			}
 		}
 	}
+	return true
 }
 
 // stale reports whether m was posted before the worker read the user's
@@ -274,8 +279,23 @@ func (s *trainState) publish(preset string) *model.Model {
 	}
 	seen := s.publishAt
 	s.publishAt = -1
+	m := s.current(preset)
+	m.Record.Examples = seen
+	if s.describe != describeBest || s.running() {
+		s.describe = describeTraining
+	}
+	return m
+}
+
+// current returns the session's network with its latest weights, as a
+// model whose record says how it was trained (preset names the settings'
+// network); nil before a session. The model holds the network itself.
+func (s *trainState) current(preset string) *model.Model {
+	if s.net == nil {
+		return nil
+	}
 	cfg := s.run.Config
-	rec := model.Record{Dataset: s.run.Dataset, Epochs: s.epoch, Examples: seen, Seed: cfg.Seed,
+	rec := model.Record{Dataset: s.run.Dataset, Epochs: s.epoch, Examples: s.seen, Seed: cfg.Seed,
 		Optimizer: cfg.Optimizer, Batch: cfg.BatchSize, Augment: cfg.Augment.String(), ValAcc: s.bestVal,
 		Command: "cnnplay in the browser, preset " + preset}
 	if s.test != nil {
@@ -284,9 +304,6 @@ func (s *trainState) publish(preset string) *model.Model {
 	classes := classesOf(s.run.Dataset)
 	if s.started != nil {
 		classes = s.started.Classes
-	}
-	if s.describe != describeBest || s.running() {
-		s.describe = describeTraining
 	}
 	return &model.Model{Net: s.net, Classes: classes, Record: rec}
 }
@@ -326,6 +343,9 @@ func (s *trainState) statusText(dataset string) string {
 	}
 	switch s.phase {
 	case phaseIdle:
+		if s.restored != "" {
+			return s.restored
+		}
 		return "Choose a network and press Start. The first time, the browser downloads the dataset (about 11 MB)."
 	case phaseLoading:
 		switch {
