@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/andybalholm/brotli"
+	"github.com/cnnplay/cnnplay/internal/atomicfile"
 )
 
 // Brotli files are made ahead of time (serve -precompress, run by
@@ -66,10 +67,14 @@ func precompress(dir string) error {
 		if err := w.Close(); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if err := os.WriteFile(name+".br", buf.Bytes(), 0o644); err != nil {
+		compressed := buf.Len()
+		if err := atomicfile.Write(name+".br", 0o644, func(w io.Writer) error {
+			_, err := buf.WriteTo(w)
+			return err
+		}); err != nil {
 			return err
 		}
-		log.Printf("%s: %d bytes, brotli %d (%.0f%%)", name, len(content), buf.Len(), 100*float64(buf.Len())/float64(len(content)))
+		log.Printf("%s: %d bytes, brotli %d (%.0f%%)", name, len(content), compressed, 100*float64(compressed)/float64(len(content)))
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	ui "github.com/cnnplay/cnnplay/app"
+	"github.com/cnnplay/cnnplay/internal/atomicfile"
 	"github.com/cnnplay/cnnplay/web"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -104,10 +105,14 @@ func amendStaticPage(file, u string) error {
 	}
 	i += len(charsetTag)
 	page = slices.Concat(page[:i], []byte("\n"+cspMeta), page[i:])
-	return os.WriteFile(file, setOGURL(page, u), 0o644)
+	return atomicfile.Write(file, 0o644, func(w io.Writer) error {
+		_, err := w.Write(setOGURL(page, u))
+		return err
+	})
 }
 
-// copyFile copies the named file of fsys to the path dst.
+// copyFile copies the named file of fsys to the path dst, atomically: an
+// export that fails half-way leaves no truncated file in a served folder.
 func copyFile(fsys fs.FS, name, dst string) error {
 	in, err := fsys.Open(name)
 	if err != nil {
@@ -117,13 +122,8 @@ func copyFile(fsys fs.FS, name, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	out, err := os.Create(dst)
-	if err != nil {
+	return atomicfile.Write(dst, 0o644, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
 		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	})
 }
