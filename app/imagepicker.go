@@ -1,8 +1,14 @@
 package app
 
 import (
+	// The formats whose size preprocess.CheckSize reads from the header
+	// before the browser decodes a picture.
+	_ "image/gif"
+	_ "image/jpeg"
+	_ "image/png"
 	"strings"
 
+	"github.com/cnnplay/cnnplay/nn/preprocess"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -78,6 +84,30 @@ func readImage(ctx app.Context, file app.Value, done func(ctx app.Context, name 
 		failed(name + " is not an image (" + t + ")")
 		return
 	}
+	// The browser decodes the whole picture before it tells its size, so
+	// the size its header declares is checked first: a PNG of a few
+	// hundred kilobytes can declare 20000×20000 pixels (1.6 GB decoded).
+	file.Call("slice", 0, imageHeadBytes).Call("arrayBuffer").Then(func(buf app.Value) {
+		u8 := app.Window().Get("Uint8Array").New(buf)
+		head := make([]byte, u8.Get("byteLength").Int())
+		app.CopyBytesToGo(head, u8)
+		if err := preprocess.CheckSize(head); err != nil {
+			failed(name + " was not read: " + strings.TrimPrefix(err.Error(), "preprocess: "))
+			return
+		}
+		decodeImage(file, name, failed, func(rgba []byte, w, h int) {
+			ctx.Dispatch(func(ctx app.Context) { ctx.Emit(func() { done(ctx, name, rgba, w, h) }) })
+		})
+	})
+}
+
+// imageHeadBytes is how much of a picture file is read for its header: a
+// JPEG's size can follow tens of kilobytes of camera metadata.
+const imageHeadBytes = 256 << 10
+
+// decodeImage has the browser decode file, scales it into a canvas no
+// larger than maxImageSide and passes its RGBA pixels to done.
+func decodeImage(file app.Value, name string, failed func(string), done func(rgba []byte, w, h int)) {
 	promise := app.Window().Call("createImageBitmap", file)
 	promise.Call("catch", app.FuncOf(func(this app.Value, args []app.Value) any {
 		failed(name + " could not be read as an image")
@@ -95,6 +125,6 @@ func readImage(ctx app.Context, file app.Value, done func(ctx app.Context, name 
 		bmp.Call("close")
 		rgba := make([]byte, cw*ch*4)
 		app.CopyBytesToGo(rgba, g.Call("getImageData", 0, 0, cw, ch).Get("data"))
-		ctx.Dispatch(func(ctx app.Context) { ctx.Emit(func() { done(ctx, name, rgba, cw, ch) }) })
+		done(rgba, cw, ch)
 	})
 }

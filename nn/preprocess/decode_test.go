@@ -123,3 +123,23 @@ func TestDecodeImageSame(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckSize: the first 256 KB of the bomb are enough to refuse it; a
+// picture within the limit, a header cut short and a format package image
+// does not know pass, for their decoder to bound.
+func TestCheckSize(t *testing.T) {
+	bomb := pngOf(20000, 20000, 20000)
+	if err := CheckSize(bomb[:256<<10]); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("the bomb's first 256 KB: %v, want ErrTooLarge", err)
+	}
+	for name, head := range map[string][]byte{
+		"a 6000×6000 PNG": pngOf(6000, 6000, 0),
+		"a cut header":    pngOf(20000, 20000, 0)[:20],
+		"an unknown kind": []byte("RIFF\x00\x00\x00\x00WEBPVP8 "),
+		"nothing":         nil,
+	} {
+		if err := CheckSize(head); err != nil {
+			t.Errorf("%s: %v, want nil", name, err)
+		}
+	}
+}
