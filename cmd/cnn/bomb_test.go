@@ -2,59 +2,25 @@ package main
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/cnnplay/cnnplay/nn/nntest"
 )
-
-// truncatedPNG returns a PNG that declares w×h greyscale pixels but holds
-// one row of them: enough for image.Decode to allocate the whole picture
-// before it finds the data missing.
-func truncatedPNG(w, h int) []byte {
-	var buf bytes.Buffer
-	buf.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&buf, binary.BigEndian, uint32(len(data)))
-		buf.WriteString(typ)
-		buf.Write(data)
-		binary.Write(&buf, binary.BigEndian, crc32.Update(crc32.ChecksumIEEE([]byte(typ)), crc32.IEEETable, data))
-	}
-	ihdr := make([]byte, 13) // width, height, bit depth 8, greyscale
-	binary.BigEndian.PutUint32(ihdr, uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8] = 8
-	chunk("IHDR", ihdr)
-	var z bytes.Buffer
-	zw := zlib.NewWriter(&z)
-	zw.Write(make([]byte, 1+w))
-	zw.Close()
-	chunk("IDAT", z.Bytes())
-	chunk("IEND", nil)
-	return buf.Bytes()
-}
-
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 // TestPredictRefusesPictureBomb: a PNG that declares 20000×20000 pixels is
 // refused with a message, for under 100 MB (image.Decode allocated 400 MB
 // for it and Gray 1.6 GB more: 4 GB in all for the full 389 KB bomb).
 func TestPredictRefusesPictureBomb(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "bomb.png")
-	os.WriteFile(file, truncatedPNG(20000, 20000), 0o644)
+	os.WriteFile(file, nntest.PNG(20000, 20000, 1), 0o644)
 	var err error
 	var out bytes.Buffer
-	cost := allocated(func() { err = predictCmd([]string{file}, &out) })
+	cost := nntest.Allocated(func() { err = predictCmd([]string{file}, &out) })
 	t.Logf("predict of a 20000×20000 PNG: %v; allocated %d KB", err, cost>>10)
 	if err == nil || cost >= 100<<20 {
 		t.Errorf("error %v, allocated %d MB; want an error for under 100 MB", err, cost>>20)
@@ -72,7 +38,7 @@ func TestPredictRefusesModelBomb(t *testing.T) {
 	bomb := filepath.Join(dir, "bomb.cnn")
 	os.WriteFile(bomb, modelBomb(), 0o644)
 	var err error
-	cost := allocated(func() { _, err = loadModel(bomb) })
+	cost := nntest.Allocated(func() { _, err = loadModel(bomb) })
 	t.Logf("loading a %d-byte model that declares 52M parameters: %v; allocated %d KB", len(modelBomb()), err, cost>>10)
 	if err == nil || cost >= 20<<20 {
 		t.Errorf("error %v, allocated %d MB; want an error for under 20 MB", err, cost>>20)

@@ -5,9 +5,10 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"testing"
+
+	"github.com/cnnplay/cnnplay/nn/nntest"
 )
 
 // idxBytes is x as an IDX file, gzipped if zip is set.
@@ -50,15 +51,6 @@ func addCorpus(f *testing.F, add func(data []byte)) {
 	}
 }
 
-// allocated returns the bytes f allocates, in total.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // maxReadCost bounds what reading one IDX file may allocate: the data it
 // announces (at most MaxIDXBytes, allocated before it is read) and a
 // gzip reader's buffers.
@@ -74,7 +66,7 @@ func FuzzReadIDX(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, items uint8) {
 		var x *IDX
 		var err error
-		if n := allocated(func() { x, err = readIDX(bytes.NewReader(data), int(items)) }); n > maxReadCost {
+		if n := nntest.Allocated(func() { x, err = readIDX(bytes.NewReader(data), int(items)) }); n > maxReadCost {
 			t.Fatalf("reading %d bytes allocated %d", len(data), n)
 		}
 		if err != nil {
@@ -113,7 +105,7 @@ func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, images, labels []byte, n uint8) {
 		var s *Set
 		var err error
-		if cost := allocated(func() {
+		if cost := nntest.Allocated(func() {
 			s, err = LoadN(bytes.NewReader(images), bytes.NewReader(labels), "fuzz", MNISTClasses, int(n))
 		}); cost > 2*maxReadCost {
 			t.Fatalf("loading %d and %d bytes allocated %d", len(images), len(labels), cost)

@@ -1,5 +1,6 @@
 // Package nntest holds helpers for tests of packages that take networks
-// as user input: random valid architectures for property tests.
+// as user input: random valid architectures for property tests, and
+// pictures and an allocation count for tests of bounded decoding.
 package nntest
 
 import (

@@ -2,68 +2,25 @@ package preprocess
 
 import (
 	"bytes"
-	"compress/zlib"
-	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
-	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/cnnplay/cnnplay/nn/nntest"
 )
-
-// pngOf returns a PNG of a w×h black greyscale picture, its pixel data
-// compressed as tightly as deflate can (about 1000:1), holding only the
-// first rows rows of it (all of them if rows is h; fewer make a truncated
-// file). At 20000×20000 it is the 389 KB bomb of issue 17.
-func pngOf(w, h, rows int) []byte {
-	var buf bytes.Buffer
-	buf.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&buf, binary.BigEndian, uint32(len(data)))
-		buf.WriteString(typ)
-		buf.Write(data)
-		binary.Write(&buf, binary.BigEndian, crc32.Update(crc32.ChecksumIEEE([]byte(typ)), crc32.IEEETable, data))
-	}
-	ihdr := make([]byte, 13) // width, height, bit depth 8, greyscale, no interlace
-	binary.BigEndian.PutUint32(ihdr, uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8] = 8
-	chunk("IHDR", ihdr)
-	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
-	if rows > 0 {
-		row := make([]byte, 1+w) // filter type 0, then w black pixels
-		for range rows {
-			zw.Write(row)
-		}
-	}
-	zw.Close()
-	chunk("IDAT", z.Bytes())
-	chunk("IEND", nil)
-	return buf.Bytes()
-}
-
-// allocated returns the bytes f allocates, in total.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 // TestDecodeImageRefusesBomb: the 389 KB PNG of 20000×20000 pixels (400
 // megapixels; image.Decode and Gray took cnn predict to 4 GB) is refused
 // by its header, for well under 100 MB.
 func TestDecodeImageRefusesBomb(t *testing.T) {
-	bomb := pngOf(20000, 20000, 20000)
+	bomb := nntest.PNG(20000, 20000, 20000)
 	var err error
-	n := allocated(func() { _, _, err = DecodeImage(bytes.NewReader(bomb)) })
+	n := nntest.Allocated(func() { _, _, err = DecodeImage(bytes.NewReader(bomb)) })
 	t.Logf("a %d-byte PNG of 20000×20000 pixels: refused after allocating %d bytes", len(bomb), n)
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "20000×20000 pixels (400 megapixels); at most 40 megapixels") {
 		t.Errorf("error %v", err)
@@ -84,7 +41,7 @@ func TestDecodeImageLimit(t *testing.T) {
 		{8000, 5001, true}, {65536, 65536, true}, {MaxPixels + 1, 1, true},
 	} {
 		// Headers only: a picture within the limit then fails for want of pixel data.
-		_, _, err := DecodeImage(bytes.NewReader(pngOf(c.w, c.h, 0)))
+		_, _, err := DecodeImage(bytes.NewReader(nntest.PNG(c.w, c.h, 0)))
 		if errors.Is(err, ErrTooLarge) != c.tooMuch || err == nil {
 			t.Errorf("%d×%d: error %v, want too large: %v", c.w, c.h, err, c.tooMuch)
 		}
@@ -128,13 +85,13 @@ func TestDecodeImageSame(t *testing.T) {
 // picture within the limit, a header cut short and a format package image
 // does not know pass, for their decoder to bound.
 func TestCheckSize(t *testing.T) {
-	bomb := pngOf(20000, 20000, 20000)
+	bomb := nntest.PNG(20000, 20000, 20000)
 	if err := CheckSize(bomb[:256<<10]); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("the bomb's first 256 KB: %v, want ErrTooLarge", err)
 	}
 	for name, head := range map[string][]byte{
-		"a 6000×6000 PNG": pngOf(6000, 6000, 0),
-		"a cut header":    pngOf(20000, 20000, 0)[:20],
+		"a 6000×6000 PNG": nntest.PNG(6000, 6000, 0),
+		"a cut header":    nntest.PNG(20000, 20000, 0)[:20],
 		"an unknown kind": []byte("RIFF\x00\x00\x00\x00WEBPVP8 "),
 		"nothing":         nil,
 	} {
