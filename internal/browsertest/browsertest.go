@@ -12,8 +12,10 @@
 // The tests build what they serve: Site is the web directory that `make
 // build` would leave (the wasm programs, wasm_exec.js, the SIMD kernel, the
 // datasets), and Wasm one program, each built once per test binary into a
-// directory that Main removes at the end. ServeFiles serves chosen files
-// beside a blank page, for tests that drive a worker without cmd/serve.
+// directory that Main removes at the end. Serve runs the real server
+// (cmd/serve) on Site, once per test binary, for the page's tests in e2e/;
+// page.go has the helpers they share. ServeFiles serves chosen files beside
+// a blank page, for tests that drive a worker without cmd/serve.
 //
 // Chromium is required: a test fails, and says how to install it, when it
 // is missing. Tests never skip because of it.

@@ -1,6 +1,6 @@
 //go:build !js
 
-package main
+package inspect_test
 
 import (
 	"context"
@@ -96,7 +96,7 @@ func openTab(t *testing.T, b *browsertest.Browser, tab, view string, wait time.D
 // it returns the longest gap between two frames.
 func browseTrainingSet(t *testing.T, b *browsertest.Browser, n int) float64 {
 	t.Helper()
-	browsertest.Eval[bool](t, b, frameMeterJS)
+	browsertest.Eval[bool](t, b, browsertest.FrameMeterJS)
 	browsertest.Eval[bool](t, b, `window.cnnMeasure = true`)
 	b.Click(t, "#data-split-train")
 	start := time.Now()
@@ -130,14 +130,14 @@ func browseTrainingSet(t *testing.T, b *browsertest.Browser, n int) float64 {
 // something, saves a screenshot of each and logs how long each view's
 // update took in the page.
 func TestBrowserInspectViews(t *testing.T) {
-	b, url := startBrowser(t)
+	b, url := browsertest.StartSite(t)
 	b.Navigate(t, url+"/")
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
 	b.WaitFor(t, `document.getElementById("inspect-panel")`, 10*time.Second)
 
 	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
 		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
-	waitInk(t, b, 1000)
+	browsertest.WaitInk(t, b, 1000)
 
 	views := []struct {
 		tab, view string
@@ -246,7 +246,7 @@ func TestBrowserInspectViews(t *testing.T) {
 	// A model trained in the page (the ConvNetJS preset, 3 epochs of 5500
 	// images, a few seconds): the views follow its snapshots.
 	for id, v := range map[string]string{"train-limit": "6000", "train-validation": "500", "train-epochs": "3", "train-batch": "20"} {
-		browsertest.Eval[bool](t, b, setFieldJS(id, v))
+		browsertest.Eval[bool](t, b, browsertest.SetFieldJS(id, v))
 	}
 	// The feature maps stay in view throughout: they follow the snapshots,
 	// taking turns between two networks (see inspectPanel.sync).
@@ -286,18 +286,18 @@ func TestBrowserInspectViews(t *testing.T) {
 // classes where it names classes, and that the data browser shows clothes,
 // from the test set and from the training set.
 func TestBrowserInspectFashion(t *testing.T) {
-	b, url := startBrowser(t)
-	loadPage(t, b, url+"/")
+	b, url := browsertest.StartSite(t)
+	browsertest.LoadPage(t, b, url+"/")
 	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
 		browsertest.Point{X: 0.3, Y: 0.2}, browsertest.Point{X: 0.3, Y: 0.85}, browsertest.Point{X: 0.7, Y: 0.85}, browsertest.Point{X: 0.7, Y: 0.2})
-	waitInk(t, b, 1000)
+	browsertest.WaitInk(t, b, 1000)
 
 	browsertest.Eval[bool](t, b, `(() => {
 		const s = document.getElementById("train-dataset"); s.value = "fashion";
 		s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
 	time.Sleep(200 * time.Millisecond)
 	for id, v := range map[string]string{"train-limit": "2000", "train-validation": "500", "train-epochs": "1", "train-batch": "20"} {
-		browsertest.Eval[bool](t, b, setFieldJS(id, v))
+		browsertest.Eval[bool](t, b, browsertest.SetFieldJS(id, v))
 	}
 	time.Sleep(200 * time.Millisecond)
 	b.Click(t, "#train-start")
