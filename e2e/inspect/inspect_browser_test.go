@@ -3,10 +3,7 @@
 package inspect_test
 
 import (
-	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,23 +62,6 @@ const meanGridInkJS = `(() => {
 func textsJS(sel string) string {
 	q, _ := json.Marshal(sel)
 	return `Array.from(document.querySelectorAll(` + string(q) + `)).map(e => e.title || e.textContent.trim())`
-}
-
-// panelShot saves a screenshot of the inside-the-network panel alone, at
-// its size on the page, beside the full-page ones.
-func panelShot(t *testing.T, b *browsertest.Browser, name string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(b.Ctx, 60*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(".inspect-panel")))
-	if err != nil {
-		t.Fatalf("panel screenshot: %v", err)
-	}
-	path := filepath.Join(browsertest.OutDir(t), name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
 }
 
 // openTab opens an inspect tab and waits until its view has painted.
@@ -188,7 +168,7 @@ func TestBrowserInspectViews(t *testing.T) {
 		}
 		t.Logf("%-12s last update %.1f ms%s; updates %s → %s", v.tab, ms, extra, before, after)
 		b.Screenshot(t, "inspect-"+v.tab)
-		panelShot(t, b, "inspect-panel-"+v.tab)
+		b.ElementScreenshot(t, ".inspect-panel", "inspect-panel-"+v.tab)
 	}
 
 	// The data browser: the pixel under the pointer is explained, and the
@@ -207,7 +187,7 @@ func TestBrowserInspectViews(t *testing.T) {
 	}
 	b.Click(t, "#data-next")
 	time.Sleep(300 * time.Millisecond)
-	panelShot(t, b, "inspect-panel-data-train")
+	b.ElementScreenshot(t, ".inspect-panel", "inspect-panel-data-train")
 	b.Click(t, "#data-split-test")
 	b.WaitFor(t, `document.querySelector("#view-data .data-pixels-wrap .inspect-note").textContent.startsWith("Test image")`, 10*time.Second)
 
@@ -219,7 +199,7 @@ func TestBrowserInspectViews(t *testing.T) {
 		if w := browsertest.Eval[float64](t, b, `document.documentElement.scrollWidth`); w > 390 {
 			t.Errorf("%s on a 390 px phone: the page is %v px wide", v.tab, w)
 		}
-		panelShot(t, b, "inspect-phone-"+v.tab)
+		b.ElementScreenshot(t, ".inspect-panel", "inspect-phone-"+v.tab)
 	}
 	b.Do(t, chromedp.EmulateReset())
 	// A confusion cell opens its images.
@@ -336,7 +316,7 @@ func TestBrowserInspectFashion(t *testing.T) {
 			}
 		}
 		b.Screenshot(t, "inspect-fashion-"+v.tab)
-		panelShot(t, b, "inspect-panel-fashion-"+v.tab)
+		b.ElementScreenshot(t, ".inspect-panel", "inspect-panel-fashion-"+v.tab)
 	}
 	// Where the views speak of one class, it is one of Fashion's.
 	for _, sel := range []string{"#view-saliency .inspect-note"} {
@@ -362,6 +342,6 @@ func TestBrowserInspectFashion(t *testing.T) {
 	if ink := browsertest.Eval[float64](t, b, meanGridInkJS); ink < 0.2 {
 		t.Errorf("Fashion training grid mean brightness %.3f, want 0.2 or more", ink)
 	}
-	panelShot(t, b, "inspect-panel-fashion-data-train")
+	b.ElementScreenshot(t, ".inspect-panel", "inspect-panel-fashion-data-train")
 	b.AssertNoErrors(t)
 }

@@ -4,8 +4,6 @@ package train_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,22 +61,6 @@ func drawScribble(t *testing.T, b *browsertest.Browser) {
 // canvasTopJS is the canvas's distance from the top of the document.
 const canvasTopJS = `document.getElementById("draw-canvas").getBoundingClientRect().top + window.scrollY`
 
-// shot saves a PNG of one element as <OutDir>/<name>.png, to look at.
-func shot(t *testing.T, b *browsertest.Browser, sel, name string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(b.Ctx, 20*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
-	if err != nil {
-		t.Fatalf("screenshot of %s: %v", sel, err)
-	}
-	path := filepath.Join(browsertest.OutDir(t), name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
-}
-
 // TestBrowserRestore trains the ConvNetJS preset for two epochs, draws a 7
 // and reloads: the page offers the training back, and Restore brings the
 // model (the same probabilities for the same 7), the charts, the settings
@@ -117,7 +99,7 @@ func TestBrowserRestore(t *testing.T) {
 	if !strings.HasPrefix(offer, "Restore the model you were training: convnetjs, epoch 2, ") || !strings.HasSuffix(offer, "% validation?") {
 		t.Errorf("offer %q", offer)
 	}
-	shot(t, b, "#restore-offer", "restore-offer")
+	b.ElementScreenshot(t, "#restore-offer", "restore-offer")
 	// The offer comes while the user may be drawing: it must not move the
 	// canvas.
 	canvasTop := browsertest.Eval[float64](t, b, canvasTopJS)
@@ -224,7 +206,7 @@ func TestBrowserRestore(t *testing.T) {
 	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.steps) > 0`, 60*time.Second)
 	b.Click(t, "#train-stop")
 	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "done"`, 60*time.Second)
-	shot(t, b, "#storage-status", "restore-storage-full")
+	b.ElementScreenshot(t, "#storage-status", "restore-storage-full")
 	b.Do(t, chromedp.ScrollIntoView(chromedp.CSS("#storage-status")))
 	b.Screenshot(t, "restore-storage-full-page")
 	b.AssertNoErrors(t)

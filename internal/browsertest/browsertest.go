@@ -435,6 +435,25 @@ func (b *Browser) Screenshot(t testing.TB, name string) string {
 	return path
 }
 
+// ElementScreenshot saves a PNG of the first element matching the CSS
+// selector alone, at its size on the page, as <OutDir>/<name>.png and
+// returns its path.
+func (b *Browser) ElementScreenshot(t testing.TB, selector, name string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.Ctx, actionTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(selector)))
+	if err != nil {
+		t.Fatalf("screenshot of %s: %v", selector, err)
+	}
+	path := filepath.Join(OutDir(t), name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+	return path
+}
+
 // moduleRoot returns the nearest directory upwards that holds go.mod.
 func moduleRoot() (string, error) {
 	dir, err := os.Getwd()
