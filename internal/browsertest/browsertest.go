@@ -12,8 +12,10 @@
 // The tests build what they serve: Site is the web directory that `make
 // build` would leave (the wasm programs, wasm_exec.js, the SIMD kernel, the
 // datasets), and Wasm one program, each built once per test binary into a
-// directory that Main removes at the end. ServeFiles serves chosen files
-// beside a blank page, for tests that drive a worker without cmd/serve.
+// directory that Main removes at the end. Serve runs the real server
+// (cmd/serve) on Site, once per test binary, for the page's tests in e2e/;
+// page.go has the helpers they share. ServeFiles serves chosen files beside
+// a blank page, for tests that drive a worker without cmd/serve.
 //
 // Chromium is required: a test fails, and says how to install it, when it
 // is missing. Tests never skip because of it.
@@ -424,6 +426,25 @@ func (b *Browser) Screenshot(t testing.TB, name string) string {
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
+	}
+	path := filepath.Join(OutDir(t), name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+	return path
+}
+
+// ElementScreenshot saves a PNG of the first element matching the CSS
+// selector alone, at its size on the page, as <OutDir>/<name>.png and
+// returns its path.
+func (b *Browser) ElementScreenshot(t testing.TB, selector, name string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.Ctx, actionTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(selector)))
+	if err != nil {
+		t.Fatalf("screenshot of %s: %v", selector, err)
 	}
 	path := filepath.Join(OutDir(t), name+".png")
 	if err := os.WriteFile(path, png, 0o644); err != nil {

@@ -31,6 +31,7 @@ var built struct {
 	running bool              // Main is running the tests
 	dir     string            // the directory, made on first use
 	items   map[string]*build // by what was built
+	stops   []func() error    // what Main stops before removing dir (a server)
 }
 
 // build is one thing built once: its path, or why it failed.
@@ -40,8 +41,9 @@ type build struct {
 	err  error
 }
 
-// Main runs the package's tests, then removes what Site and Wasm built. A
-// package whose tests call them runs its tests through it:
+// Main runs the package's tests, then stops the server Serve started and
+// removes what Site, Wasm and Serve built. A package whose tests call them
+// runs its tests through it:
 //
 //	func TestMain(m *testing.M) { browsertest.Main(m) }
 func Main(m *testing.M) {
@@ -50,6 +52,14 @@ func Main(m *testing.M) {
 	built.mu.Unlock()
 	code := m.Run()
 	built.mu.Lock()
+	for i := len(built.stops) - 1; i >= 0; i-- {
+		if err := built.stops[i](); err != nil {
+			fmt.Fprintln(os.Stderr, "browsertest:", err)
+			if code == 0 {
+				code = 1
+			}
+		}
+	}
 	if built.dir != "" {
 		if err := os.RemoveAll(built.dir); err != nil {
 			fmt.Fprintln(os.Stderr, "browsertest:", err)
@@ -57,6 +67,14 @@ func Main(m *testing.M) {
 	}
 	built.mu.Unlock()
 	os.Exit(code)
+}
+
+// addCleanup has Main call stop when the tests end, before it removes the
+// built files; an error stop returns fails the test binary.
+func addCleanup(stop func() error) {
+	built.mu.Lock()
+	built.stops = append(built.stops, stop)
+	built.mu.Unlock()
 }
 
 // once returns the path that do gives for key, calling do (with the

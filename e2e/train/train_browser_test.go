@@ -1,6 +1,6 @@
 //go:build !js
 
-package main
+package train_test
 
 import (
 	"context"
@@ -15,24 +15,6 @@ import (
 
 	"github.com/cnnplay/cnnplay/internal/browsertest"
 )
-
-// frameMeterJS counts animation frames and records the longest gap between
-// two of them, to show that the UI thread stays free while the worker trains.
-const frameMeterJS = `(() => {
-	window.cnnFrames = 0; window.cnnWorstGap = 0; window.cnnGaps = [];
-	let last = performance.now();
-	const tick = (t) => {
-		window.cnnFrames++;
-		if (window.cnnMeasure) {
-			window.cnnWorstGap = Math.max(window.cnnWorstGap, t - last);
-			window.cnnGaps.push(t - last);
-		}
-		last = t;
-		requestAnimationFrame(tick);
-	};
-	requestAnimationFrame(tick);
-	return true;
-})()`
 
 // frameGapsJS summarises the gaps between frames while measuring: at 60
 // frames per second each is 16.7 ms, a missed frame makes one 33 ms.
@@ -85,56 +67,23 @@ const timelineJS = `(() => {
 	return true;
 })()`
 
-// setFieldJS types a value into a training field as a user would: the
-// value, then an input event.
-func setFieldJS(id, value string) string {
-	return `(() => {
-		const el = document.getElementById(` + strconv.Quote(id) + `);
-		el.value = ` + strconv.Quote(value) + `;
-		el.dispatchEvent(new Event("input", {bubbles: true}));
-		el.dispatchEvent(new Event("change", {bubbles: true}));
-		return true;
-	})()`
-}
-
-// barsJS returns the class probabilities the page shows.
-const barsJS = `Array.from(document.querySelectorAll("#probabilities .bar")).map(b => b.dataset.p).join(",")`
-
-func panelInt(t *testing.T, b *browsertest.Browser, attr string) int {
-	t.Helper()
-	return browsertest.Eval[int](t, b, `Number(document.getElementById("train-progress").dataset.`+attr+`)`)
-}
-
-func drawSeven(t *testing.T, b *browsertest.Browser) {
-	t.Helper()
-	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
-		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
-	waitInk(t, b, 2000)
-}
-
-func loadPage(t *testing.T, b *browsertest.Browser, url string) {
-	t.Helper()
-	b.Navigate(t, url)
-	b.WaitFor(t, `document.querySelector("#draw-canvas[data-mounted]") && document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
-}
-
 // TestBrowserTrain trains the ConvNetJS preset in the Web Worker from the
 // page's controls: the loss chart moves, validation accuracy passes 90%,
 // pause, step and resume do what they say, the UI keeps drawing frames, a
 // saved model loads again after a reload with the same prediction, a
 // corrupt file is refused, and a diverging run is explained.
 func TestBrowserTrain(t *testing.T) {
-	b, url := startBrowser(t)
-	loadPage(t, b, url+"/")
-	browsertest.Eval[bool](t, b, frameMeterJS)
+	b, url := browsertest.StartSite(t)
+	browsertest.LoadPage(t, b, url+"/")
+	browsertest.Eval[bool](t, b, browsertest.FrameMeterJS)
 	browsertest.Eval[bool](t, b, longFramesJS)
 	browsertest.Eval[bool](t, b, timelineJS)
-	drawSeven(t, b)
+	browsertest.DrawSeven(t, b)
 
 	// ConvNetJS's demo settings, on 6000 training images with 1000 held out
 	// to validate, so that an epoch ends every 5000 examples.
 	for id, v := range map[string]string{"train-limit": "6000", "train-validation": "1000", "train-epochs": "20", "train-batch": "20"} {
-		browsertest.Eval[bool](t, b, setFieldJS(id, v))
+		browsertest.Eval[bool](t, b, browsertest.SetFieldJS(id, v))
 	}
 	b.Click(t, "#train-start")
 	pressed := time.Now()
@@ -148,7 +97,7 @@ func TestBrowserTrain(t *testing.T) {
 	frames0 := browsertest.Eval[int](t, b, `window.cnnFrames`)
 	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.lossPoints) >= 3`, 30*time.Second)
 	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.bestVal) >= 0.9`, 120*time.Second)
-	seen := panelInt(t, b, "seen")
+	seen := browsertest.PanelInt(t, b, "seen")
 	if seen > 15000 {
 		t.Errorf("validation accuracy passed 90%% only after %d examples", seen)
 	}
@@ -164,15 +113,15 @@ func TestBrowserTrain(t *testing.T) {
 	// Pause: the count stops. Step: exactly one batch. Resume: it moves.
 	b.Click(t, "#train-pause")
 	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "paused"`, 10*time.Second)
-	paused := panelInt(t, b, "seen")
+	paused := browsertest.PanelInt(t, b, "seen")
 	time.Sleep(time.Second)
-	if n := panelInt(t, b, "seen"); n != paused {
+	if n := browsertest.PanelInt(t, b, "seen"); n != paused {
 		t.Fatalf("seen went from %d to %d while paused", paused, n)
 	}
 	b.Click(t, "#train-step")
 	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.seen) !== `+strconv.Itoa(paused), 10*time.Second)
 	time.Sleep(300 * time.Millisecond)
-	if n := panelInt(t, b, "seen"); n != paused+20 {
+	if n := browsertest.PanelInt(t, b, "seen"); n != paused+20 {
 		t.Errorf("one step went from %d to %d examples, want one batch of 20", paused, n)
 	}
 	b.Click(t, "#train-resume")
@@ -213,7 +162,7 @@ func TestBrowserTrain(t *testing.T) {
 		return err
 	}))
 	wantPred := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`)
-	wantBars := browsertest.Eval[string](t, b, barsJS)
+	wantBars := browsertest.Eval[string](t, b, browsertest.BarsJS)
 	b.Click(t, "#save-model")
 	file := filepath.Join(dir, "cnnplay-mnist-convnetjs.cnn")
 	deadline := time.Now().Add(10 * time.Second)
@@ -231,12 +180,12 @@ func TestBrowserTrain(t *testing.T) {
 
 	// Reload: the shipped model classifies; load the file: the trained one
 	// is back, with the same prediction of the same drawing.
-	loadPage(t, b, url+"/")
-	drawSeven(t, b)
-	shippedBars := browsertest.Eval[string](t, b, barsJS)
+	browsertest.LoadPage(t, b, url+"/")
+	browsertest.DrawSeven(t, b)
+	shippedBars := browsertest.Eval[string](t, b, browsertest.BarsJS)
 	b.Do(t, chromedp.SetUploadFiles("#load-model", []string{file}))
 	b.WaitFor(t, `document.getElementById("model-message").textContent.startsWith("Loaded")`, 10*time.Second)
-	b.WaitFor(t, `(`+barsJS+`) === `+strconv.Quote(wantBars), 10*time.Second)
+	b.WaitFor(t, `(`+browsertest.BarsJS+`) === `+strconv.Quote(wantBars), 10*time.Second)
 	if got := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`); got != wantPred {
 		t.Errorf("prediction after loading the saved model is %q, want %q", got, wantPred)
 	}
@@ -257,7 +206,7 @@ func TestBrowserTrain(t *testing.T) {
 	b.Do(t, chromedp.SetUploadFiles("#load-model", []string{bad}))
 	b.WaitFor(t, `document.getElementById("model-message").textContent.includes("could not be loaded")`, 10*time.Second)
 	t.Logf("corrupt file: %s", browsertest.Eval[string](t, b, `document.getElementById("model-message").textContent`))
-	if got := browsertest.Eval[string](t, b, barsJS); got != wantBars {
+	if got := browsertest.Eval[string](t, b, browsertest.BarsJS); got != wantBars {
 		t.Errorf("a corrupt file changed the probabilities from %s to %s", wantBars, got)
 	}
 	b.Screenshot(t, "train-corrupt-file")
@@ -271,7 +220,7 @@ func TestBrowserTrain(t *testing.T) {
 		s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
 	time.Sleep(200 * time.Millisecond)
 	for id, v := range map[string]string{"train-lr": "10", "train-limit": "6000", "train-validation": "1000"} {
-		browsertest.Eval[bool](t, b, setFieldJS(id, v))
+		browsertest.Eval[bool](t, b, browsertest.SetFieldJS(id, v))
 	}
 	time.Sleep(200 * time.Millisecond)
 	b.Click(t, "#train-start")
@@ -287,9 +236,9 @@ func TestBrowserTrain(t *testing.T) {
 // the end of each epoch, so the time logged is that of the first epoch
 // that passes. The figures (time, examples/s) are logged, not asserted.
 func TestBrowserTrain97(t *testing.T) {
-	b, url := startBrowser(t)
-	loadPage(t, b, url+"/")
-	browsertest.Eval[bool](t, b, setFieldJS("train-epochs", "2"))
+	b, url := browsertest.StartSite(t)
+	browsertest.LoadPage(t, b, url+"/")
+	browsertest.Eval[bool](t, b, browsertest.SetFieldJS("train-epochs", "2"))
 	b.Click(t, "#train-start")
 	pressed := time.Now()
 	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.steps) > 0`, 60*time.Second)

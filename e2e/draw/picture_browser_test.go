@@ -1,6 +1,6 @@
 //go:build !js
 
-package main
+package draw_test
 
 import (
 	"fmt"
@@ -54,7 +54,7 @@ func photoOf(t *testing.T, s *dataset.Set, i int) string {
 // picture's class. It returns the browser for further checks.
 func classifyPhotos(t *testing.T, page string, s *dataset.Set, n int) *browsertest.Browser {
 	t.Helper()
-	b, url := startBrowser(t)
+	b, url := browsertest.StartSite(t)
 	b.Navigate(t, url+page)
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
 	for i := 0; i < n; i++ {

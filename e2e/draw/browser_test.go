@@ -1,9 +1,8 @@
 //go:build !js
 
-package main
+package draw_test
 
 import (
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
@@ -11,48 +10,13 @@ import (
 	"github.com/cnnplay/cnnplay/internal/browsertest"
 )
 
-// inkJS counts the pixels of the drawing canvas that carry ink.
-const inkJS = `(() => {
-	const c = document.getElementById("draw-canvas");
-	const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-	let n = 0;
-	for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
-	return n;
-})()`
-
-// waitInk waits until the canvas has more than min inked pixels and the
-// page shows the same count, which OnChange reports when a stroke ends, and
-// the count holds for a moment. The UI program handles input events
-// asynchronously, so a stroke's last pixels arrive after DrawStroke.
-func waitInk(t *testing.T, b *browsertest.Browser, min int) int {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		b.WaitFor(t, `(() => {
-			const n = `+inkJS+`;
-			return n > `+strconv.Itoa(min)+` &&
-				document.getElementById("prediction-panel").dataset.ink === String(n);
-		})()`, 10*time.Second)
-		n := browsertest.Eval[int](t, b, inkJS)
-		time.Sleep(200 * time.Millisecond)
-		if browsertest.Eval[int](t, b, inkJS) == n {
-			return n
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the ink never settled: %d pixels", n)
-		}
-	}
-}
-
 // TestBrowserDrawCanvas loads the page in headless Chromium, waits for the
 // go-app component to mount, draws with real input events and checks the
 // canvas pixels, Undo, Clear and the console.
 func TestBrowserDrawCanvas(t *testing.T) {
-	b := browsertest.Start(t)
-	srv := httptest.NewServer(newHandler(options{Assets: builtAssets(t)}))
-	defer srv.Close()
+	b, url := browsertest.StartSite(t)
 
-	b.Navigate(t, srv.URL+"/")
+	b.Navigate(t, url+"/")
 	// The server pre-renders the canvas; data-mounted appears only when
 	// the wasm program has mounted the component.
 	b.WaitFor(t, `document.querySelector("#draw-canvas[data-mounted]")`, 30*time.Second)
@@ -60,7 +24,7 @@ func TestBrowserDrawCanvas(t *testing.T) {
 	ms, _ := strconv.ParseFloat(mounted, 64)
 	t.Logf("navigation to canvas mounted: %.0f ms", ms)
 
-	if n := browsertest.Eval[int](t, b, inkJS); n != 0 {
+	if n := browsertest.Eval[int](t, b, browsertest.InkJS); n != 0 {
 		t.Fatalf("fresh canvas has %d inked pixels", n)
 	}
 	if !browsertest.Eval[bool](t, b, `document.getElementById("undo").disabled && document.getElementById("clear").disabled`) {
@@ -70,30 +34,30 @@ func TestBrowserDrawCanvas(t *testing.T) {
 	// A "7" with the mouse.
 	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
 		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
-	seven := waitInk(t, b, 2000)
+	seven := browsertest.WaitInk(t, b, 2000)
 
 	// A bar with a pen, then undo it.
 	b.DrawStroke(t, "#draw-canvas", browsertest.Pen,
 		browsertest.Point{X: 0.35, Y: 0.55}, browsertest.Point{X: 0.7, Y: 0.55})
-	waitInk(t, b, seven+1000)
+	browsertest.WaitInk(t, b, seven+1000)
 	b.Screenshot(t, "draw-canvas")
 	b.Click(t, "#undo")
 	// Undo repaints the remaining strokes as whole paths, which
 	// antialias a little differently from the pieces drawn live.
-	b.WaitFor(t, `Math.abs(`+inkJS+` - `+strconv.Itoa(seven)+`) < `+strconv.Itoa(seven/50), 5*time.Second)
-	t.Logf("ink: %d after the first stroke, %d after undoing the second", seven, browsertest.Eval[int](t, b, inkJS))
+	b.WaitFor(t, `Math.abs(`+browsertest.InkJS+` - `+strconv.Itoa(seven)+`) < `+strconv.Itoa(seven/50), 5*time.Second)
+	t.Logf("ink: %d after the first stroke, %d after undoing the second", seven, browsertest.Eval[int](t, b, browsertest.InkJS))
 
 	// Touch input draws too, and does not scroll the page.
 	browsertest.Eval[bool](t, b, `(window.scrollTo(0, 0), true)`)
 	b.DrawStroke(t, "#draw-canvas", browsertest.Touch,
 		browsertest.Point{X: 0.8, Y: 0.8}, browsertest.Point{X: 0.85, Y: 0.9})
-	waitInk(t, b, seven+300)
+	browsertest.WaitInk(t, b, seven+300)
 	if y := browsertest.Eval[float64](t, b, `window.scrollY`); y != 0 {
 		t.Errorf("drawing with a finger scrolled the page to %v", y)
 	}
 
 	b.Click(t, "#clear")
-	b.WaitFor(t, inkJS+` === 0`, 5*time.Second)
+	b.WaitFor(t, browsertest.InkJS+` === 0`, 5*time.Second)
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ink === "0"`, 5*time.Second)
 	if got := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`); got != "–" {
 		t.Errorf("prediction after Clear is %q, want none", got)

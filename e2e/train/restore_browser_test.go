@@ -1,11 +1,9 @@
 //go:build !js
 
-package main
+package train_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,7 +32,7 @@ func trainQuick(t *testing.T, b *browsertest.Browser, preset, limit, epochs stri
 		const s = document.getElementById("train-preset"); s.value = `+strconv.Quote(preset)+`;
 		s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
 	for _, f := range [][2]string{{"train-limit", limit}, {"train-validation", "500"}, {"train-epochs", epochs}, {"train-batch", "20"}} {
-		browsertest.Eval[bool](t, b, setFieldJS(f[0], f[1]))
+		browsertest.Eval[bool](t, b, browsertest.SetFieldJS(f[0], f[1]))
 	}
 	time.Sleep(200 * time.Millisecond)
 	b.Click(t, "#train-start")
@@ -57,27 +55,11 @@ func drawScribble(t *testing.T, b *browsertest.Browser) {
 	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
 		browsertest.Point{X: 0.6, Y: 0.3}, browsertest.Point{X: 0.35, Y: 0.35}, browsertest.Point{X: 0.4, Y: 0.6},
 		browsertest.Point{X: 0.65, Y: 0.45}, browsertest.Point{X: 0.5, Y: 0.85})
-	waitInk(t, b, 1000)
+	browsertest.WaitInk(t, b, 1000)
 }
 
 // canvasTopJS is the canvas's distance from the top of the document.
 const canvasTopJS = `document.getElementById("draw-canvas").getBoundingClientRect().top + window.scrollY`
-
-// shot saves a PNG of one element as <OutDir>/<name>.png, to look at.
-func shot(t *testing.T, b *browsertest.Browser, sel, name string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(b.Ctx, 20*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
-	if err != nil {
-		t.Fatalf("screenshot of %s: %v", sel, err)
-	}
-	path := filepath.Join(browsertest.OutDir(t), name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
-}
 
 // TestBrowserRestore trains the ConvNetJS preset for two epochs, draws a 7
 // and reloads: the page offers the training back, and Restore brings the
@@ -87,18 +69,18 @@ func shot(t *testing.T, b *browsertest.Browser, sel, name string) {
 // storage quota is tiny, a training whose model does not fit: the page
 // says plainly that storage is full and keeps working.
 func TestBrowserRestore(t *testing.T) {
-	b, url := startBrowser(t)
-	loadPage(t, b, url+"/")
+	b, url := browsertest.StartSite(t)
+	browsertest.LoadPage(t, b, url+"/")
 	if offer := browsertest.Eval[string](t, b, restoreOfferJS); offer != "" {
 		t.Fatalf("a fresh browser offers %q", offer)
 	}
 	trainQuick(t, b, "convnetjs", "3000", "2")
 	drawScribble(t, b)
 	waitKept(t, b)
-	wantBars := browsertest.Eval[string](t, b, barsJS)
+	wantBars := browsertest.Eval[string](t, b, browsertest.BarsJS)
 	wantPred := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`)
-	wantInk := browsertest.Eval[int](t, b, inkJS)
-	lossPoints := panelInt(t, b, "lossPoints")
+	wantInk := browsertest.Eval[int](t, b, browsertest.InkJS)
+	lossPoints := browsertest.PanelInt(t, b, "lossPoints")
 	wantVal := browsertest.Eval[string](t, b, `document.getElementById("train-progress").dataset.bestVal`)
 	wantConfusion := browsertest.Eval[string](t, b, `document.getElementById("confusion").dataset.acc`)
 	t.Logf("trained: prediction %s, %d loss points, best validation %s, test %s; storage line %q; longest save on the page's thread %s ms",
@@ -110,25 +92,25 @@ func TestBrowserRestore(t *testing.T) {
 
 	// Reload: the offer names the run; until Restore, the shipped model
 	// classifies and the canvas is empty.
-	loadPage(t, b, url+"/")
+	browsertest.LoadPage(t, b, url+"/")
 	b.WaitFor(t, `(`+restoreOfferJS+`) !== ""`, 20*time.Second)
 	offer := browsertest.Eval[string](t, b, restoreOfferJS)
 	t.Logf("offer: %s", offer)
 	if !strings.HasPrefix(offer, "Restore the model you were training: convnetjs, epoch 2, ") || !strings.HasSuffix(offer, "% validation?") {
 		t.Errorf("offer %q", offer)
 	}
-	shot(t, b, "#restore-offer", "restore-offer")
+	b.ElementScreenshot(t, "#restore-offer", "restore-offer")
 	// The offer comes while the user may be drawing: it must not move the
 	// canvas.
 	canvasTop := browsertest.Eval[float64](t, b, canvasTopJS)
 	b.Screenshot(t, "restore-offer-page")
-	if n := browsertest.Eval[int](t, b, inkJS); n != 0 {
+	if n := browsertest.Eval[int](t, b, browsertest.InkJS); n != 0 {
 		t.Errorf("the canvas has %d inked pixels before Restore", n)
 	}
 	// The shipped model reads the same drawing otherwise, or the
 	// comparison below could not tell the models apart.
 	drawScribble(t, b)
-	shippedBars := browsertest.Eval[string](t, b, barsJS)
+	shippedBars := browsertest.Eval[string](t, b, browsertest.BarsJS)
 	t.Logf("probabilities of the trained model: %s; of the shipped one: %s", wantBars, shippedBars)
 	if shippedBars == wantBars {
 		t.Fatalf("the shipped and the trained model give the same probabilities %s: the drawing cannot tell them apart", wantBars)
@@ -140,8 +122,8 @@ func TestBrowserRestore(t *testing.T) {
 		t.Errorf("the canvas is %v px from the top with the offer, %v px without", canvasTop, top)
 	}
 	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.lossPoints) > 0`, 10*time.Second)
-	restoredInk := waitInk(t, b, 0)
-	if got := panelInt(t, b, "lossPoints"); got != lossPoints {
+	restoredInk := browsertest.WaitInk(t, b, 0)
+	if got := browsertest.PanelInt(t, b, "lossPoints"); got != lossPoints {
 		t.Errorf("%d loss points after Restore; want %d", got, lossPoints)
 	}
 	if got := browsertest.Eval[string](t, b, `document.getElementById("train-progress").dataset.bestVal`); got != wantVal {
@@ -158,7 +140,7 @@ func TestBrowserRestore(t *testing.T) {
 	if name := browsertest.Eval[string](t, b, `document.getElementById("model-name").textContent`); !strings.Contains(name, "restored from this browser") {
 		t.Errorf("the model files say %q", name)
 	}
-	restoredBars := browsertest.Eval[string](t, b, barsJS)
+	restoredBars := browsertest.Eval[string](t, b, browsertest.BarsJS)
 	t.Logf("restored drawing: %d inked pixels (drawn: %d); probabilities %s", restoredInk, wantInk, restoredBars)
 	if restoredInk < wantInk*9/10 || restoredInk > wantInk*11/10 {
 		t.Errorf("the restored drawing has %d inked pixels; the drawing had %d", restoredInk, wantInk)
@@ -169,7 +151,7 @@ func TestBrowserRestore(t *testing.T) {
 	b.Click(t, "#clear")
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ink === "0"`, 10*time.Second)
 	drawScribble(t, b)
-	if got := browsertest.Eval[string](t, b, barsJS); got != wantBars {
+	if got := browsertest.Eval[string](t, b, browsertest.BarsJS); got != wantBars {
 		t.Errorf("probabilities after Restore:\n  %s\nbefore the reload:\n  %s", got, wantBars)
 	}
 	if got := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`); got != wantPred {
@@ -180,12 +162,12 @@ func TestBrowserRestore(t *testing.T) {
 	// browser's storage: the next visit still offers the training.
 	b.Click(t, "#use-shipped")
 	b.WaitFor(t, `document.getElementById("model-name").textContent.includes("shipped")`, 20*time.Second)
-	loadPage(t, b, url+"/")
+	browsertest.LoadPage(t, b, url+"/")
 	b.WaitFor(t, `(`+restoreOfferJS+`) !== ""`, 20*time.Second)
 	b.Click(t, "#restore-dismiss")
 	b.WaitFor(t, `!document.getElementById("restore-offer")`, 10*time.Second)
 	waitKept(t, b)
-	loadPage(t, b, url+"/")
+	browsertest.LoadPage(t, b, url+"/")
 	time.Sleep(2 * time.Second) // the store is read in the background
 	if offer := browsertest.Eval[string](t, b, restoreOfferJS); offer != "" {
 		t.Errorf("after Dismiss the page still offers %q", offer)
@@ -206,7 +188,7 @@ func TestBrowserRestore(t *testing.T) {
 	tiny := float64(1 << 20)
 	b.Do(t, quota(&tiny))
 	defer b.Do(t, quota(nil))
-	loadPage(t, b, other+"/")
+	browsertest.LoadPage(t, b, other+"/")
 	trainQuick(t, b, "mlp", "2000", "1")
 	b.WaitFor(t, `document.getElementById("storage-status").dataset.state === "1"`, 30*time.Second)
 	text := browsertest.Eval[string](t, b, `document.getElementById("storage-status").textContent`)
@@ -216,15 +198,15 @@ func TestBrowserRestore(t *testing.T) {
 		t.Errorf("storage line %q", text)
 	}
 	// The page keeps working: the trained model classifies a drawing.
-	drawSeven(t, b)
-	if bars := browsertest.Eval[string](t, b, barsJS); strings.Count(bars, ",") != 9 {
+	browsertest.DrawSeven(t, b)
+	if bars := browsertest.Eval[string](t, b, browsertest.BarsJS); strings.Count(bars, ",") != 9 {
 		t.Errorf("probabilities %q after storage filled up", bars)
 	}
 	b.Click(t, "#train-start")
 	b.WaitFor(t, `Number(document.getElementById("train-progress").dataset.steps) > 0`, 60*time.Second)
 	b.Click(t, "#train-stop")
 	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "done"`, 60*time.Second)
-	shot(t, b, "#storage-status", "restore-storage-full")
+	b.ElementScreenshot(t, "#storage-status", "restore-storage-full")
 	b.Do(t, chromedp.ScrollIntoView(chromedp.CSS("#storage-status")))
 	b.Screenshot(t, "restore-storage-full-page")
 	b.AssertNoErrors(t)

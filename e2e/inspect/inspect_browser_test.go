@@ -1,12 +1,9 @@
 //go:build !js
 
-package main
+package inspect_test
 
 import (
-	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,23 +64,6 @@ func textsJS(sel string) string {
 	return `Array.from(document.querySelectorAll(` + string(q) + `)).map(e => e.title || e.textContent.trim())`
 }
 
-// panelShot saves a screenshot of the inside-the-network panel alone, at
-// its size on the page, beside the full-page ones.
-func panelShot(t *testing.T, b *browsertest.Browser, name string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(b.Ctx, 60*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(".inspect-panel")))
-	if err != nil {
-		t.Fatalf("panel screenshot: %v", err)
-	}
-	path := filepath.Join(browsertest.OutDir(t), name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
-}
-
 // openTab opens an inspect tab and waits until its view has painted.
 func openTab(t *testing.T, b *browsertest.Browser, tab, view string, wait time.Duration) {
 	t.Helper()
@@ -96,7 +76,7 @@ func openTab(t *testing.T, b *browsertest.Browser, tab, view string, wait time.D
 // it returns the longest gap between two frames.
 func browseTrainingSet(t *testing.T, b *browsertest.Browser, n int) float64 {
 	t.Helper()
-	browsertest.Eval[bool](t, b, frameMeterJS)
+	browsertest.Eval[bool](t, b, browsertest.FrameMeterJS)
 	browsertest.Eval[bool](t, b, `window.cnnMeasure = true`)
 	b.Click(t, "#data-split-train")
 	start := time.Now()
@@ -130,14 +110,14 @@ func browseTrainingSet(t *testing.T, b *browsertest.Browser, n int) float64 {
 // something, saves a screenshot of each and logs how long each view's
 // update took in the page.
 func TestBrowserInspectViews(t *testing.T) {
-	b, url := startBrowser(t)
+	b, url := browsertest.StartSite(t)
 	b.Navigate(t, url+"/")
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
 	b.WaitFor(t, `document.getElementById("inspect-panel")`, 10*time.Second)
 
 	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
 		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
-	waitInk(t, b, 1000)
+	browsertest.WaitInk(t, b, 1000)
 
 	views := []struct {
 		tab, view string
@@ -188,7 +168,7 @@ func TestBrowserInspectViews(t *testing.T) {
 		}
 		t.Logf("%-12s last update %.1f ms%s; updates %s → %s", v.tab, ms, extra, before, after)
 		b.Screenshot(t, "inspect-"+v.tab)
-		panelShot(t, b, "inspect-panel-"+v.tab)
+		b.ElementScreenshot(t, ".inspect-panel", "inspect-panel-"+v.tab)
 	}
 
 	// The data browser: the pixel under the pointer is explained, and the
@@ -207,7 +187,7 @@ func TestBrowserInspectViews(t *testing.T) {
 	}
 	b.Click(t, "#data-next")
 	time.Sleep(300 * time.Millisecond)
-	panelShot(t, b, "inspect-panel-data-train")
+	b.ElementScreenshot(t, ".inspect-panel", "inspect-panel-data-train")
 	b.Click(t, "#data-split-test")
 	b.WaitFor(t, `document.querySelector("#view-data .data-pixels-wrap .inspect-note").textContent.startsWith("Test image")`, 10*time.Second)
 
@@ -219,7 +199,7 @@ func TestBrowserInspectViews(t *testing.T) {
 		if w := browsertest.Eval[float64](t, b, `document.documentElement.scrollWidth`); w > 390 {
 			t.Errorf("%s on a 390 px phone: the page is %v px wide", v.tab, w)
 		}
-		panelShot(t, b, "inspect-phone-"+v.tab)
+		b.ElementScreenshot(t, ".inspect-panel", "inspect-phone-"+v.tab)
 	}
 	b.Do(t, chromedp.EmulateReset())
 	// A confusion cell opens its images.
@@ -246,7 +226,7 @@ func TestBrowserInspectViews(t *testing.T) {
 	// A model trained in the page (the ConvNetJS preset, 3 epochs of 5500
 	// images, a few seconds): the views follow its snapshots.
 	for id, v := range map[string]string{"train-limit": "6000", "train-validation": "500", "train-epochs": "3", "train-batch": "20"} {
-		browsertest.Eval[bool](t, b, setFieldJS(id, v))
+		browsertest.Eval[bool](t, b, browsertest.SetFieldJS(id, v))
 	}
 	// The feature maps stay in view throughout: they follow the snapshots,
 	// taking turns between two networks (see inspectPanel.sync).
@@ -286,18 +266,18 @@ func TestBrowserInspectViews(t *testing.T) {
 // classes where it names classes, and that the data browser shows clothes,
 // from the test set and from the training set.
 func TestBrowserInspectFashion(t *testing.T) {
-	b, url := startBrowser(t)
-	loadPage(t, b, url+"/")
+	b, url := browsertest.StartSite(t)
+	browsertest.LoadPage(t, b, url+"/")
 	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
 		browsertest.Point{X: 0.3, Y: 0.2}, browsertest.Point{X: 0.3, Y: 0.85}, browsertest.Point{X: 0.7, Y: 0.85}, browsertest.Point{X: 0.7, Y: 0.2})
-	waitInk(t, b, 1000)
+	browsertest.WaitInk(t, b, 1000)
 
 	browsertest.Eval[bool](t, b, `(() => {
 		const s = document.getElementById("train-dataset"); s.value = "fashion";
 		s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
 	time.Sleep(200 * time.Millisecond)
 	for id, v := range map[string]string{"train-limit": "2000", "train-validation": "500", "train-epochs": "1", "train-batch": "20"} {
-		browsertest.Eval[bool](t, b, setFieldJS(id, v))
+		browsertest.Eval[bool](t, b, browsertest.SetFieldJS(id, v))
 	}
 	time.Sleep(200 * time.Millisecond)
 	b.Click(t, "#train-start")
@@ -336,7 +316,7 @@ func TestBrowserInspectFashion(t *testing.T) {
 			}
 		}
 		b.Screenshot(t, "inspect-fashion-"+v.tab)
-		panelShot(t, b, "inspect-panel-fashion-"+v.tab)
+		b.ElementScreenshot(t, ".inspect-panel", "inspect-panel-fashion-"+v.tab)
 	}
 	// Where the views speak of one class, it is one of Fashion's.
 	for _, sel := range []string{"#view-saliency .inspect-note"} {
@@ -362,6 +342,6 @@ func TestBrowserInspectFashion(t *testing.T) {
 	if ink := browsertest.Eval[float64](t, b, meanGridInkJS); ink < 0.2 {
 		t.Errorf("Fashion training grid mean brightness %.3f, want 0.2 or more", ink)
 	}
-	panelShot(t, b, "inspect-panel-fashion-data-train")
+	b.ElementScreenshot(t, ".inspect-panel", "inspect-panel-fashion-data-train")
 	b.AssertNoErrors(t)
 }

@@ -1,6 +1,6 @@
 //go:build !js
 
-package main
+package workers_test
 
 import (
 	"cmp"
@@ -53,8 +53,8 @@ func selectJS(id, value string) string {
 // training on one worker each: what two workers that never wait for each
 // other get from the machine, the ceiling of the two-worker figure.
 func TestBrowserWorkers(t *testing.T) {
-	b, url := startBrowser(t)
-	loadPage(t, b, url+"/")
+	b, url := browsertest.StartSite(t)
+	browsertest.LoadPage(t, b, url+"/")
 
 	// The field offers a count; the label names the cores.
 	label := browsertest.Eval[string](t, b, `document.querySelector("label[for=train-workers]").textContent`)
@@ -64,12 +64,12 @@ func TestBrowserWorkers(t *testing.T) {
 	if def != "auto" {
 		t.Errorf("default worker count %q, want auto", def)
 	}
-	browsertest.Eval[bool](t, b, setFieldJS("train-workers", "0"))
+	browsertest.Eval[bool](t, b, browsertest.SetFieldJS("train-workers", "0"))
 	b.WaitFor(t, `document.getElementById("train-workers-error")`, 5*time.Second)
 
 	// ConvNetJS's net on 6000 images, 1000 held out, on two workers.
 	for id, v := range map[string]string{"train-limit": "6000", "train-validation": "1000", "train-epochs": "20", "train-workers": "2"} {
-		browsertest.Eval[bool](t, b, setFieldJS(id, v))
+		browsertest.Eval[bool](t, b, browsertest.SetFieldJS(id, v))
 	}
 	// The message goes, and the layout settles before the click.
 	b.WaitFor(t, `!document.getElementById("train-workers-error")`, 5*time.Second)
@@ -101,7 +101,7 @@ func TestBrowserWorkers(t *testing.T) {
 		browsertest.Eval[bool](t, b, selectJS("train-preset", c.preset))
 		time.Sleep(200 * time.Millisecond)
 		for id, v := range map[string]string{"train-batch": c.batch, "train-workers": "auto", "train-limit": "3000", "train-validation": "0"} {
-			browsertest.Eval[bool](t, b, setFieldJS(id, v))
+			browsertest.Eval[bool](t, b, browsertest.SetFieldJS(id, v))
 		}
 		time.Sleep(300 * time.Millisecond)
 		b.Click(t, "#train-start")
@@ -127,7 +127,7 @@ func TestBrowserWorkers(t *testing.T) {
 	// trainings that never wait for each other, the most two workers can
 	// get from this machine's cores.
 	b2 := b.NewTab(t)
-	loadPage(t, b2, url+"/")
+	browsertest.LoadPage(t, b2, url+"/")
 	pair := []*browsertest.Browser{b, b2}
 	batches := map[string]string{"keras": "128", "convnetjs": "20", "lenet5": "64", "mlp": "128"}
 	for _, preset := range strings.Split(presets, ",") {
@@ -141,7 +141,7 @@ func TestBrowserWorkers(t *testing.T) {
 			// No validation: the leader validates alone, which would
 			// measure that rather than the parallel steps.
 			for id, v := range map[string]string{"train-batch": c.batch, "train-limit": "6000", "train-validation": "0", "train-epochs": "100"} {
-				browsertest.Eval[bool](t, tab, setFieldJS(id, v))
+				browsertest.Eval[bool](t, tab, browsertest.SetFieldJS(id, v))
 			}
 		}
 		runs := []struct {
@@ -220,7 +220,7 @@ type workerRate struct {
 func measureWorkers(t *testing.T, tabs []*browsertest.Browser, pid, n int, window time.Duration) workerRate {
 	t.Helper()
 	for _, b := range tabs {
-		browsertest.Eval[bool](t, b, setFieldJS("train-workers", strconv.Itoa(n)))
+		browsertest.Eval[bool](t, b, browsertest.SetFieldJS("train-workers", strconv.Itoa(n)))
 		time.Sleep(300 * time.Millisecond)
 		b.Click(t, "#train-start")
 		b.WaitFor(t, `document.getElementById("train-panel").dataset.state !== "paused"`, 10*time.Second)

@@ -1,6 +1,6 @@
 //go:build !js
 
-package main
+package draw_test
 
 import (
 	"strconv"
@@ -21,7 +21,7 @@ func TestBrowserReadsHandwriting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, url := startBrowser(t)
+	b, url := browsertest.StartSite(t)
 	b.Navigate(t, url+"/")
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)
 	ready, _ := strconv.ParseFloat(browsertest.Eval[string](t, b, `document.getElementById("prediction-panel").dataset.ready`), 64)
@@ -42,7 +42,7 @@ func TestBrowserReadsHandwriting(t *testing.T) {
 			}
 			b.DrawPath(t, "#draw-canvas", kinds[i%len(kinds)], pts...)
 		}
-		waitInk(t, b, 100)
+		browsertest.WaitInk(t, b, 100)
 		got := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`)
 		if got == strconv.Itoa(d.Label) {
 			right++

@@ -1,6 +1,6 @@
 //go:build !js
 
-package main
+package draw_test
 
 import (
 	"testing"
@@ -14,7 +14,7 @@ import (
 // page is no wider than the screen (wide tables scroll in their panels),
 // and a digit drawn with a finger is read.
 func TestBrowserPhoneLayout(t *testing.T) {
-	b, url := startBrowser(t)
+	b, url := browsertest.StartSite(t)
 	b.Do(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
 	b.Navigate(t, url+"/")
 	b.WaitFor(t, `document.getElementById("prediction-panel").dataset.ready`, 30*time.Second)

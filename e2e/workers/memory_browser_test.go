@@ -1,6 +1,6 @@
 //go:build !js
 
-package main
+package workers_test
 
 import (
 	"fmt"
@@ -47,8 +47,8 @@ func progressJS(attr string) string {
 // (the default "auto" picks them for big networks on a multi-core
 // machine), the figure is the leading worker's memory alone.
 func TestBrowserWorkerMemory(t *testing.T) {
-	b, url := startBrowser(t)
-	loadPage(t, b, url+"/")
+	b, url := browsertest.StartSite(t)
+	browsertest.LoadPage(t, b, url+"/")
 	names := strings.Split(browsertest.Eval[string](t, b,
 		`Array.from(document.getElementById("train-preset").options).map(o => o.value).filter(v => v !== "custom").join(",")`), ",")
 	if len(names) < 2 {
@@ -64,7 +64,7 @@ func TestBrowserWorkerMemory(t *testing.T) {
 	var lines []string
 	for i, name := range names {
 		if i > 0 {
-			loadPage(t, b, url+"/")
+			browsertest.LoadPage(t, b, url+"/")
 		}
 		browsertest.Eval[bool](t, b, selectJS("train-preset", name))
 		batch, err := strconv.Atoi(browsertest.Eval[string](t, b, `document.getElementById("train-batch").value`))
@@ -105,8 +105,8 @@ func TestBrowserWorkerMemory(t *testing.T) {
 		b.WaitFor(t, `Number(`+progressJS("seen")+`) >= 300 && Number(`+progressJS("memoryMb")+`) > 0 || `+failed, 120*time.Second)
 		checkFailed(name)
 		took := time.Since(start)
-		mb := panelInt(t, b, "memoryMb")
-		seen := panelInt(t, b, "seen")
+		mb := browsertest.PanelInt(t, b, "memoryMb")
+		seen := browsertest.PanelInt(t, b, "seen")
 		workers := browsertest.Eval[string](t, b, `document.getElementById("train-panel").dataset.workers`)
 		stat := browsertest.Eval[string](t, b,
 			`Array.from(document.querySelectorAll("#train-progress .stat")).map(s => s.textContent).find(s => s.startsWith("worker memory")) || ""`)
@@ -124,7 +124,7 @@ func TestBrowserWorkerMemory(t *testing.T) {
 		b.WaitFor(t, `document.getElementById("train-panel").dataset.state !== "done"`, 10*time.Second)
 		b.WaitFor(t, `Number(`+progressJS("lossPoints")+`) >= 1 || `+failed, 60*time.Second)
 		checkFailed(name)
-		mbTested := panelInt(t, b, "memoryMb")
+		mbTested := browsertest.PanelInt(t, b, "memoryMb")
 
 		lines = append(lines, fmt.Sprintf("%-9s batch %d, %s worker(s): %4d MB after %4d examples (%4.1f s from Start), "+
 			"%4d MB with the test evaluation too (%4.1f s); estimate before training %s",
