@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/cnnplay/cnnplay/internal/browsertest"
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/nntest"
 )
 
 // photoOf saves picture i of s (an MNIST digit, a Fashion-MNIST item) as a photo of paper would look: dark
@@ -83,6 +84,18 @@ func TestBrowserClassifiesPicture(t *testing.T) {
 	os.WriteFile(notImage, []byte("not a picture"), 0o644)
 	b.Do(t, chromedp.SetUploadFiles("#image-file", []string{notImage}))
 	b.WaitFor(t, `document.querySelector(".prediction-status").textContent.includes("notes.txt is not an image")`, 10*time.Second)
+
+	// A PNG whose header declares 20000×20000 pixels is refused by its
+	// header, before the browser decodes 1.6 GB of it, and the last
+	// picture's prediction stays.
+	bomb := filepath.Join(t.TempDir(), "bomb.png")
+	os.WriteFile(bomb, nntest.PNG(20000, 20000, 1), 0o644)
+	b.Do(t, chromedp.SetUploadFiles("#image-file", []string{bomb}))
+	b.WaitFor(t, `document.querySelector(".prediction-status").textContent.includes("bomb.png was not read: picture too large: the png is 20000×20000 pixels (400 megapixels)")`, 10*time.Second)
+	if got, want := browsertest.Eval[string](t, b, `document.getElementById("prediction").textContent`), test.Classes[test.Labels[4]]; got != want {
+		t.Errorf("after the refused picture the prediction is %q, want the last photo's %q", got, want)
+	}
+	b.Screenshot(t, "picture-too-large")
 	b.AssertNoErrors(t)
 }
 
