@@ -184,8 +184,15 @@ func (p *trainPanel) renderButtons() app.UI {
 		)
 }
 
-// datasetName is the title of the named dataset, as people read it.
-func datasetName(d string) string { return dataset.LookupOrDefault(d).Title }
+// datasetName is the title of the named dataset, as people read it, or the
+// name itself for a dataset this page does not know (a model file's record
+// may name any).
+func datasetName(d string) string {
+	if e, err := dataset.Lookup(d); err == nil {
+		return e.Title
+	}
+	return d
+}
 
 func (p *trainPanel) fileName() string {
 	preset := p.form.settings.Preset

@@ -9,6 +9,7 @@ import (
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/train"
 )
 
@@ -327,5 +328,23 @@ func TestTrainStateTexts(t *testing.T) {
 	}
 	if s.loadTimes != [2]float64{0.5, 0.25} {
 		t.Errorf("load times %v", s.loadTimes)
+	}
+}
+
+// TestDescribeRecord: a model file's record names its dataset by the
+// registry's title, and a dataset this page does not know by its own name,
+// not as MNIST.
+func TestDescribeRecord(t *testing.T) {
+	for _, c := range []struct {
+		r    model.Record
+		want string
+	}{
+		{model.Record{Dataset: "fashion", Examples: 1200, TestAcc: 0.9}, " (Fashion-MNIST, 1 200 examples, test 90.00%)."},
+		{model.Record{Dataset: "cifar10"}, " (cifar10)."},
+		{model.Record{}, "."},
+	} {
+		if got := describeRecord(c.r); got != c.want {
+			t.Errorf("describeRecord(%+v) = %q, want %q", c.r, got, c.want)
+		}
 	}
 }
