@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -21,21 +20,12 @@ import (
 
 // The server as a real process: built, started, refused a port, stopped.
 
-// buildServe builds this command into a temporary folder and returns the
-// binary's path and the flags that have it serve the web directory built for
-// this test run (browsertest.Site), so that a fresh clone needs no make build.
+// buildServe returns the server binary, built for this test run, and the
+// flags that have it serve the web directory built for it too
+// (browsertest.Site), so that a fresh clone needs no make build.
 func buildServe(t *testing.T) (bin string, flags []string) {
 	t.Helper()
-	site := browsertest.Site(t)
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command is needed to build the server: %v", err)
-	}
-	bin = filepath.Join(t.TempDir(), "serve")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin, []string{"-dev", site}
+	return browsertest.ServerBinary(t), []string{"-dev", browsertest.Site(t)}
 }
 
 // TestServeBusyPort runs the server binary on a port that is taken: it must

@@ -24,8 +24,16 @@ import (
 // see the site exactly as a user of the server does.
 func Serve(t testing.TB) string {
 	t.Helper()
-	site := Site(t)
-	return once(t, "server", func(dir string) (string, error) {
+	site, bin := Site(t), ServerBinary(t)
+	return once(t, "server", func(string) (string, error) { return startServer(bin, site) })
+}
+
+// ServerBinary returns the path of the server, cmd/serve, built once per
+// test binary (with the assets it embeds as they are; serve it Site with
+// -dev).
+func ServerBinary(t testing.TB) string {
+	t.Helper()
+	return once(t, "server binary", func(dir string) (string, error) {
 		bin := filepath.Join(dir, "serve")
 		root, err := moduleRoot()
 		if err != nil {
@@ -36,7 +44,7 @@ func Serve(t testing.TB) string {
 		if msg, err := build.CombinedOutput(); err != nil {
 			return "", fmt.Errorf("building cmd/serve: %v\n%s", err, msg)
 		}
-		return startServer(bin, site)
+		return bin, nil
 	})
 }
 
