@@ -218,7 +218,7 @@ func TestBrowserCSPPage(t *testing.T) {
 	b.WaitFor(t, `document.querySelector("#draw-canvas[data-mounted]") && document.getElementById("prediction-panel").dataset.ready`, 60*time.Second)
 
 	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
-		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
+		browsertest.Seven...)
 	b.WaitFor(t, `Number(document.getElementById("prediction-panel").dataset.ink) > 1000`, 10*time.Second)
 	for _, v := range cspInspectViews {
 		b.Click(t, "#inspect-tab-"+v.tab)
@@ -299,7 +299,7 @@ func TestBrowserCSPEmbed(t *testing.T) {
 	b.Navigate(t, s.URL+"/embed.html?view=draw&theme=dark")
 	b.WaitFor(t, `document.getElementById("embed") && document.getElementById("embed").dataset.ready`, 60*time.Second)
 	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
-		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
+		browsertest.Seven...)
 	b.WaitFor(t, `document.getElementById("prediction").textContent === "7"`, 20*time.Second)
 	b.Screenshot(t, "csp-embed")
 	b.AssertNoErrors(t)
@@ -350,7 +350,7 @@ func TestBrowserCSPStatic(t *testing.T) {
 	b.Navigate(t, srv.URL+"/")
 	b.WaitFor(t, `document.querySelector("#draw-canvas[data-mounted]") && document.getElementById("prediction-panel").dataset.ready`, 60*time.Second)
 	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
-		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
+		browsertest.Seven...)
 	b.WaitFor(t, `document.getElementById("prediction").textContent === "7"`, 20*time.Second)
 	b.AssertNoErrors(t)
 	if v := browsertest.Eval[[]string](t, b, `window.cspViolations`); len(v) > 0 {

@@ -278,7 +278,7 @@ func TestBrowserOffline(t *testing.T) {
 
 	b.Navigate(t, base+"/embed.html?view=draw&seed=3")
 	b.WaitFor(t, `document.getElementById("embed") && document.getElementById("embed").dataset.ready`, 60*time.Second)
-	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse, browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
+	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse, browsertest.Seven...)
 	b.WaitFor(t, `document.getElementById("prediction").textContent === "7"`, 20*time.Second)
 	b.Screenshot(t, "offline-embed")
 

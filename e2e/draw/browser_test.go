@@ -33,7 +33,7 @@ func TestBrowserDrawCanvas(t *testing.T) {
 
 	// A "7" with the mouse.
 	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
-		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
+		browsertest.Seven...)
 	seven := browsertest.WaitInk(t, b, 2000)
 
 	// A bar with a pen, then undo it.

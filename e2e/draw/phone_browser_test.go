@@ -22,7 +22,7 @@ func TestBrowserPhoneLayout(t *testing.T) {
 		t.Errorf("the page is %v px wide on a 390 px screen", w)
 	}
 	b.DrawStroke(t, "#draw-canvas", browsertest.Touch,
-		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
+		browsertest.Seven...)
 	b.WaitFor(t, `document.getElementById("prediction").textContent === "7"`, 10*time.Second)
 	if y := browsertest.Eval[float64](t, b, `window.scrollY`); y != 0 {
 		t.Errorf("drawing with a finger scrolled the page to %v", y)

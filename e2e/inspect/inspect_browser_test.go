@@ -116,7 +116,7 @@ func TestBrowserInspectViews(t *testing.T) {
 	b.WaitFor(t, `document.getElementById("inspect-panel")`, 10*time.Second)
 
 	b.DrawStroke(t, "#draw-canvas", browsertest.Mouse,
-		browsertest.Point{X: 0.25, Y: 0.2}, browsertest.Point{X: 0.75, Y: 0.2}, browsertest.Point{X: 0.45, Y: 0.85})
+		browsertest.Seven...)
 	browsertest.WaitInk(t, b, 1000)
 
 	views := []struct {

@@ -64,10 +64,14 @@ func WaitInk(t testing.TB, b *Browser, min int) int {
 	}
 }
 
+// Seven is a 7 in one stroke, in fractions of the canvas: the digit the
+// tests draw to see a prediction.
+var Seven = []Point{{X: 0.25, Y: 0.2}, {X: 0.75, Y: 0.2}, {X: 0.45, Y: 0.85}}
+
 // DrawSeven draws a 7 with the mouse and waits for its ink.
 func DrawSeven(t testing.TB, b *Browser) {
 	t.Helper()
-	b.DrawStroke(t, "#draw-canvas", Mouse, Point{X: 0.25, Y: 0.2}, Point{X: 0.75, Y: 0.2}, Point{X: 0.45, Y: 0.85})
+	b.DrawStroke(t, "#draw-canvas", Mouse, Seven...)
 	WaitInk(t, b, 2000)
 }
 
