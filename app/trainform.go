@@ -43,15 +43,7 @@ func (f *trainForm) problem() string { return f.bad[""] }
 
 // analyze recomputes what the editor shows for the current spec and settings.
 func (f *trainForm) analyze() {
-	cfg, limit, validation, _ := f.settings.config()
-	n := maxLimit
-	if limit > 0 {
-		n = limit
-	}
-	if validation > 0 && validation < n {
-		n -= validation
-	}
-	f.info = analyzeSpec(f.spec, max(cfg.BatchSize, 1), n, len(classesOf(f.settings.Dataset)))
+	f.info = f.settings.analyze(f.spec)
 }
 
 // validate updates the inline messages of the fields.

@@ -176,6 +176,21 @@ func (s trainSettings) start(spec nn.Spec) (wire.Start, map[string]string) {
 	return wire.Start{Dataset: s.Dataset, Spec: spec, Config: cfg, Validation: validation, Limit: limit}, nil
 }
 
+// analyze says what spec costs and whether it fits when trained with these
+// settings: the batch size, the training images left after validation, and
+// the dataset's classes, as the architecture editor shows it.
+func (s trainSettings) analyze(spec nn.Spec) archInfo {
+	cfg, limit, validation, _ := s.config()
+	n := maxLimit
+	if limit > 0 {
+		n = limit
+	}
+	if validation > 0 && validation < n {
+		n -= validation
+	}
+	return analyzeSpec(spec, max(cfg.BatchSize, 1), n, len(classesOf(s.Dataset)))
+}
+
 // classesOf returns the class names of a dataset.
 func classesOf(name string) []string { return dataset.LookupOrDefault(name).Classes }
 

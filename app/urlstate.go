@@ -275,15 +275,7 @@ func ParseSetup(rawQuery string) (Setup, []string) {
 // checkSpec returns why spec cannot train with the setup's settings, as the
 // architecture editor would say it, or "".
 func (s Setup) checkSpec(spec nn.Spec) string {
-	cfg, limit, validation, _ := s.Settings.config()
-	n := maxLimit
-	if limit > 0 {
-		n = limit
-	}
-	if validation > 0 && validation < n {
-		n -= validation
-	}
-	return analyzeSpec(spec, max(cfg.BatchSize, 1), n, len(classesOf(s.Settings.Dataset))).Err
+	return s.Settings.analyze(spec).Err
 }
 
 // presetOf returns the name of the preset spec is, or "".
