@@ -49,6 +49,20 @@ const Side = preprocess.Size
 // drawing began.
 type Point [3]float64
 
+// UnmarshalJSON reads a point as exactly three numbers: encoding/json
+// would drop a fourth or zero a missing one without a word.
+func (p *Point) UnmarshalJSON(b []byte) error {
+	var v []float64
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if len(v) != 3 {
+		return fmt.Errorf("a point is [x, y, ms], got %d numbers", len(v))
+	}
+	copy(p[:], v)
+	return nil
+}
+
 // Submission is a student's drawing as the page sends it.
 type Submission struct {
 	Code     string    `json:"code"`

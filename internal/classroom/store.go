@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, "sqlite"
@@ -39,7 +40,8 @@ type Store struct {
 	wg   sync.WaitGroup
 
 	once   sync.Once
-	feed   *notifier
+	feed   *notifier     // woken after every commit
+	rev    atomic.Uint64 // commits so far, for the teacher's feed
 	closed error
 }
 
@@ -94,6 +96,9 @@ func Open(dir string) (*Store, error) {
 	go s.writer()
 	return s, nil
 }
+
+// Rev returns a number that changes whenever the store commits a write.
+func (s *Store) Rev() uint64 { return s.rev.Load() }
 
 // Path returns the database file's path.
 func (s *Store) Path() string { return s.path }
@@ -190,6 +195,7 @@ func (s *Store) writer() {
 		for i, r := range batch {
 			r.res <- errs[i]
 		}
+		s.rev.Add(1)
 		s.feed.notify()
 	}
 }
