@@ -1,3 +1,5 @@
+//go:build !js
+
 // Package classroom is cnnplay's class mode on the server: a class's
 // drawings in one SQLite file, the students' submit API, the teacher's API
 // and the two small pages that use them.
