@@ -202,13 +202,29 @@ func encodeStrokes(ss [][]Point) []byte {
 // playground's canvas paints them (round-capped lines of the pen's width)
 // and turned into an MNIST-style digit by nn/preprocess, as the page turns
 // its canvas. It returns preprocess.ErrEmpty for a drawing with no ink.
+//
+// Only the part of the canvas around the ink is painted: the ink's box
+// with a margin of white, which is all Digit needs to find the white
+// background (it is uniform here, unlike a photo's) and costs a fraction
+// of the whole canvas. TestRenderMatchesThePage checks the result against
+// the whole canvas's.
 func Render(ss [][]Point) ([]byte, error) {
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, s := range ss {
+		for _, p := range s {
+			x0, y0, x1, y1 = min(x0, p[0]), min(y0, p[1]), max(x1, p[0]), max(y1, p[1])
+		}
+	}
+	const margin = Brush
+	left, top := math.Floor(x0-margin), math.Floor(y0-margin)
+	w, h := int(math.Ceil(x1+margin-left)), int(math.Ceil(y1+margin-top))
+	side := max(w, h)
 	d := strokes.Drawing{Strokes: make([][][2]float64, len(ss))}
 	for i, s := range ss {
-		d.Strokes[i] = split(s)
+		d.Strokes[i] = split(s, left, top)
 	}
-	gray := preprocess.GrayRGBA(strokes.Render(d, Canvas, Brush), Canvas, Canvas)
-	img, err := preprocess.Digit(gray, Canvas, Canvas)
+	gray := preprocess.GrayRGBA(strokes.Render(d, side, Brush), side, side)
+	img, err := preprocess.Digit(gray, side, side)
 	if err != nil {
 		return nil, err
 	}
@@ -226,9 +242,9 @@ func Render(ss [][]Point) ([]byte, error) {
 // pixels near the path).
 const splitStep = 4.0
 
-// split returns the stroke's points, with points added along segments
-// longer than splitStep.
-func split(s []Point) [][2]float64 {
+// split returns the stroke's points moved by (-left, -top), with points
+// added along segments longer than splitStep.
+func split(s []Point, left, top float64) [][2]float64 {
 	out := make([][2]float64, 0, len(s))
 	for j, p := range s {
 		if j > 0 {
@@ -237,11 +253,11 @@ func split(s []Point) [][2]float64 {
 				k := int(math.Ceil(l / splitStep))
 				for i := 1; i < k; i++ {
 					t := float64(i) / float64(k)
-					out = append(out, [2]float64{q[0] + t*(p[0]-q[0]), q[1] + t*(p[1]-q[1])})
+					out = append(out, [2]float64{q[0] + t*(p[0]-q[0]) - left, q[1] + t*(p[1]-q[1]) - top})
 				}
 			}
 		}
-		out = append(out, [2]float64{p[0], p[1]})
+		out = append(out, [2]float64{p[0] - left, p[1] - top})
 	}
 	return out
 }

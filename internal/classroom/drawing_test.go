@@ -24,7 +24,8 @@ func TestRenderMatchesThePage(t *testing.T) {
 	if canvas != Canvas {
 		t.Fatalf("the stroke file's canvas is %d, the class canvas %d", canvas, Canvas)
 	}
-	for _, d := range ds[:20] {
+	worstAll := 0.0
+	for _, d := range ds {
 		ss := make([][]Point, len(d.Strokes))
 		for i, s := range d.Strokes {
 			for j, p := range s {
@@ -46,11 +47,14 @@ func TestRenderMatchesThePage(t *testing.T) {
 		for i := range want {
 			worst = max(worst, math.Abs(float64(got[i])/255-float64(want[i])))
 		}
-		// Added points change the picture by rounding only.
+		// Added points and the cropped canvas change the picture by
+		// rounding only.
+		worstAll = max(worstAll, worst)
 		if worst > 2.0/255 {
 			t.Errorf("%s: server image differs from the page's by %.3f", d.Name, worst)
 		}
 	}
+	t.Logf("%d drawings: the largest pixel difference is %.4f (1 = full ink)", len(ds), worstAll)
 }
 
 func TestCheckStrokes(t *testing.T) {
