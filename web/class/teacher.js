@@ -205,7 +205,8 @@
         tr.append(el("th", "", ev.classes[i]), ...row.map((n, j) => el("td", i === j ? "diag" : "", n ? String(n) : "")));
         table.append(tr);
       });
-      $("mistakes").replaceChildren(...ev.mistakes.map((mk) => {
+      $("mistakes").replaceChildren(ev.mistakes.length === 0 ? el("p", "muted", "None: the model read every drawing right.") : "");
+      $("mistakes").append(...ev.mistakes.map((mk) => {
         const f = el("figure", "tile");
         const img = el("img");
         img.src = mk.image;
