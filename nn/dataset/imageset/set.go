@@ -188,31 +188,13 @@ type manifest struct {
 	Framing string `json:"framing,omitempty"`
 }
 
-// Framing names in the manifest.
-const (
-	digitName = "digits"
-	itemName  = "items"
-)
-
-func framingName(f dataset.Framing) string {
-	if f == dataset.ItemFraming {
-		return itemName
-	}
-	return digitName
-}
-
 func parseManifest(b []byte) (manifest, dataset.Framing, error) {
 	var m manifest
 	if err := json.Unmarshal(b, &m); err != nil {
 		return m, 0, fmt.Errorf("not a cnnplay set description: %v", err)
 	}
-	switch m.Framing {
-	case "", digitName:
-		return m, dataset.DigitFraming, nil
-	case itemName:
-		return m, dataset.ItemFraming, nil
-	}
-	return m, 0, fmt.Errorf("unknown framing %q (want %q or %q)", m.Framing, digitName, itemName)
+	f, err := dataset.ParseFraming(m.Framing)
+	return m, f, err
 }
 
 // Counts returns the number of examples of each class, in the order of

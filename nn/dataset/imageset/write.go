@@ -27,7 +27,7 @@ func (s *Set) WriteZip(w io.Writer) error {
 		return err
 	}
 	zw := zip.NewWriter(w)
-	m, err := json.Marshal(manifest{Name: s.Name, Framing: framingName(s.Framing)})
+	m, err := json.Marshal(manifest{Name: s.Name, Framing: s.Framing.String()})
 	if err != nil {
 		return err
 	}
