@@ -1,6 +1,7 @@
 package imageset
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -86,5 +87,26 @@ func TestStratify(t *testing.T) {
 		if _, err := Stratify(s, f, rand.New(rand.NewPCG(1, 2))); err == nil {
 			t.Errorf("Stratify took fractions %v", f)
 		}
+	}
+}
+
+func TestEncodeIDX(t *testing.T) {
+	p, _, err := sampleSet(t, 2).Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, lab, err := EncodeIDX(p.Set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := dataset.Load(bytes.NewReader(img), bytes.NewReader(lab), "x", p.Classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(back.Pixels, p.Pixels) || !bytes.Equal(back.Labels, p.Labels) || back.N != p.N {
+		t.Fatal("the IDX files do not read back as the set")
+	}
+	if _, _, err := EncodeIDX(&dataset.Set{H: 28, W: 28}); err == nil {
+		t.Error("EncodeIDX encoded an empty set")
 	}
 }
