@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,5 +89,37 @@ func TestTrainOwnData(t *testing.T) {
 	other := shapeFolder(t, 5, 1, 3) // has cross and star, which the model does not know
 	if r = runCNN(t, "eval", "-model", out, "-data", other); r.code != 1 || !strings.Contains(r.stderr, "does not know: cross, star") {
 		t.Errorf("eval on unknown classes: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestTrainFromDigits starts from the shipped digits model's convolutions,
+// frozen: the model written has them unchanged and its own head.
+func TestTrainFromDigits(t *testing.T) {
+	dir := shapeFolder(t, 3, 12, 4)
+	out := filepath.Join(t.TempDir(), "from.cnn")
+	r := runCNN(t, "train", "-data", dir, "-from", "digits", "-freeze", "-epochs", "3", "-workers", "1", "-o", out)
+	if r.code != 0 || !strings.Contains(r.stderr, "starting from digits's conv1, conv2 (frozen: true)") {
+		t.Fatalf("train: exit %d\n%s", r.code, r.stderr)
+	}
+	digits, err := loadModel("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Net.Classes() != 3 || !m.Net.Spec.Layers[0].Frozen {
+		t.Fatalf("spec %+v", m.Net.Spec)
+	}
+	for i, p := range m.Net.Params() {
+		if strings.HasPrefix(p.Name, "conv") && !slices.Equal(p.W, digits.Net.Params()[i].W) {
+			t.Errorf("%s changed though frozen", p.Name)
+		}
 	}
 }

@@ -27,6 +27,8 @@ func trainCmd(args []string) error {
 	data := fs.String("dataset", dataset.Names()[0], "dataset: "+strings.Join(dataset.Names(), ", "))
 	own := fs.String("data", "", "train on one's own images instead: a folder (or zip) with one folder of PNG/JPEG pictures per class, e.g. -data shapes/")
 	framing := fs.String("framing", "", "with -data: how pictures are framed, digits or items (default: the set's cnnplay.json, else digits)")
+	from := fs.String("from", "", "start from a model's convolution layers with a new dense head: a model file, or digits for the shipped digits model")
+	freeze := fs.Bool("freeze", false, "with -from: keep the convolution layers as the model has them")
 	testFrac := fs.Float64("test", 0, "with -data: fraction of each class held out for testing, e.g. 0.1 (0: report the validation accuracy)")
 	epochs := fs.Int("epochs", 10, "passes over the training set")
 	batch := fs.Int("batch", 64, "mini-batch size")
@@ -123,10 +125,20 @@ func trainCmd(args []string) error {
 		rec = model.Record{Dataset: *data}
 	}
 	spec, err := nn.Preset(*preset)
-	if *specFile != "" {
+	var source *model.Model
+	switch {
+	case *from != "":
+		path := *from
+		if path == "digits" {
+			path = "" // loadModel's shipped digits model
+		}
+		if source, err = loadModel(path); err == nil {
+			spec, err = nn.TransferSpec(source.Net.Spec, len(trainAll.Classes), *freeze)
+		}
+	case *specFile != "":
 		spec, err = readSpec(*specFile)
 	}
-	if err == nil && *own != "" {
+	if err == nil && *own != "" && *from == "" {
 		spec, err = nn.WithClasses(spec, len(trainAll.Classes))
 	}
 	if err != nil {
@@ -135,6 +147,13 @@ func trainCmd(args []string) error {
 	net, err := nn.Build(spec, rng)
 	if err != nil {
 		return err
+	}
+	if source != nil {
+		copied, err := nn.CopyFeatures(net, source.Net)
+		if err != nil {
+			return fmt.Errorf("-from: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "starting from %s's %s (frozen: %v)\n", *from, strings.Join(copied, ", "), *freeze)
 	}
 	if err := fits(net, trainAll, test); err != nil {
 		return err
@@ -194,7 +213,10 @@ func trainCmd(args []string) error {
 		return fmt.Errorf("writing the model: %w (%s was left as it was)", err, *out)
 	}
 	arch := *preset
-	if *specFile != "" {
+	switch {
+	case *from != "":
+		arch = "the convolutions of " + *from
+	case *specFile != "":
 		arch = *specFile
 	}
 	best := fmt.Sprintf("best validation %.2f%% at epoch %d", 100*bestVal, bestEpoch)
