@@ -19,7 +19,8 @@ func loadDataset(name string) (trainSet, test *dataset.Set, err error) {
 	return e.Load()
 }
 
-// loadModel reads a model file, or the shipped digits model when path is "".
+// loadModel reads a model file (cnnplay's or ONNX, see decodeFile), or the
+// shipped digits model when path is "".
 func loadModel(path string) (*model.Model, error) {
 	if path == "" {
 		f, err := models.Files.Open(models.Digits)
@@ -34,7 +35,7 @@ func loadModel(path string) (*model.Model, error) {
 		return nil, err
 	}
 	defer f.Close()
-	m, err := model.Decode(f)
+	m, err := decodeFile(path, f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
