@@ -1,23 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/cnnplay/cnnplay/internal/atomicfile"
-	"github.com/cnnplay/cnnplay/nn/model"
-	"github.com/cnnplay/cnnplay/nn/model/onnx"
+	"github.com/cnnplay/cnnplay/nn/model/formats"
 )
 
 // exportCmd writes a model in another framework's format.
 func exportCmd(args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ExitOnError)
-	format := fs.String("format", "onnx", "onnx (ONNX opset 13: ONNX Runtime, PyTorch via onnx2torch, …) or tfjs (TensorFlow.js layers model)")
+	format := fs.String("format", "onnx", "onnx (ONNX opset 13, for ONNX Runtime, PyTorch, …), tfjs (TensorFlow.js layers model) or cnn")
 	out := fs.String("o", "", "file to write, e.g. model.onnx")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: cnn export -format onnx|tfjs -o OUT model.cnn\n\nexample: cnn export -format onnx -o digits.onnx digits.cnn")
@@ -35,16 +32,11 @@ func exportCmd(args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var write func(io.Writer) error
-	switch *format {
-	case "onnx":
-		write = func(w io.Writer) error { return onnx.Encode(w, m) }
-	case "tfjs":
-		return errors.New("-format tfjs: the TensorFlow.js export is not built yet")
-	default:
-		return fmt.Errorf("-format %q: want onnx or tfjs", *format)
+	b, err := formats.Encode(*format, m)
+	if err != nil {
+		return fmt.Errorf("-format %s: %w", *format, err)
 	}
-	if err := atomicfile.Write(*out, 0o644, write); err != nil {
+	if err := atomicfile.Write(*out, 0o644, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 		return fmt.Errorf("writing %s: %w (it was left as it was)", *out, err)
 	}
 	fmt.Fprintf(w, "wrote %s (%s): input [N,%d,%d,%d] of pixels in [0,1], output [N,%d] probabilities\n",
@@ -83,27 +75,4 @@ func importCmd(args []string, w io.Writer) error {
 	fmt.Fprintf(w, "wrote %s: %s input, %d classes, %d weights; layers %s\n", printable(*out), m.Net.InShape(),
 		m.Net.Classes(), m.Net.ParamCount(), strings.Join(layers, " "))
 	return nil
-}
-
-// decodeFile reads a model file of any format cnn reads: ONNX by its
-// extension, otherwise a cnnplay model file, or ONNX after all if it is
-// not one.
-func decodeFile(path string, r io.Reader) (*model.Model, error) {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".onnx":
-		return onnx.Decode(r)
-	case ".json", ".zip":
-		return nil, errors.New("TensorFlow.js models are not read yet")
-	}
-	data, err := io.ReadAll(io.LimitReader(r, model.MaxFileBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	m, err := model.Decode(bytes.NewReader(data))
-	if errors.Is(err, model.ErrNotModel) {
-		if mo, oerr := onnx.Unmarshal(data); oerr == nil {
-			return mo, nil
-		}
-	}
-	return m, err
 }

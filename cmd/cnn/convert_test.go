@@ -80,7 +80,7 @@ func TestExportImportBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"export", "-format", "tfjs", "-o", filepath.Join(dir, "x.zip"), m}, "not built yet"},
-		{[]string{"export", "-format", "caffe", "-o", filepath.Join(dir, "x"), m}, `-format "caffe"`},
+		{[]string{"export", "-format", "caffe", "-o", filepath.Join(dir, "x"), m}, `unknown model format "caffe"`},
 		{[]string{"export", m}, "needs one model file and -o"},
 		{[]string{"import", "-o", out, junk}, "not an ONNX model"},
 		{[]string{"eval", "-model", junk}, "not an ONNX model"},
