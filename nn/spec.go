@@ -74,6 +74,7 @@ func (net *Network) layOut() {
 	for _, p := range net.Params() {
 		k := p.Size()
 		p.W, p.G = net.w[off:off+k:off+k], net.g[off:off+k:off+k]
+		p.Changed()
 		off += k
 	}
 }
