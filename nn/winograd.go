@@ -45,9 +45,9 @@ type winograd struct {
 	// weights' version filt
 	pu   [16]packedB
 	filt weightCache
-	v []float32 // one example's transformed patches: 16 × tiles×C
-	m []float32 // their products: 16 × tiles×F
-	x []float32 // one example's input, zero-padded to cover every tile
+	v    []float32 // one example's transformed patches: 16 × tiles×C
+	m    []float32 // their products: 16 × tiles×F
+	x    []float32 // one example's input, zero-padded to cover every tile
 	// for the input gradient: the filters turned and transposed, and a
 	// zero bias
 	flipped, zero []float32
