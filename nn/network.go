@@ -197,11 +197,10 @@ func (net *Network) Finite() bool { return vec.finite(net.w) }
 // weights that drawing costs a page tens of milliseconds, too much for
 // every weight snapshot.
 func (net *Network) Clone() *Network {
-	c, err := build(net.Spec)
+	c, err := BuildEmpty(net.Spec)
 	if err != nil {
 		panic(fmt.Sprintf("nn: Clone: the network's own spec does not build: %v", err))
 	}
-	c.layOut()
 	copy(c.w, net.w)
 	return c
 }
