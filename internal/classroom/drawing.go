@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/cnnplay/cnnplay/internal/strokes"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 	"github.com/cnnplay/cnnplay/nn/preprocess"
 )
 
@@ -171,6 +173,9 @@ func checkClasses(names []string) error {
 	}
 	seen := map[string]bool{}
 	for _, name := range names {
+		if err := imageset.CheckClassName(name); err != nil {
+			return err
+		}
 		switch {
 		case name == "" || strings.TrimSpace(name) != name:
 			return fmt.Errorf("class name %q: empty, or spaces at the start or the end", name)
@@ -178,15 +183,15 @@ func checkClasses(names []string) error {
 			return fmt.Errorf("class name %q: at most %d characters", name, MaxClassName)
 		case strings.ContainsAny(name, `/\:*?"<>|`) || strings.HasPrefix(name, "."):
 			return fmt.Errorf("class name %q: it names a folder in the export, so no / \\ : * ? \" < > | and no leading dot", name)
-		case seen[name]:
-			return fmt.Errorf("class name %q appears twice", name)
+		case seen[strings.ToLower(name)]:
+			return fmt.Errorf("class name %q appears twice (folders ignore case)", name)
 		}
 		for _, r := range name {
 			if !unicode.IsPrint(r) {
 				return fmt.Errorf("class name %q: character %U is not allowed", name, r)
 			}
 		}
-		seen[name] = true
+		seen[strings.ToLower(name)] = true
 	}
 	return nil
 }
@@ -219,12 +224,7 @@ func Render(ss [][]Point) ([]byte, error) {
 	left, top := math.Floor(x0-margin), math.Floor(y0-margin)
 	w, h := int(math.Ceil(x1+margin-left)), int(math.Ceil(y1+margin-top))
 	side := max(w, h)
-	d := strokes.Drawing{Strokes: make([][][2]float64, len(ss))}
-	for i, s := range ss {
-		d.Strokes[i] = split(s, left, top)
-	}
-	gray := preprocess.GrayRGBA(strokes.Render(d, side, Brush), side, side)
-	img, err := preprocess.Digit(gray, side, side)
+	img, err := preprocess.Digit(paint(ss, left, top, side), side, side)
 	if err != nil {
 		return nil, err
 	}
@@ -233,6 +233,28 @@ func Render(ss [][]Point) ([]byte, error) {
 		out[i] = uint8(math.Round(255 * float64(min(max(v, 0), 1))))
 	}
 	return out, nil
+}
+
+// paint returns the luminance of the side×side part of the canvas whose
+// top left corner is (left, top), with the strokes ss painted on it as the
+// page paints them.
+func paint(ss [][]Point, left, top float64, side int) []float32 {
+	d := strokes.Drawing{Strokes: make([][][2]float64, len(ss))}
+	for i, s := range ss {
+		d.Strokes[i] = split(s, left, top)
+	}
+	return preprocess.GrayRGBA(strokes.Render(d, side, Brush), side, side)
+}
+
+// CanvasPicture returns the drawing as the student's canvas showed it:
+// dark ink on white, Canvas×Canvas. Prepared by nn/preprocess, it gives
+// the image Render returns.
+func CanvasPicture(ss [][]Point) *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, Canvas, Canvas))
+	for i, v := range paint(ss, 0, 0, Canvas) {
+		g.Pix[i] = uint8(math.Round(255 * float64(min(max(v, 0), 1))))
+	}
+	return g
 }
 
 // splitStep is the longest segment the rasteriser is given. The

@@ -7,23 +7,26 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"image/png"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 )
 
 // Export formats.
 const (
-	// FormatFolders is a zip with one folder per class of 28×28 PNGs (the
-	// layout of Keras' image_dataset_from_directory and torchvision's
-	// ImageFolder, and of the playground's own-data import), each with its
-	// strokes beside it as <id>.strokes.json, and drawings.csv listing
-	// every drawing.
+	// FormatFolders is a zip with one folder per class of PNGs, the layout
+	// of Keras' image_dataset_from_directory, torchvision's ImageFolder and
+	// the playground's own data (nn/dataset/imageset): each drawing as the
+	// student's canvas showed it (280×280, dark ink on white), which the
+	// own-data import prepares into the very image the network saw here,
+	// and its strokes beside it as <id>.strokes.json. Nicknames stay out.
 	FormatFolders = "folders"
 	// FormatIDX is a zip with MNIST-style IDX files (gzipped): images,
 	// labels (the index of the class in classes.txt) and classes.txt.
@@ -64,39 +67,46 @@ func classOrder(classes []string, ds []Drawing) []string {
 }
 
 // WriteFolders writes the drawings ds of the classes as a FormatFolders
-// zip to buf.
-func WriteFolders(buf *bytes.Buffer, classes []string, ds []Drawing) error {
-	zw := zip.NewWriter(buf)
-	manifest := &bytes.Buffer{}
-	cw := csv.NewWriter(manifest)
-	cw.Write([]string{"file", "class", "nickname", "time"})
+// zip to buf, with imageset's writer: the zip the playground's own-data
+// import, `cnn train -data` and ImageFolder read. The set is named name.
+//
+// A class without drawings has no folder: readers take an empty folder for
+// a mistake, and a class to learn needs examples.
+func WriteFolders(buf *bytes.Buffer, name string, classes []string, ds []Drawing) error {
+	set := &imageset.Set{Name: name, Framing: dataset.DigitFraming}
+	for _, c := range classes {
+		if slices.ContainsFunc(ds, func(d Drawing) bool { return d.Label == c }) {
+			set.Classes = append(set.Classes, c)
+		}
+	}
 	for _, d := range ds {
-		name := fmt.Sprintf("%s/%06d", d.Label, d.ID)
-		if err := addFile(zw, name+".png", d.Created, encodePNG(d.Image)); err != nil {
+		var ss [][]Point
+		if err := json.Unmarshal(d.Strokes, &ss); err != nil {
+			return fmt.Errorf("drawing %d: its strokes are corrupt: %w", d.ID, err)
+		}
+		var pic bytes.Buffer
+		if err := png.Encode(&pic, CanvasPicture(ss)); err != nil {
 			return err
 		}
-		if err := addFile(zw, name+".strokes.json", d.Created, d.Strokes); err != nil {
-			return err
+		points := make([][][3]float64, len(ss))
+		for i, s := range ss {
+			points[i] = make([][3]float64, len(s))
+			for j, p := range s {
+				points[i][j] = p
+			}
 		}
-		cw.Write([]string{name + ".png", d.Label, csvSafe(d.Nickname), d.Created.UTC().Format(time.RFC3339)})
+		set.Examples = append(set.Examples, imageset.Example{
+			Class:   d.Label,
+			Name:    fmt.Sprintf("%06d.png", d.ID),
+			Data:    pic.Bytes(),
+			Strokes: &imageset.Strokes{Canvas: Canvas, Width: Brush, Strokes: points},
+		})
 	}
-	cw.Flush()
-	if err := addFile(zw, "drawings.csv", time.Now(), manifest.Bytes()); err != nil {
-		return err
-	}
-	return zw.Close()
-}
-
-// csvSafe keeps a spreadsheet from reading a nickname as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return set.WriteZip(buf)
 }
 
 // WriteIDX writes the drawings ds of the classes as a FormatIDX zip.
-func WriteIDX(buf *bytes.Buffer, classes []string, ds []Drawing) error {
+func WriteIDX(buf *bytes.Buffer, _ string, classes []string, ds []Drawing) error {
 	images := &dataset.IDX{Dims: []int{len(ds), Side, Side}, Data: make([]byte, 0, len(ds)*Side*Side)}
 	labels := &dataset.IDX{Dims: []int{len(ds)}, Data: make([]byte, 0, len(ds))}
 	if len(classes) > 256 {
@@ -147,7 +157,7 @@ func (h *Handler) export(r *http.Request) (int, any, error) {
 	if err := decode(r, 1<<10, &req); err != nil {
 		return 0, nil, err
 	}
-	write := map[string]func(*bytes.Buffer, []string, []Drawing) error{FormatFolders: WriteFolders, FormatIDX: WriteIDX}[req.Format]
+	write := map[string]func(*bytes.Buffer, string, []string, []Drawing) error{FormatFolders: WriteFolders, FormatIDX: WriteIDX}[req.Format]
 	if write == nil {
 		return 0, nil, errorf(http.StatusBadRequest, "format %q: want %q or %q", req.Format, FormatFolders, FormatIDX)
 	}
@@ -160,7 +170,7 @@ func (h *Handler) export(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	var buf bytes.Buffer
-	if err := write(&buf, classOrder(c.Classes, ds), ds); err != nil {
+	if err := write(&buf, "class "+c.Code, classOrder(c.Classes, ds), ds); err != nil {
 		return 0, nil, err
 	}
 	name := fmt.Sprintf("class-%s-%s.zip", c.Code, req.Format)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/cnnplay/cnnplay/internal/strokes"
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/web/models"
 )
@@ -119,37 +121,49 @@ func TestExport(t *testing.T) {
 	if w.Code != 200 || w.Header().Get("Content-Type") != "application/zip" {
 		t.Fatalf("export: %d %s", w.Code, w.Header())
 	}
-	zr, err := zip.NewReader(bytes.NewReader(w.Body.Bytes()), int64(w.Body.Len()))
-	if err != nil {
-		t.Fatal(err)
+	// The zip reads back as an own-data set, as the playground's import and
+	// cnn train -data read it: the counts, the strokes, and the images the
+	// set prepares are the ones stored.
+	set, problems, err := imageset.ReadZip(w.Body.Bytes())
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("reading the export: %v %v", err, problems)
 	}
 	got := map[string]int{}
-	for _, f := range zr.File {
-		dir, name, ok := strings.Cut(f.Name, "/")
-		if !ok {
-			if f.Name != "drawings.csv" {
-				t.Errorf("file %s at the top", f.Name)
-			}
-			continue
-		}
-		if strings.HasSuffix(name, ".png") {
-			got[dir]++
-			r, _ := f.Open()
-			img, err := png.Decode(r)
-			if err != nil || img.Bounds().Dx() != Side || img.Bounds().Dy() != Side {
-				t.Errorf("%s: %v", f.Name, err)
-			}
-			r.Close()
-		} else if !strings.HasSuffix(name, ".strokes.json") {
-			t.Errorf("file %s", f.Name)
+	for _, e := range set.Examples {
+		got[e.Class]++
+		if e.Strokes == nil || e.Strokes.Canvas != Canvas || len(e.Strokes.Strokes) == 0 {
+			t.Errorf("%s/%s: strokes %+v", e.Class, e.Name, e.Strokes)
 		}
 	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("zip holds %v, want %v", got, want)
+	if fmt.Sprint(got) != fmt.Sprint(want) || set.Name != "class "+c.code {
+		t.Errorf("zip %q holds %v, want %v", set.Name, got, want)
+	}
+	prep, problems, err := set.Prepare()
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("preparing the export: %v %v", err, problems)
+	}
+	stored, _ := c.store.exported(context.Background())
+	worst := 0.0
+	for i, ex := range prep.Example {
+		var id int64
+		fmt.Sscanf(set.Examples[ex].Name, "%d.png", &id)
+		for _, d := range stored {
+			if d.ID != id {
+				continue
+			}
+			for k, v := range d.Image {
+				diff := float64(prep.Pixels[i*Side*Side+k]) - float64(v)
+				worst = max(worst, math.Abs(diff)/255)
+			}
+		}
+	}
+	t.Logf("an imported export's images differ from the stored ones by at most %.3f", worst)
+	if worst > 2.0/255 {
+		t.Errorf("an imported export's images differ from the stored ones by %.3f", worst)
 	}
 
 	w = c.teacher(t, "export", map[string]string{"format": FormatIDX})
-	zr, err = zip.NewReader(bytes.NewReader(w.Body.Bytes()), int64(w.Body.Len()))
+	zr, err := zip.NewReader(bytes.NewReader(w.Body.Bytes()), int64(w.Body.Len()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -50,8 +51,36 @@ type Summary struct {
 	PerStudent []Count `json:"perStudent"` // by nickname ("" for none), most first
 }
 
-// Class returns the class's settings.
+// Class returns the class's settings. They are read from the file once
+// and then kept in memory, where SetClasses and SetLocked update them
+// after their commit (the store is the file's only writer): every
+// submission needs them.
 func (s *Store) Class(ctx context.Context) (Class, error) {
+	s.classMu.Lock()
+	defer s.classMu.Unlock()
+	if s.class == nil {
+		c, err := s.readClass(ctx)
+		if err != nil {
+			return Class{}, err
+		}
+		s.class = &c
+	}
+	c := *s.class
+	c.Classes = slices.Clone(c.Classes)
+	return c, nil
+}
+
+// setClass updates the kept settings after a committed change.
+func (s *Store) setClass(f func(c *Class)) {
+	s.classMu.Lock()
+	defer s.classMu.Unlock()
+	if s.class != nil {
+		f(s.class)
+	}
+}
+
+// readClass reads the class's settings from the file.
+func (s *Store) readClass(ctx context.Context) (Class, error) {
 	var c Class
 	var classes string
 	var created int64
@@ -78,18 +107,26 @@ func (s *Store) SetClasses(ctx context.Context, names []string) error {
 	if err := checkClasses(names); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.Exec(`UPDATE class SET classes = ? WHERE id = 1`, encodeClasses(names))
 		return err
 	})
+	if err == nil {
+		s.setClass(func(c *Class) { c.Classes = slices.Clone(names) })
+	}
+	return err
 }
 
 // SetLocked locks or unlocks the class.
 func (s *Store) SetLocked(ctx context.Context, locked bool) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.Exec(`UPDATE class SET locked = ? WHERE id = 1`, locked)
 		return err
 	})
+	if err == nil {
+		s.setClass(func(c *Class) { c.Locked = locked })
+	}
+	return err
 }
 
 // Join records a student's device (or updates its nickname and the time
@@ -221,8 +258,24 @@ func (s *Store) Drawings(ctx context.Context, after int64, limit int, strokes bo
 	return out, rows.Err()
 }
 
-// Summary counts the class's students and drawings.
+// Summary counts the class's students and drawings. The counts are kept
+// until the next commit, so teachers' feeds woken by the same change
+// count once.
 func (s *Store) Summary(ctx context.Context) (Summary, error) {
+	rev := s.Rev()
+	s.sumMu.Lock()
+	defer s.sumMu.Unlock()
+	if s.sum != nil && s.sumRev == rev {
+		return *s.sum, nil
+	}
+	sum, err := s.summary(ctx)
+	if err == nil {
+		s.sum, s.sumRev = &sum, rev
+	}
+	return sum, err
+}
+
+func (s *Store) summary(ctx context.Context) (Summary, error) {
 	var sum Summary
 	c, err := s.Class(ctx)
 	if err != nil {

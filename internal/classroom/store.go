@@ -45,6 +45,13 @@ type Store struct {
 	feed   *notifier     // woken after every commit
 	rev    atomic.Uint64 // commits so far, for the teacher's feed
 	closed error
+
+	classMu sync.Mutex
+	class   *Class // the settings, once read (see Class)
+
+	sumMu  sync.Mutex
+	sum    *Summary // the counts at revision sumRev (see Summary)
+	sumRev uint64
 }
 
 // writeReq is one write for the writer goroutine: fn runs inside the

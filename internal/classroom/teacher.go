@@ -185,14 +185,15 @@ type feedResponse struct {
 // Feed limits: a long poll waits at most maxWait for a change and returns
 // at most feedPage drawings.
 const (
-	maxWait  = 25 * time.Second
-	feedPage = 200
+	maxWait      = 25 * time.Second
+	feedPage     = 200
+	feedCoalesce = 100 * time.Millisecond
 )
 
 // feedRequest answers the teacher's live gallery: a long poll that
-// returns as soon as anything changed after the page's revision (a new
-// drawing, a deletion, a student joining), or after the wait. A change
-// wakes it within milliseconds of the commit, so new drawings show well
+// returns once anything changed after the page's revision (a new drawing,
+// a deletion, a student joining), or after the wait. A change wakes it at
+// its commit, and it answers feedCoalesce later, so new drawings show well
 // within a second.
 func (h *Handler) feedRequest(r *http.Request) (int, any, error) {
 	var req feedRequest
@@ -210,6 +211,14 @@ func (h *Handler) feedRequest(r *http.Request) (int, any, error) {
 		}
 		select {
 		case <-changed:
+			// What commits in the next moment comes in the same answer:
+			// under load, one answer carries many drawings instead of
+			// one answer each.
+			select {
+			case <-time.After(feedCoalesce):
+			case <-r.Context().Done():
+				return 0, nil, r.Context().Err()
+			}
 		case <-timer.C:
 			wait = 0
 		case <-r.Context().Done():
