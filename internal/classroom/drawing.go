@@ -220,6 +220,9 @@ func Render(ss [][]Point) ([]byte, error) {
 			x0, y0, x1, y1 = min(x0, p[0]), min(y0, p[1]), max(x1, p[0]), max(y1, p[1])
 		}
 	}
+	if math.IsInf(x0, 1) { // no points at all
+		return nil, preprocess.ErrEmpty
+	}
 	const margin = Brush
 	left, top := math.Floor(x0-margin), math.Floor(y0-margin)
 	w, h := int(math.Ceil(x1+margin-left)), int(math.Ceil(y1+margin-top))

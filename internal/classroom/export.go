@@ -34,8 +34,12 @@ const (
 )
 
 // exported returns the drawings an export holds: those not deleted or
-// flagged, oldest first, with their strokes.
+// flagged, oldest first, with their strokes and images (it renders those
+// still waiting first; one that arrives meanwhile is left for the next).
 func (s *Store) exported(ctx context.Context) ([]Drawing, error) {
+	if err := s.renderPending(ctx); err != nil {
+		return nil, err
+	}
 	var out []Drawing
 	for after := int64(0); ; {
 		ds, err := s.Drawings(ctx, after, 1000, true)
@@ -46,7 +50,7 @@ func (s *Store) exported(ctx context.Context) ([]Drawing, error) {
 			return out, nil
 		}
 		for _, d := range ds {
-			if !d.Flagged {
+			if !d.Flagged && d.Image != nil {
 				out = append(out, d)
 			}
 		}

@@ -31,7 +31,7 @@ type Drawing struct {
 	Nickname string
 	Label    string // the class the student was asked to draw
 	Strokes  []byte // JSON [[[x,y,t],...],...]
-	Image    []byte // Side×Side bytes, row-major, 255 = full ink
+	Image    []byte // Side×Side bytes, row-major, 255 = full ink; nil until rendered
 	Created  time.Time
 	Flagged  bool
 }
@@ -155,7 +155,8 @@ const MaxDrawings = 200_000
 // same key is stored already, in which case it reports dup and the stored
 // drawing's id. It returns once the drawing is committed. While the class
 // is locked it returns ErrLocked, unless the key is a retry of a drawing
-// stored before.
+// stored before. A drawing without an Image gets one from the renderer
+// just after (see renderer).
 func (s *Store) Add(ctx context.Context, d *Drawing) (id int64, dup bool, err error) {
 	now := time.Now()
 	err = s.write(ctx, func(tx *sql.Tx) error {
@@ -194,6 +195,9 @@ func (s *Store) Add(ctx context.Context, d *Drawing) (id int64, dup bool, err er
 	}
 	if !dup {
 		d.ID, d.Created = id, now
+		if d.Image == nil {
+			s.wakeRenderer()
+		}
 	}
 	return id, dup, nil
 }

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -52,6 +53,10 @@ type Store struct {
 	sumMu  sync.Mutex
 	sum    *Summary // the counts at revision sumRev (see Summary)
 	sumRev uint64
+
+	renderWake chan struct{} // a drawing waits for its image (see renderer)
+	renderMu   sync.Mutex    // one renderPending at a time
+	logf       func(format string, args ...any)
 }
 
 // writeReq is one write for the writer goroutine: fn runs inside the
@@ -90,7 +95,8 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("classroom: %w", err)
 	}
 	w.SetMaxOpenConns(1)
-	s := &Store{path: path, w: w, reqs: make(chan *writeReq), quit: make(chan struct{}), feed: newNotifier()}
+	s := &Store{path: path, w: w, reqs: make(chan *writeReq), quit: make(chan struct{}), feed: newNotifier(),
+		renderWake: make(chan struct{}, 1), logf: log.Printf}
 	if err := s.prepare(); err != nil {
 		w.Close()
 		return nil, err
@@ -101,8 +107,9 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("classroom: %w", err)
 	}
 	s.r.SetMaxOpenConns(4)
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.writer()
+	go s.renderer()
 	return s, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func openTest(t *testing.T, dir string) *Store {
@@ -268,5 +269,56 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestStoreRendersLater: a drawing stored without its image (a submission,
+// or one a crash left so) gets it from the renderer, also when the store
+// opens again; one whose strokes give no picture gets a blank image and a
+// flag.
+func TestStoreRendersLater(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	ctx := context.Background()
+	d := testDrawing(t, "key-later-1", "7")
+	want := d.Image
+	d.Image = nil
+	if _, _, err := s.Add(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	waitImage := func(s *Store, id int64) []byte {
+		t.Helper()
+		for range 100 {
+			var img []byte
+			s.r.QueryRow("SELECT image FROM drawings WHERE id = ?", id).Scan(&img)
+			if img != nil {
+				return img
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("drawing %d has no image after 5 s", id)
+		return nil
+	}
+	if got := waitImage(s, d.ID); string(got) != string(want) {
+		t.Error("the renderer's image is not Render's")
+	}
+	// As a crash between the two writes leaves them: no image, and no
+	// points at all in the second.
+	for _, row := range []struct{ key, strokes string }{{"key-later-2", string(d.Strokes)}, {"key-later-3", "[]"}} {
+		if _, err := s.w.Exec(`INSERT INTO drawings (key, device, nickname, label, strokes, image, created) VALUES (?, 'd', '', '7', ?, NULL, 0)`,
+			row.key, row.strokes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s2 := openTest(t, dir)
+	if got := waitImage(s2, 2); string(got) != string(want) {
+		t.Error("the drawing left without an image was rendered wrong")
+	}
+	blank := waitImage(s2, 3)
+	var flagged bool
+	s2.r.QueryRow("SELECT flagged FROM drawings WHERE id = 3").Scan(&flagged)
+	if len(blank) != Side*Side || !flagged || strings.Trim(string(blank), "\x00") != "" {
+		t.Errorf("a drawing with no picture: image of %d bytes, flagged %v", len(blank), flagged)
 	}
 }

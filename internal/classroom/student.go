@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-
-	"github.com/cnnplay/cnnplay/nn/preprocess"
 )
 
 // joinRequest is the body of POST /class/api/join.
@@ -67,7 +65,7 @@ type submitResponse struct {
 	Duplicate bool  `json:"duplicate,omitempty"` // a retry of a drawing stored before
 }
 
-// submit checks, renders and stores one drawing. It answers 201 for a new
+// submit checks and stores one drawing. It answers 201 for a new
 // drawing and 200 for a retry, in both cases only once the drawing is
 // committed.
 func (h *Handler) submit(r *http.Request) (int, any, error) {
@@ -88,15 +86,9 @@ func (h *Handler) submit(r *http.Request) (int, any, error) {
 	if !slices.Contains(c.Classes, sub.Label) {
 		return 0, nil, errorf(http.StatusBadRequest, "label %q is not one of the class's: %s", sub.Label, strings.Join(c.Classes, ", "))
 	}
-	img, err := Render(sub.Strokes)
-	if errors.Is(err, preprocess.ErrEmpty) {
-		return 0, nil, errorf(http.StatusBadRequest, "the drawing has no ink to see")
-	}
-	if err != nil {
-		return 0, nil, err
-	}
+	// The image is rendered after the acknowledgement (see renderer).
 	d := &Drawing{Key: sub.Key, Device: sub.Device, Nickname: sub.Nickname, Label: sub.Label,
-		Strokes: encodeStrokes(sub.Strokes), Image: img}
+		Strokes: encodeStrokes(sub.Strokes)}
 	id, dup, err := h.store.Add(r.Context(), d)
 	switch {
 	case errors.Is(err, ErrLocked):

@@ -237,6 +237,10 @@ func (h *Handler) feedAnswer(r *http.Request, after int64, rev uint64) (int, any
 		ds, resp.More = ds[:feedPage], true
 	}
 	for _, d := range ds {
+		if d.Image == nil { // not rendered yet: it and what follows come in a later answer
+			resp.More = false
+			break
+		}
 		resp.Drawings = append(resp.Drawings, galleryItem{ID: d.ID, Nickname: d.Nickname, Label: d.Label,
 			Flagged: d.Flagged, Time: d.Created.UnixMilli(), Image: pngDataURL(d.Image)})
 		resp.Last = d.ID
