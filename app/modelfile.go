@@ -1,10 +1,11 @@
 package app
 
 import (
-	"bytes"
+	"strings"
 
 	"github.com/cnnplay/cnnplay/internal/budget"
 	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/cnnplay/cnnplay/nn/model/formats"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -12,6 +13,8 @@ import (
 const (
 	modelFilesID   = "model-files"
 	saveModelID    = "save-model"
+	saveONNXID     = "save-onnx"
+	saveTFJSID     = "save-tfjs"
 	loadModelID    = "load-model"
 	shippedModelID = "use-shipped"
 	modelMessageID = "model-message"
@@ -40,6 +43,18 @@ type modelFiles struct {
 
 func newModelFiles() *modelFiles { return &modelFiles{} }
 
+// saveButtons are the ways to save the model: cnnplay's own file, and the
+// formats other frameworks read (see package formats).
+var saveButtons = []struct{ id, format, label, title string }{
+	{saveModelID, formats.CNN, "Save model", "A .cnn file: this page and the cnn command load it again"},
+	{saveONNXID, formats.ONNX, "Save as ONNX", "For ONNX Runtime, PyTorch and other frameworks: input [N,C,H,W] of pixels in [0,1], output the class probabilities"},
+	{saveTFJSID, formats.TFJS, "Save as TF.js (zip)", "A TensorFlow.js layers model (model.json and its weights), zipped"},
+}
+
+// loadAccept is what the file picker offers: every format formats.Decode
+// reads.
+const loadAccept = ".cnn,.onnx,application/octet-stream"
+
 func (f *modelFiles) Render() app.UI {
 	cls := "model-files"
 	if f.dragOver {
@@ -63,11 +78,7 @@ func (f *modelFiles) Render() app.UI {
 			app.Div().
 				Class("button-row").
 				Body(
-					app.Button().
-						ID(saveModelID).
-						Disabled(f.Model == nil).
-						OnClick(f.onSave).
-						Text("Save model"),
+					app.Range(saveButtons).Slice(f.saveButton),
 					app.Label().
 						Class("file-button").
 						For(loadModelID).
@@ -76,7 +87,7 @@ func (f *modelFiles) Render() app.UI {
 						ID(loadModelID).
 						Class("visually-hidden").
 						Type("file").
-						Accept(".cnn,application/octet-stream").
+						Accept(loadAccept).
 						OnChange(f.onPick),
 					app.Button().
 						ID(shippedModelID).
@@ -85,7 +96,7 @@ func (f *modelFiles) Render() app.UI {
 				),
 			app.P().
 				Class("hint").
-				Text("or drop a .cnn file here"),
+				Text("or drop a .cnn or .onnx file here"),
 			app.P().
 				ID(modelMessageID).
 				Class(msgCls).
@@ -94,18 +105,35 @@ func (f *modelFiles) Render() app.UI {
 		)
 }
 
-// onSave downloads the current model as a .cnn file.
-func (f *modelFiles) onSave(ctx app.Context, e app.Event) {
+// saveButton is the i-th of saveButtons; a format not built yet shows
+// disabled, saying so.
+func (f *modelFiles) saveButton(i int) app.UI {
+	b := saveButtons[i]
+	title := b.title
+	if !formats.Available(b.format) {
+		title = b.label + " is not available yet"
+	}
+	return app.Button().
+		ID(b.id).
+		Disabled(f.Model == nil || !formats.Available(b.format)).
+		Title(title).
+		OnClick(func(ctx app.Context, e app.Event) { f.save(ctx, b.format) }).
+		Text(b.label)
+}
+
+// save downloads the current model in format, named after FileName.
+func (f *modelFiles) save(ctx app.Context, format string) {
 	if f.Model == nil {
 		return
 	}
-	var buf bytes.Buffer
-	if err := f.Model.Encode(&buf); err != nil {
+	data, err := formats.Encode(format, f.Model)
+	if err != nil {
 		f.message, f.bad = "The model could not be saved: "+err.Error(), true
 		return
 	}
-	u8 := app.Window().Get("Uint8Array").New(buf.Len())
-	app.CopyBytesToJS(u8, buf.Bytes())
+	name := strings.TrimSuffix(f.FileName, formats.Ext[formats.CNN]) + formats.Ext[format]
+	u8 := app.Window().Get("Uint8Array").New(len(data))
+	app.CopyBytesToJS(u8, data)
 	parts := app.Window().Get("Array").New()
 	parts.Call("push", u8)
 	opts := app.Window().Get("Object").New()
@@ -114,13 +142,13 @@ func (f *modelFiles) onSave(ctx app.Context, e app.Event) {
 	url := app.Window().Get("URL").Call("createObjectURL", blob)
 	a := app.Window().Get("document").Call("createElement", "a")
 	a.Set("href", url)
-	a.Set("download", f.FileName)
+	a.Set("download", name)
 	app.Window().Get("document").Get("body").Call("appendChild", a)
 	a.Call("click")
 	a.Call("remove")
 	// The download has its own reference; free ours a little later.
 	ctx.After(60e9, func(app.Context) { app.Window().Get("URL").Call("revokeObjectURL", url) })
-	f.message, f.bad = "Saved "+f.FileName+" ("+budget.FormatBytes(int64(buf.Len()))+").", false
+	f.message, f.bad = "Saved "+name+" ("+budget.FormatBytes(int64(len(data)))+").", false
 }
 
 func (f *modelFiles) onPick(ctx app.Context, e app.Event) {
@@ -168,7 +196,7 @@ func (f *modelFiles) read(ctx app.Context, file app.Value) {
 		data := make([]byte, u8.Get("byteLength").Int())
 		app.CopyBytesToGo(data, u8)
 		ctx.Dispatch(func(ctx app.Context) {
-			m, err := model.Decode(bytes.NewReader(data))
+			m, err := formats.Decode(name, data)
 			if err == nil {
 				err = checkShowable(m)
 			}
