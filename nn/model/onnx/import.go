@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 
@@ -732,7 +731,7 @@ func (im *importer) build(mp *pb.ModelProto) (*model.Model, error) {
 	if err := im.metadata(mp, m, sum.Classes); err != nil {
 		return nil, err
 	}
-	net, err := nn.Build(spec, rand.New(rand.NewPCG(0, 0)))
+	net, err := nn.BuildEmpty(spec) // the weights come from the file
 	if err != nil {
 		return nil, fmt.Errorf("onnx: the network it describes: %w", err)
 	}
@@ -745,6 +744,7 @@ func (im *importer) build(mp *pb.ModelProto) (*model.Model, error) {
 			return nil, fmt.Errorf("onnx: %s: %d weights, want %d", p.Name, len(im.weights[i]), len(p.W))
 		}
 		copy(p.W, im.weights[i])
+		p.Changed()
 	}
 	m.Net = net
 	return m, nil
