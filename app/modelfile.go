@@ -1,11 +1,12 @@
 package app
 
 import (
+	"bytes"
+	"errors"
 	"strings"
 
 	"github.com/cnnplay/cnnplay/internal/budget"
 	"github.com/cnnplay/cnnplay/nn/model"
-	"github.com/cnnplay/cnnplay/nn/model/formats"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -43,12 +44,18 @@ type modelFiles struct {
 
 func newModelFiles() *modelFiles { return &modelFiles{} }
 
-// saveButtons are the ways to save the model: cnnplay's own file, and the
-// formats other frameworks read (see package formats).
-var saveButtons = []struct{ id, format, label, title string }{
-	{saveModelID, formats.CNN, "Save model", "A .cnn file: this page and the cnn command load it again"},
-	{saveONNXID, formats.ONNX, "Save as ONNX", "For ONNX Runtime, PyTorch and other frameworks: input [N,C,H,W] of pixels in [0,1], output the class probabilities"},
-	{saveTFJSID, formats.TFJS, "Save as TF.js (zip)", "A TensorFlow.js layers model (model.json and its weights), zipped"},
+// saveButton is one way to save the model: cnnplay's own file, or a
+// format other frameworks read, which the converter worker writes (format
+// and ext as in package formats).
+type saveButton struct {
+	id, format, ext, label, title string
+	ready                         bool // false: shown disabled, not built yet
+}
+
+var saveButtons = []saveButton{
+	{saveModelID, "cnn", ".cnn", "Save model", "A .cnn file: this page and the cnn command load it again", true},
+	{saveONNXID, "onnx", ".onnx", "Save as ONNX", "For ONNX Runtime, PyTorch and other frameworks: input [N,C,H,W] of pixels in [0,1], output the class probabilities", true},
+	{saveTFJSID, "tfjs", ".zip", "Save as TF.js (zip)", "A TensorFlow.js layers model (model.json and its weights), zipped", false},
 }
 
 // loadAccept is what the file picker offers: every format formats.Decode
@@ -110,28 +117,45 @@ func (f *modelFiles) Render() app.UI {
 func (f *modelFiles) saveButton(i int) app.UI {
 	b := saveButtons[i]
 	title := b.title
-	if !formats.Available(b.format) {
+	if !b.ready {
 		title = b.label + " is not available yet"
 	}
 	return app.Button().
 		ID(b.id).
-		Disabled(f.Model == nil || !formats.Available(b.format)).
+		Disabled(f.Model == nil || !b.ready).
 		Title(title).
-		OnClick(func(ctx app.Context, e app.Event) { f.save(ctx, b.format) }).
+		OnClick(func(ctx app.Context, e app.Event) { f.save(ctx, b) }).
 		Text(b.label)
 }
 
-// save downloads the current model in format, named after FileName.
-func (f *modelFiles) save(ctx app.Context, format string) {
+// save downloads the current model as b says, named after FileName: a
+// .cnn file at once, another format once the converter has written it.
+func (f *modelFiles) save(ctx app.Context, b saveButton) {
 	if f.Model == nil {
 		return
 	}
-	data, err := formats.Encode(format, f.Model)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := f.Model.Encode(&buf); err != nil {
 		f.message, f.bad = "The model could not be saved: "+err.Error(), true
 		return
 	}
-	name := strings.TrimSuffix(f.FileName, formats.Ext[formats.CNN]) + formats.Ext[format]
+	name := strings.TrimSuffix(f.FileName, ".cnn") + b.ext
+	if b.format == "cnn" {
+		f.download(ctx, name, buf.Bytes())
+		return
+	}
+	f.message, f.bad = "Writing "+name+"…", false
+	convertModel(ctx, convertEncode, b.format, "", buf.Bytes(), func(data []byte, err error) {
+		if err != nil {
+			f.message, f.bad = name+" could not be written: "+err.Error(), true
+			return
+		}
+		f.download(ctx, name, data)
+	})
+}
+
+// download offers data to the user as the file name.
+func (f *modelFiles) download(ctx app.Context, name string, data []byte) {
 	u8 := app.Window().Get("Uint8Array").New(len(data))
 	app.CopyBytesToJS(u8, data)
 	parts := app.Window().Get("Array").New()
@@ -196,18 +220,36 @@ func (f *modelFiles) read(ctx app.Context, file app.Value) {
 		data := make([]byte, u8.Get("byteLength").Int())
 		app.CopyBytesToGo(data, u8)
 		ctx.Dispatch(func(ctx app.Context) {
-			m, err := formats.Decode(name, data)
-			if err == nil {
-				err = checkShowable(m)
-			}
-			if err != nil {
-				f.message, f.bad = name+" could not be loaded ("+inspectWhy(err)+"). The current model is unchanged.", true
+			m, err := model.Decode(bytes.NewReader(data))
+			if !errors.Is(err, model.ErrNotModel) {
+				f.loaded(ctx, name, m, err)
 				return
 			}
-			f.message, f.bad = "Loaded "+name+" ("+describeShape(m)+").", false
-			if f.OnLoad != nil {
-				ctx.Emit(func() { f.OnLoad(ctx, m, name) })
-			}
+			// Another format (ONNX): the converter makes a .cnn file of it.
+			f.message = "Converting " + name + "…"
+			convertModel(ctx, convertDecode, "", name, data, func(cnn []byte, err error) {
+				var m *model.Model
+				if err == nil {
+					m, err = model.Decode(bytes.NewReader(cnn))
+				}
+				f.loaded(ctx, name, m, err)
+			})
 		})
 	})
+}
+
+// loaded passes on the model m read from the file name, or says why the
+// file could not be loaded (err, or a model the page cannot show).
+func (f *modelFiles) loaded(ctx app.Context, name string, m *model.Model, err error) {
+	if err == nil {
+		err = checkShowable(m)
+	}
+	if err != nil {
+		f.message, f.bad = name+" could not be loaded ("+inspectWhy(err)+"). The current model is unchanged.", true
+		return
+	}
+	f.message, f.bad = "Loaded "+name+" ("+describeShape(m)+").", false
+	if f.OnLoad != nil {
+		ctx.Emit(func() { f.OnLoad(ctx, m, name) })
+	}
 }

@@ -33,7 +33,8 @@ func download(t *testing.T, b *browsertest.Browser, selector, ext string) (strin
 		return err
 	}))
 	b.Click(t, selector)
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+	// The first save in another format starts the converter worker.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		entries, _ := os.ReadDir(dir)
 		if len(entries) == 1 && strings.HasSuffix(entries[0].Name(), ext) {
 			time.Sleep(200 * time.Millisecond)
@@ -57,7 +58,7 @@ func load(t *testing.T, b *browsertest.Browser, path string) string {
 	b.Do(t, chromedp.SetUploadFiles("#load-model", []string{path}))
 	name := strconv.Quote(filepath.Base(path))
 	b.WaitFor(t, `(() => { const m = document.getElementById("model-message").textContent;
-		return m.includes(`+name+`) && !m.startsWith("Reading"); })()`, 20*time.Second)
+		return m.includes(`+name+`) && !m.startsWith("Reading") && !m.startsWith("Converting"); })()`, 60*time.Second)
 	return browsertest.Eval[string](t, b, `document.getElementById("model-message").textContent`)
 }
 
