@@ -28,3 +28,11 @@ func TestConverterKeepsProtobufOutOfAppWasm(t *testing.T) {
 		t.Error("convert.wasm does not link nn/model/onnx: what writes ONNX for the page?")
 	}
 }
+
+func TestConverts(t *testing.T) {
+	for name, want := range map[string]bool{"m.onnx": true, "M.ONNX": true, "model": true, "m.cnn": false, "photo.png": false} {
+		if got := converts(name); got != want {
+			t.Errorf("converts(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

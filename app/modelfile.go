@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"errors"
+	"path"
 	"strings"
 
 	"github.com/cnnplay/cnnplay/internal/budget"
@@ -221,7 +222,7 @@ func (f *modelFiles) read(ctx app.Context, file app.Value) {
 		app.CopyBytesToGo(data, u8)
 		ctx.Dispatch(func(ctx app.Context) {
 			m, err := model.Decode(bytes.NewReader(data))
-			if !errors.Is(err, model.ErrNotModel) {
+			if !errors.Is(err, model.ErrNotModel) || !converts(name) {
 				f.loaded(ctx, name, m, err)
 				return
 			}
@@ -236,6 +237,17 @@ func (f *modelFiles) read(ctx app.Context, file app.Value) {
 			})
 		})
 	})
+}
+
+// converts reports whether the file name may be a model the converter
+// reads: the extensions of the formats it reads, or none. Other files that
+// are not .cnn files are refused at once, without starting it.
+func converts(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".onnx", "":
+		return true
+	}
+	return false
 }
 
 // loaded passes on the model m read from the file name, or says why the
