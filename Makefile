@@ -20,7 +20,7 @@ INSTALL_CMD := sudo apt-get install -y chromium dataset-fashion-mnist wabt
 all: build
 
 help:
-	@echo 'make build  - build web/app.wasm (and web/worker.wasm), copy assets, build bin/serve'
+	@echo 'make build  - build web/app.wasm, web/worker.wasm and web/convert.wasm, copy assets, build bin/serve'
 	@echo 'make run    - build, then serve on http://$(ADDR)'
 	@echo 'make static - build, then write the whole site as plain files to $(STATIC_DIR) (any static host; docs/example.html included)'
 	@echo 'make compress - brotli copies of the wasm files (web/*.wasm.br, about 1.5 min), served to browsers that accept br'
@@ -59,6 +59,7 @@ wasm:
 		echo 'GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker'; \
 		GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker; \
 	fi
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/convert.wasm ./wasm/convert
 
 run: build
 	bin/serve -addr $(ADDR)
@@ -193,4 +194,4 @@ accuracy:
 
 clean:
 	rm -rf bin out
-	rm -f web/app.wasm web/worker.wasm web/wasm_exec.js web/gemm_simd.wasm web/data/*.gz
+	rm -f web/app.wasm web/worker.wasm web/convert.wasm web/wasm_exec.js web/gemm_simd.wasm web/data/*.gz

@@ -68,8 +68,8 @@ self.addEventListener("fetch", (event) => {
 // wasm programs and their loaders, the models, the SIMD kernel and the
 // test set of the first dataset in the registry, MNIST (the data,
 // projection and mistakes views need it). The training sets (10 MB for
-// MNIST, 26 MB for Fashion-MNIST) and the other test sets are kept when
-// first used instead.
+// MNIST, 26 MB for Fashion-MNIST), the other test sets and the model
+// converter are kept when first used instead.
 //
 // go-app puts the /web/ URLs under the prefix of a static export; the
 // pages it does not list itself are put under it here.
@@ -87,6 +87,10 @@ func precacheAssets(assets fs.FS, versioned func(name string) string, prefix str
 		case strings.HasPrefix(name, "data/") && !slices.Contains(testFiles, base):
 			return nil
 		case base == "robots.txt" || base == "sitemap.xml" || base == "ads.txt":
+			return nil
+		case name == "convert.wasm" || name == "convert.js":
+			// The model converter (7 MB) is fetched, and then kept, only
+			// when a model is first saved or read in another format.
 			return nil
 		}
 		out = append(out, versioned(name))
