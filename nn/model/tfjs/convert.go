@@ -9,7 +9,14 @@ import (
 	"github.com/cnnplay/cnnplay/nn"
 )
 
-// supported lists the layer classes Decode reads, for error messages.
+// known holds the layer classes Decode reads; supported lists them for
+// error messages.
+var known = map[string]bool{
+	"InputLayer": true, "Rescaling": true, "ZeroPadding2D": true, "Conv2D": true, "MaxPooling2D": true,
+	"AveragePooling2D": true, "Dense": true, "Flatten": true, "Dropout": true, "Activation": true,
+	"ReLU": true, "LeakyReLU": true, "Softmax": true,
+}
+
 const supported = "InputLayer, Rescaling, ZeroPadding2D, Conv2D, MaxPooling2D, AveragePooling2D, Dense, Flatten, Dropout, Activation, ReLU, LeakyReLU and Softmax"
 
 // maxInputDim is the largest side or channel count an input may declare,
@@ -108,6 +115,9 @@ func (c *converter) layer(l *kerasLayer) error {
 	} else if l.class == "InputLayer" {
 		return l.errorf("an input layer after the first")
 	}
+	if !known[l.class] {
+		return l.errorf("cnnplay has no %s layer; it imports %s", l.class, supported)
+	}
 	if c.pad != nil && l.class != "Conv2D" {
 		return c.pad.errorf("padding before a %s: cnnplay pads only convolutions", l.class)
 	}
@@ -161,9 +171,8 @@ func (c *converter) layer(l *kerasLayer) error {
 			return l.errorf("softmax over axis %s: cnnplay's softmax is over the last axis", short(cfg.Axis))
 		}
 		c.add(nn.LayerSpec{Type: "softmax"})
-		return nil
 	}
-	return l.errorf("cnnplay has no %s layer; it imports %s", l.class, supported)
+	return nil
 }
 
 func (c *converter) leaky(l *kerasLayer, alpha float64) error {
@@ -315,7 +324,7 @@ func (c *converter) conv(l *kerasLayer) error {
 		return l.errorf("a %dx%d kernel does not fit its %s input", k, k, c.shape)
 	}
 	c.refs = append(c.refs, c.ref(l, []int{k, k, c.shape.C, cfg.Filters}, cfg.Filters))
-	c.add(nn.LayerSpec{Type: "conv", Filters: cfg.Filters, Size: k, Stride: stride, Pad: pad})
+	c.add(nn.LayerSpec{Type: "conv", Filters: cfg.Filters, Size: k, Stride: unlessDefault(stride, 1), Pad: pad})
 	c.shape = nn.Shape{H: (c.shape.H+2*pad-k)/stride + 1, W: (c.shape.W+2*pad-k)/stride + 1, C: cfg.Filters}
 	return c.activation(l, cfg.Activation, false)
 }
@@ -351,7 +360,7 @@ func (c *converter) pool(l *kerasLayer) error {
 		return l.errorf("a %dx%d window does not fit its %s input", k, k, c.shape)
 	}
 	typ := map[string]string{"MaxPooling2D": "maxpool", "AveragePooling2D": "avgpool"}[l.class]
-	c.add(nn.LayerSpec{Type: typ, Size: k, Stride: stride})
+	c.add(nn.LayerSpec{Type: typ, Size: k, Stride: unlessDefault(stride, k)})
 	c.shape = nn.Shape{H: (c.shape.H-k)/stride + 1, W: (c.shape.W-k)/stride + 1, C: c.shape.C}
 	return nil
 }
@@ -370,6 +379,15 @@ func (c *converter) dense(l *kerasLayer) error {
 	c.add(nn.LayerSpec{Type: "dense", Units: units})
 	c.shape = nn.Shape{H: 1, W: 1, C: units}
 	return c.activation(l, l.cfg.Activation, false)
+}
+
+// unlessDefault returns v, or 0 (the spec's way of saying "the default")
+// when v is def, so that specs read as cnnplay writes them.
+func unlessDefault(v, def int) int {
+	if v == def {
+		return 0
+	}
+	return v
 }
 
 // ints reads a JSON number or list of numbers; anything else gives nil.
