@@ -28,10 +28,10 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset"
 )
 
 const (
@@ -58,6 +58,25 @@ type Record struct {
 	ValAcc    float64          `json:"valAcc,omitempty"`
 	TestAcc   float64          `json:"testAcc,omitempty"`
 	Command   string           `json:"command,omitempty"` // the command that made it
+	// Set names one's own image set the model was trained on ("" for a
+	// dataset of the registry): the page and the command line show it.
+	Set string `json:"set,omitempty"`
+	// Framing is how pictures were made to look like the training images,
+	// a dataset.Framing's name ("digits" or "items"); "" means as the
+	// registry's entry for Dataset frames them. Models of one's own sets
+	// carry it, since no entry of the registry knows them.
+	Framing string `json:"framing,omitempty"`
+}
+
+// Framing returns how pictures must be framed for m: as its record says,
+// or else as the registry's entry for the dataset it names (or whose
+// classes it has) frames them; digits for a model that says nothing.
+func (m *Model) Framing() dataset.Framing {
+	if f, err := dataset.ParseFraming(m.Record.Framing); err == nil && m.Record.Framing != "" {
+		return f
+	}
+	e, _ := dataset.ForModel(m.Record.Dataset, m.Classes)
+	return e.Framing
 }
 
 type header struct {
@@ -80,6 +99,9 @@ var ErrNotModel = errors.New("not a cnnplay model file")
 func (m *Model) Encode(w io.Writer) error {
 	if len(m.Classes) != m.Net.Classes() {
 		return fmt.Errorf("model: %d class names for a network with %d classes", len(m.Classes), m.Net.Classes())
+	}
+	if _, err := dataset.ParseFraming(m.Record.Framing); err != nil {
+		return fmt.Errorf("model: record: %w", err)
 	}
 	h := header{Spec: m.Net.Spec, Classes: m.Classes, Record: m.Record}
 	for _, p := range m.Net.Params() {
@@ -145,6 +167,9 @@ func Decode(r io.Reader) (*Model, error) {
 	if err := json.Unmarshal(rest[:hlen], &h); err != nil {
 		return nil, fmt.Errorf("model: header: %w", err)
 	}
+	if _, err := dataset.ParseFraming(h.Record.Framing); err != nil {
+		return nil, fmt.Errorf("model: record: %w", err)
+	}
 	rest = rest[hlen:]
 	count := int(binary.LittleEndian.Uint32(rest))
 	rest = rest[4:]
@@ -154,7 +179,8 @@ func Decode(r io.Reader) (*Model, error) {
 	if err := checkArchitecture(&h, count); err != nil {
 		return nil, err
 	}
-	net, err := nn.Build(h.Spec, rand.New(rand.NewPCG(0, 0)))
+	// No initial weights are drawn: the file's replace them all.
+	net, err := nn.BuildEmpty(h.Spec)
 	if err != nil { // checkArchitecture analysed the same spec
 		return nil, fmt.Errorf("model: architecture: %w", err)
 	}
@@ -175,5 +201,6 @@ func Decode(r io.Reader) (*Model, error) {
 		}
 		weights[i] = v
 	}
+	net.WeightsChanged()
 	return &Model{Net: net, Classes: h.Classes, Record: h.Record}, nil
 }
