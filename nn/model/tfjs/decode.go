@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 
@@ -71,14 +70,15 @@ func decode(mj []byte, open opener) (*model.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	net, err := nn.Build(spec, rand.New(rand.NewPCG(0, 0)))
+	// Every weight starts at zero, as a bias the model does not have stays.
+	net, err := nn.BuildEmpty(spec)
 	if err != nil { // Analyze passed the same spec
 		return nil, fmt.Errorf("tfjs: the network: %w", err)
 	}
-	clear(net.WeightData()) // a bias the model does not have is zero
 	if err := readWeights(net, f.WeightsManifest, plan, open); err != nil {
 		return nil, err
 	}
+	net.WeightsChanged()
 	return &model.Model{Net: net, Classes: classes, Record: record}, nil
 }
 

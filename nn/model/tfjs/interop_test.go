@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/cnnplay/cnnplay/nn"
@@ -347,4 +348,69 @@ func TestInteropTFJSAgreement(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInteropTFJSTrainedInTFJS: Keras' mnist_cnn, trained for one epoch in
+// TF.js on the first 512 MNIST training images and saved by TF.js, imports
+// into cnnplay and gives TF.js' own predictions on the first 1,000 test
+// images (top-1 on at least 99.9%, probabilities within 1e-4), and the
+// import exports, and imports again, unchanged.
+func TestInteropTFJSTrainedInTFJS(t *testing.T) {
+	node, npm := nodeEnv(t)
+	const n, m = 512, 1000
+	trainSet, test := trainingHead(t, n), testSet(t, "mnist").Head(m)
+	dir := t.TempDir()
+	all := func(s *dataset.Set) []float32 {
+		x := make([]float32, 0, s.N*s.H*s.W)
+		for i := range s.N {
+			x = append(x, s.Image(i)...)
+		}
+		return x
+	}
+	writeFloats(t, filepath.Join(dir, "train-x.bin"), all(trainSet))
+	if err := os.WriteFile(filepath.Join(dir, "train-y.bin"), trainSet.Labels, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writeFloats(t, filepath.Join(dir, "test-x.bin"), all(test))
+	out := filepath.Join(dir, "saved")
+	cmd := exec.Command(node, script(t, "tfjs_train.mjs"), npm, filepath.Join(dir, "train-x.bin"), filepath.Join(dir, "train-y.bin"),
+		itoa(n), filepath.Join(dir, "test-x.bin"), itoa(m), out)
+	stdout, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("tfjs_train.mjs: %v\n%s", err, ee.Stderr)
+		}
+		t.Fatal(err)
+	}
+	t.Logf("TF.js trained one epoch on %d images: %s", n, stdout)
+	tf := readFloats(t, filepath.Join(out, "probs.bin"))
+
+	got, err := ReadFS(os.DirFS(out), ModelFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := nn.Preset("keras")
+	if !slices.Equal(got.Net.Spec.Layers, want.Layers) || got.Net.Spec.Input != want.Input {
+		t.Errorf("imported %+v, want the keras preset's layers %+v", got.Net.Spec, want)
+	}
+	ours := cnnplayProbs(t, got.Net, test)
+	r := compare(ours, tf, test.Labels, 10)
+	t.Logf("%d test images: top-1 agreement %.2f%%, largest probability difference %.2g, accuracy cnnplay %.2f%% TF.js %.2f%%",
+		m, 100*r.top1, r.maxDiff, 100*r.accA, 100*r.accB)
+	if r.top1 < 0.999 || r.maxDiff > 1e-4 {
+		t.Errorf("top-1 agreement %.4f (want at least 0.999), probabilities within %g (want 1e-4)", r.top1, r.maxDiff)
+	}
+	if r.accB < 0.5 {
+		t.Errorf("TF.js' model is right on %.1f%%: it did not train", 100*r.accB)
+	}
+	files, err := Encode(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Decode(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSame(t, got, again)
 }
