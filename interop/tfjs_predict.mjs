@@ -1,11 +1,11 @@
 // tfjs_predict.mjs runs a TF.js layers model with @tensorflow/tfjs (pure JS,
 // cpu backend) on images and writes the class probabilities: what the Go
-// tests in nn/model/tfjs compare cnnplay's own predictions with.
+// tests in tfjs_test.go compare cnnplay's own predictions with.
 //
-//   node interop/tfjs_predict.mjs NPM_DIR MODEL_JSON IMAGES N OUT
+//   node tfjs_predict.mjs MODEL_JSON IMAGES N OUT
 //
-// NPM_DIR holds node_modules with the pinned @tensorflow/tfjs
-// (interop/package-lock.json); IMAGES is N examples of the model's input
+// @tensorflow/tfjs (pinned by package-lock.json) resolves through NODE_PATH
+// (the test sets it). IMAGES is N examples of the model's input
 // shape, float32 little-endian, NHWC; OUT gets N×classes float32. It prints
 // one line of JSON: the model's input and output shapes and its
 // userDefinedMetadata, as TF.js read them.
@@ -13,8 +13,8 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const [npmDir, modelPath, imagesPath, nArg, outPath] = process.argv.slice(2);
-const require = createRequire(path.resolve(npmDir, 'package.json'));
+const [modelPath, imagesPath, nArg, outPath] = process.argv.slice(2);
+const require = createRequire(import.meta.url); // CommonJS: it honours NODE_PATH
 const tf = require('@tensorflow/tfjs');
 await tf.setBackend('cpu');
 
