@@ -22,6 +22,7 @@ all: build
 help:
 	@echo 'make build  - build web/app.wasm (and web/worker.wasm), copy assets, build bin/serve'
 	@echo 'make run    - build, then serve on http://$(ADDR)'
+	@echo 'make wasm-size - what app.wasm and worker.wasm hold, by package (TOP=30 lines each)'
 	@echo 'make static - build, then write the whole site as plain files to $(STATIC_DIR) (any static host; docs/example.html included)'
 	@echo 'make compress - brotli copies of the wasm files (web/*.wasm.br, about 1.5 min), served to browsers that accept br'
 	@echo 'make test   - vet and test natively and in Chromium (the browser tests build what they serve), then the nn packages under wasm'
@@ -52,12 +53,22 @@ assets:
 		echo 'Fashion-MNIST not found in $(FASHION_DIR) (optional: sudo apt-get install dataset-fashion-mnist)'; \
 	fi
 
+# -s -w: no symbol table (Go's wasm has no DWARF, so -w changes nothing
+# today; it keeps the flags the same as for native builds).
+WASM_FLAGS := -trimpath -ldflags='-s -w'
 wasm:
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/app.wasm ./wasm/app
-	@if ls wasm/worker/*.go >/dev/null 2>&1; then \
-		echo 'GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker'; \
-		GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker; \
-	fi
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o web/app.wasm ./wasm/app
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o web/worker.wasm ./wasm/worker
+
+# What the browser programs hold, by package: builds them with their symbol
+# names into out/wasm-size and lists the code of each package (see
+# internal/wasmsize) and, for scale, each file's size and gzip -9 size.
+.PHONY: wasm-size
+wasm-size:
+	@mkdir -p out/wasm-size
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o out/wasm-size/app.wasm ./wasm/app
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o out/wasm-size/worker.wasm ./wasm/worker
+	$(GO) run ./internal/wasmsize -top $(or $(TOP),30) out/wasm-size/app.wasm out/wasm-size/worker.wasm
 
 run: build
 	bin/serve -addr $(ADDR)
