@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net/http"
 	"slices"
 
+	"github.com/cnnplay/cnnplay/internal/webfetch"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/preprocess"
 )
@@ -103,13 +103,10 @@ func describeShape(m *model.Model) string {
 
 // fetchModel downloads and decodes a model file from the server.
 func fetchModel(url string) (*model.Model, error) {
-	res, err := http.Get(webURL(url))
+	res, err := webfetch.Get(webURL(url))
 	if err != nil {
 		return nil, err
 	}
 	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s: %s", url, res.Status)
-	}
 	return model.Decode(io.LimitReader(res.Body, model.MaxFileBytes+1))
 }

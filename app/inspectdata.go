@@ -1,12 +1,11 @@
 package app
 
 import (
-	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/cnnplay/cnnplay/internal/inspect"
+	"github.com/cnnplay/cnnplay/internal/webfetch"
 	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -89,23 +88,12 @@ const (
 // many bytes of the images file have arrived and how many there are (0 if
 // the server did not say).
 func inspectFetchImages(imagesURL, labelsURL, name string, classes []string, progress func(got, total int64)) (*inspect.Images, error) {
-	get := func(url string) (*http.Response, error) {
-		res, err := http.Get(webURL(url))
-		if err != nil {
-			return nil, err
-		}
-		if res.StatusCode != http.StatusOK {
-			res.Body.Close()
-			return nil, fmt.Errorf("%s: %s", url, res.Status)
-		}
-		return res, nil
-	}
-	img, err := get(imagesURL)
+	img, err := webfetch.Get(webURL(imagesURL))
 	if err != nil {
 		return nil, err
 	}
 	defer img.Body.Close()
-	lab, err := get(labelsURL)
+	lab, err := webfetch.Get(webURL(labelsURL))
 	if err != nil {
 		return nil, err
 	}
