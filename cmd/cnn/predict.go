@@ -11,6 +11,7 @@ import (
 	"os"
 
 	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/preprocess"
 )
@@ -59,7 +60,8 @@ func predictCmd(args []string, w io.Writer) error {
 }
 
 // classify reads an image file and runs it through the same preprocessing as
-// the playground's canvas (for a Fashion-MNIST model, the one for clothing).
+// the playground's canvas, framed as the model's training images were (for
+// a Fashion-MNIST model or a set of items, the one for clothing).
 func classify(m *model.Model, file string) ([]float32, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -74,7 +76,7 @@ func classify(m *model.Model, file string) ([]float32, error) {
 		return nil, fmt.Errorf("not a PNG or JPEG image: %w", err)
 	}
 	gray, w, h := preprocess.Gray(img)
-	digit, err := preprocess.For(m.Record.Dataset)(gray, w, h)
+	digit, err := imageset.Frame(m.Framing())(gray, w, h)
 	if err != nil {
 		return nil, err
 	}

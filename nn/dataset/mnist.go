@@ -42,8 +42,12 @@ func LoadFashion(dir string) (train, test *Set, err error) {
 	return fashionEntry.loadDir(dir)
 }
 
-// Load loads e's training and test sets from the folder e.Dir names.
+// Load loads e's training and test sets: from e.Sets when e has it,
+// otherwise from the folder e.Dir names.
 func (e Entry) Load() (train, test *Set, err error) {
+	if e.Sets != nil {
+		return e.Sets()
+	}
 	dir, err := e.Dir()
 	if err != nil {
 		return nil, nil, err

@@ -22,6 +22,33 @@ const (
 	ItemFraming
 )
 
+// The names of the framings in model records, links and set files.
+const (
+	DigitFramingName = "digits"
+	ItemFramingName  = "items"
+)
+
+// String returns the framing's name: "digits" or "items".
+func (f Framing) String() string {
+	if f == ItemFraming {
+		return ItemFramingName
+	}
+	return DigitFramingName
+}
+
+// ParseFraming returns the framing named name, String's inverse; the empty
+// name is DigitFraming, as a model that says nothing of its data is a digit
+// model.
+func ParseFraming(name string) (Framing, error) {
+	switch name {
+	case "", DigitFramingName:
+		return DigitFraming, nil
+	case ItemFramingName:
+		return ItemFraming, nil
+	}
+	return 0, fmt.Errorf("unknown framing %q (want %q or %q)", name, DigitFramingName, ItemFramingName)
+}
+
 // An Entry describes one dataset: what the page's menu, the worker, the
 // command line and a model's record need to know of it. Entries are plain
 // values, so a new kind of dataset (a folder of one's own images) joins
@@ -54,6 +81,11 @@ type Entry struct {
 	// Model is the name of the pretrained model shipped for this dataset
 	// (web/models/<Model>.cnn, the model parameter of a link), "" for none.
 	Model string
+	// Sets, when not nil, gives the training and test sets of a dataset
+	// that is not served as IDX files: one's own images, held in memory
+	// or read from a folder (package imageset makes such entries). Such an
+	// entry has no Files and no Dir, and Load calls Sets.
+	Sets func() (train, test *Set, err error)
 }
 
 // The file names of MNIST's distribution, which Fashion-MNIST keeps.
@@ -188,8 +220,8 @@ func ForShipped(model string) (Entry, bool) {
 
 // Register adds e after the existing entries. It refuses an entry with no
 // name or title, a name or served file name already taken, no classes or
-// more than a label byte can tell apart, no Dir, or a framing nn/preprocess
-// does not know.
+// more than a label byte can tell apart, neither Sets nor four files and a
+// Dir (or both), or a framing nn/preprocess does not know.
 func Register(e Entry) error {
 	switch {
 	case e.Name == "":
@@ -198,9 +230,11 @@ func Register(e Entry) error {
 		return fmt.Errorf("dataset %q needs a title", e.Name)
 	case len(e.Classes) == 0 || len(e.Classes) > 256:
 		return fmt.Errorf("dataset %q has %d classes, want 1 to 256", e.Name, len(e.Classes))
-	case slices.Contains(e.Files[:], "") || len(slices.Compact(slices.Sorted(slices.Values(e.Files[:])))) < len(e.Files):
+	case e.Sets != nil && (e.Files != [4]string{} || e.Dir != nil):
+		return fmt.Errorf("dataset %q has both its sets and files", e.Name)
+	case e.Sets == nil && (slices.Contains(e.Files[:], "") || len(slices.Compact(slices.Sorted(slices.Values(e.Files[:])))) < len(e.Files)):
 		return fmt.Errorf("dataset %q needs four different file names, got %q", e.Name, e.Files)
-	case e.Dir == nil:
+	case e.Sets == nil && e.Dir == nil:
 		return fmt.Errorf("dataset %q needs a Dir", e.Name)
 	case e.Framing != DigitFraming && e.Framing != ItemFraming:
 		return fmt.Errorf("dataset %q has an unknown framing %d", e.Name, e.Framing)
@@ -217,7 +251,7 @@ func Register(e Entry) error {
 			return fmt.Errorf("dataset %q: a shipped model named %q is already %q's", e.Name, e.Model, o.Name)
 		}
 		for _, f := range e.Files {
-			if slices.Contains(o.Files[:], f) {
+			if f != "" && slices.Contains(o.Files[:], f) {
 				return fmt.Errorf("dataset %q: file %s is already served for %q", e.Name, f, o.Name)
 			}
 		}

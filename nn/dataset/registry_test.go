@@ -231,3 +231,41 @@ func TestEntryLoad(t *testing.T) {
 		t.Errorf("Load with a failing Dir: %v", err)
 	}
 }
+
+// TestRegisterSets registers an entry that holds its sets in memory, as a
+// set of one's own images does, and loads it through Load.
+func TestRegisterSets(t *testing.T) {
+	withRegistry(t)
+	tr := &Set{Name: "mine-train", Pixels: []byte{1, 2}, Labels: []uint8{0, 1}, N: 2, H: 1, W: 1, Classes: []string{"x", "y"}}
+	e := Entry{Name: "mine", Title: "Mine", Classes: tr.Classes, Framing: ItemFraming,
+		Sets: func() (*Set, *Set, error) { return tr, tr.Head(1), nil }}
+	if err := Register(e); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Lookup("mine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, err := got.Load()
+	if err != nil || a != tr || b.N != 1 {
+		t.Fatalf("Load = %v, %v, %v", a, b, err)
+	}
+	e.Name, e.Files = "mine2", prefixed("mine2-")
+	if err := Register(e); err == nil || !strings.Contains(err.Error(), "both its sets and files") {
+		t.Errorf("an entry with sets and files: %v", err)
+	}
+}
+
+func TestParseFraming(t *testing.T) {
+	for _, f := range []Framing{DigitFraming, ItemFraming} {
+		if g, err := ParseFraming(f.String()); err != nil || g != f {
+			t.Errorf("ParseFraming(%q) = %v, %v", f.String(), g, err)
+		}
+	}
+	if f, err := ParseFraming(""); err != nil || f != DigitFraming {
+		t.Errorf("ParseFraming(\"\") = %v, %v", f, err)
+	}
+	if _, err := ParseFraming("digit"); err == nil {
+		t.Error("ParseFraming took an unknown name")
+	}
+}

@@ -32,6 +32,7 @@ import (
 	"slices"
 
 	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset"
 )
 
 const (
@@ -58,6 +59,25 @@ type Record struct {
 	ValAcc    float64          `json:"valAcc,omitempty"`
 	TestAcc   float64          `json:"testAcc,omitempty"`
 	Command   string           `json:"command,omitempty"` // the command that made it
+	// Set names one's own image set the model was trained on ("" for a
+	// dataset of the registry): the page and the command line show it.
+	Set string `json:"set,omitempty"`
+	// Framing is how pictures were made to look like the training images,
+	// a dataset.Framing's name ("digits" or "items"); "" means as the
+	// registry's entry for Dataset frames them. Models of one's own sets
+	// carry it, since no entry of the registry knows them.
+	Framing string `json:"framing,omitempty"`
+}
+
+// Framing returns how pictures must be framed for m: as its record says,
+// or else as the registry's entry for the dataset it names (or whose
+// classes it has) frames them; digits for a model that says nothing.
+func (m *Model) Framing() dataset.Framing {
+	if f, err := dataset.ParseFraming(m.Record.Framing); err == nil && m.Record.Framing != "" {
+		return f
+	}
+	e, _ := dataset.ForModel(m.Record.Dataset, m.Classes)
+	return e.Framing
 }
 
 type header struct {
@@ -80,6 +100,9 @@ var ErrNotModel = errors.New("not a cnnplay model file")
 func (m *Model) Encode(w io.Writer) error {
 	if len(m.Classes) != m.Net.Classes() {
 		return fmt.Errorf("model: %d class names for a network with %d classes", len(m.Classes), m.Net.Classes())
+	}
+	if _, err := dataset.ParseFraming(m.Record.Framing); err != nil {
+		return fmt.Errorf("model: record: %w", err)
 	}
 	h := header{Spec: m.Net.Spec, Classes: m.Classes, Record: m.Record}
 	for _, p := range m.Net.Params() {
@@ -144,6 +167,9 @@ func Decode(r io.Reader) (*Model, error) {
 	var h header
 	if err := json.Unmarshal(rest[:hlen], &h); err != nil {
 		return nil, fmt.Errorf("model: header: %w", err)
+	}
+	if _, err := dataset.ParseFraming(h.Record.Framing); err != nil {
+		return nil, fmt.Errorf("model: record: %w", err)
 	}
 	rest = rest[hlen:]
 	count := int(binary.LittleEndian.Uint32(rest))
