@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 )
 
 // Limits of one of the user's own sets in the browser (issue 18): beyond
@@ -29,6 +32,7 @@ const mySetPrefix = "my-"
 type mySet struct {
 	ID      string // unique in the browser, part of the storage keys
 	Name    string
+	Framing dataset.Framing // how its pictures and the drawings its models classify are framed
 	Classes []*myClass
 	Next    int // the number the next example's id takes
 }
@@ -94,6 +98,9 @@ func checkName(what, name string) (string, error) {
 		return "", fmt.Errorf("the %s name %q is longer than %d characters", what, name, myMaxNameRunes)
 	case !utf8.ValidString(name) || strings.ContainsAny(name, `/\:*?"<>|`) || strings.ContainsFunc(name, func(r rune) bool { return r < ' ' }) || name == "." || name == "..":
 		return "", fmt.Errorf("the %s name %q has a character a folder name cannot hold (/ \\ : * ? \" < > | or a control character)", what, name)
+	}
+	if err := imageset.CheckClassName(name); err != nil {
+		return "", err // what a class folder cannot be called
 	}
 	return name, nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/cnnplay/cnnplay/internal/browserstore"
+	"github.com/cnnplay/cnnplay/nn/dataset"
 )
 
 // myStoreName is the IndexedDB database of the user's own sets, apart from
@@ -38,6 +39,7 @@ func mySetOfKey(key string) (id string, ok bool) {
 type myMeta struct {
 	Format  int           `json:"format"`
 	Name    string        `json:"name"`
+	Framing string        `json:"framing,omitempty"`
 	Next    int           `json:"next"`
 	Classes []myMetaClass `json:"classes"`
 }
@@ -55,7 +57,7 @@ type myMetaExample struct {
 
 // metaChange returns the write of s's meta.
 func (s *mySet) metaChange() browserstore.Change {
-	m := myMeta{Format: myFormat, Name: s.Name, Next: s.Next, Classes: make([]myMetaClass, len(s.Classes))}
+	m := myMeta{Format: myFormat, Name: s.Name, Framing: s.Framing.String(), Next: s.Next, Classes: make([]myMetaClass, len(s.Classes))}
 	for i, c := range s.Classes {
 		mc := myMetaClass{Name: c.Name, Examples: make([]myMetaExample, len(c.Examples))}
 		for j, e := range c.Examples {
@@ -124,7 +126,11 @@ func loadMySet(st browserstore.Store, id string) (*mySet, []string, error) {
 	if m.Format > myFormat {
 		return nil, nil, fmt.Errorf("the set %q was kept by a newer cnnplay; it is left as it is", m.Name)
 	}
-	s := &mySet{ID: id, Name: m.Name, Next: m.Next}
+	framing, err := dataset.ParseFraming(m.Framing)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the set %q: %v", m.Name, err)
+	}
+	s := &mySet{ID: id, Name: m.Name, Framing: framing, Next: m.Next}
 	var problems []string
 	for _, mc := range m.Classes {
 		c := &myClass{Name: mc.Name}
