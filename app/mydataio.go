@@ -128,6 +128,10 @@ func readMyFiles(files []myFile, into string) (*imageset.Set, []string, error) {
 	total := 0
 	var problems []string
 	for _, f := range files {
+		if f.Data == nil {
+			problems = append(problems, f.Name+": could not be read")
+			continue
+		}
 		total += len(f.Data)
 		if total > imageset.MaxBytes {
 			return nil, nil, fmt.Errorf("the files hold more than %d MB; a set holds at most %d MB", imageset.MaxBytes>>20, imageset.MaxBytes>>20)

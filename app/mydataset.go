@@ -251,3 +251,6 @@ func (m *mySets) newSet(name string, stamp int64) (*mySet, error) {
 func (m *mySets) remove(id string) {
 	m.Sets = slices.DeleteFunc(m.Sets, func(s *mySet) bool { return s.ID == id })
 }
+
+// title is the set's name as the dataset menu shows it.
+func (s *mySet) title() string { return s.Name + " (my data)" }

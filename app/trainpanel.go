@@ -188,6 +188,9 @@ func (p *trainPanel) renderButtons() app.UI {
 // name itself for a dataset this page does not know (a model file's record
 // may name any).
 func datasetName(d string) string {
+	if s := pageSets.byDataset(d); s != nil {
+		return s.title()
+	}
 	if e, err := dataset.Lookup(d); err == nil {
 		return e.Title
 	}
