@@ -162,7 +162,7 @@ func (p *myDataPanel) Render() app.UI {
 					Class("mydata-problems").
 					Body(app.Range(p.problems).Slice(func(i int) app.UI { return app.Li().Text(p.problems[i]) })),
 			),
-			app.If(s != nil, p.renderClasses(s)),
+			p.renderClasses(s),
 		)
 }
 
@@ -211,8 +211,12 @@ func (p *myDataPanel) renderSets(s *mySet) app.UI {
 		)
 }
 
-// renderClasses is the set's classes, each with its thumbnails.
+// renderClasses is the set's classes, each with its thumbnails (nothing
+// when no set is shown).
 func (p *myDataPanel) renderClasses(s *mySet) app.UI {
+	if s == nil {
+		return app.If(false)
+	}
 	return app.Div().
 		Class("mydata-set").
 		On("dragover", func(ctx app.Context, e app.Event) { e.PreventDefault() }).

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cnnplay/cnnplay/internal/browserstore"
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
 func TestMySetClasses(t *testing.T) {
@@ -207,5 +208,30 @@ func TestTimedStrokes(t *testing.T) {
 	c.times = nil // restored strokes: no times
 	if got := c.timedStrokes(); got[1][0] != [3]float64{5, 6, 0} {
 		t.Errorf("without times: %v", got)
+	}
+}
+
+// TestMyDataPanelRender renders the panel and the buttons under the canvas
+// without a set, with an empty one and with classes and examples.
+func TestMyDataPanelRender(t *testing.T) {
+	sets := &mySets{}
+	cur := ""
+	html := func() string {
+		p := &myDataPanel{sets: sets, cur: cur}
+		return app.HTMLString(p) + app.HTMLString(&myAddBar{Panel: p})
+	}
+	if h := html(); !strings.Contains(h, myNewSetID) || strings.Contains(h, myAddPrefix+"0") {
+		t.Errorf("without a set: %s", h)
+	}
+	s, _ := sets.newSet("Shapes", 1)
+	cur = s.ID
+	html()
+	s.addClass("circle")
+	s.addExample(0, "", []byte("png"), nil)
+	h := html()
+	for _, want := range []string{`data-class="circle"`, `data-count="1"`, "Add to circle (1)", "data:image/png;base64,cG5n", "mydata-thumb-delete"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("the panel lacks %s", want)
+		}
 	}
 }
