@@ -12,6 +12,9 @@ type Param struct {
 	W     []float32 // values
 	G     []float32 // gradient, accumulated by Backward
 	Decay bool      // whether L2 weight decay applies (weights yes, biases no)
+	// Frozen says the optimizer leaves the values as they are (its
+	// layer's LayerSpec.Frozen); the gradient is still computed.
+	Frozen bool
 }
 
 // newParam declares a parameter; Build allocates its values, so

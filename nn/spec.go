@@ -25,6 +25,10 @@ type LayerSpec struct {
 	Units   int     `json:"units,omitempty"`
 	Rate    float64 `json:"rate,omitempty"`
 	Alpha   float64 `json:"alpha,omitempty"`
+	// Frozen keeps a conv or dense layer's weights as they are while the
+	// rest trains (the optimizer skips them): the features learnt on
+	// another dataset, reused (see TransferSpec).
+	Frozen bool `json:"frozen,omitempty"`
 }
 
 // Spec declares a whole classifier: the input shape, how raw pixels in [0,1]
@@ -158,8 +162,12 @@ func build(spec Spec) (*Network, error) {
 		if ls.Type == "softmax" && i != len(spec.Layers)-1 {
 			return nil, fmt.Errorf("%s: softmax may only be the last layer", name)
 		}
+		if ls.Frozen && len(l.Params()) == 0 {
+			return nil, fmt.Errorf("%s: only a layer with weights (conv, dense) can be frozen", name)
+		}
 		for _, p := range l.Params() {
 			params += p.Size()
+			p.Frozen = ls.Frozen
 		}
 		if params > maxParams {
 			return nil, fmt.Errorf("%s: the network would have over %d million parameters", name, maxParams>>20)

@@ -4,6 +4,8 @@
 //	cnn train -preset keras -epochs 12 -o keras.cnn
 //	cnn train -spec my-net.json -dataset fashion -epochs 5 -o fashion.cnn
 //	cnn eval -model keras.cnn
+//	cnn train -data shapes/ -o shapes.cnn        (a folder per class of PNG/JPEG)
+//	cnn eval -model shapes.cnn -data more-shapes/
 //	cnn predict photo-of-a-7.jpg drawing.png
 //	cnn predict -json -model fashion.cnn shoe.png
 package main
@@ -16,9 +18,10 @@ import (
 const usage = `usage: cnn <command> [flags]
 
 commands:
-  train    train a network on MNIST or Fashion-MNIST and write a model file
+  train    train a network on MNIST, Fashion-MNIST or a folder of one's own
+           images (-data DIR: one folder of PNG/JPEG pictures per class)
   eval     print a model's test accuracy and confusion matrix
-  predict  classify PNG or JPEG images of a handwritten digit (or garment)
+  predict  classify PNG or JPEG images with a model's classes
 
 Run 'cnn <command> -h' for the flags of a command.
 `

@@ -1,9 +1,11 @@
 package session
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
@@ -179,16 +181,18 @@ func (h *Helper) Join(j wire.Join, data func() (Data, error)) error {
 }
 
 func (h *Helper) join(j wire.Join, data func() (Data, error)) error {
-	classes, err := classesOf(j.Start.Dataset)
+	classes, err := startClasses(j.Start)
 	if err != nil {
 		return err
 	}
 	h.rep = nil
 	if h.trainSet == nil || !sameTrainingSet(h.start, j.Start) {
 		h.trainSet = nil // free it before loading another
-		d, err := data()
-		if err != nil {
-			return err
+		var d Data
+		if j.Start.Own == nil { // one's own set came with the join
+			if d, err = data(); err != nil {
+				return err
+			}
 		}
 		h.trainSet, _, err = trainingSets(j.Start, classes, d)
 		if err != nil {
@@ -209,6 +213,13 @@ func (h *Helper) Ahead() {
 }
 
 func sameTrainingSet(a, b wire.Start) bool {
+	if (a.Own == nil) != (b.Own == nil) {
+		return false
+	}
+	if a.Own != nil && (a.Own.Val != b.Own.Val || a.Own.Test != b.Own.Test || !slices.Equal(a.Own.Classes, b.Own.Classes) ||
+		!bytes.Equal(a.Own.Images, b.Own.Images) || !bytes.Equal(a.Own.Labels, b.Own.Labels)) {
+		return false
+	}
 	return a.Dataset == b.Dataset && a.Limit == b.Limit && a.Validation == b.Validation && a.Config.Seed == b.Config.Seed
 }
 

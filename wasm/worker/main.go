@@ -146,10 +146,13 @@ func (w *worker) handle(m wire.Message) {
 	ports := w.startHelpers(session.Workers(start) - 1)
 	start.Config.Workers, start.AutoWorkers = len(ports)+1, 0
 	t0 := time.Now()
-	d, err := w.dataset(start.Dataset, true)
-	if err != nil {
-		post(wire.ErrorMessage(err))
-		return
+	var d *download // none for one's own set, which came with the start
+	var err error
+	if start.Own == nil {
+		if d, err = w.dataset(start.Dataset, true); err != nil {
+			post(wire.ErrorMessage(err))
+			return
+		}
 	}
 	var s *session.Session
 	if len(ports) > 0 {
@@ -165,7 +168,11 @@ func (w *worker) handle(m wire.Message) {
 	w.sess = s
 	started := s.Started()
 	total := time.Since(t0)
-	started.Started.DownloadSeconds, started.Started.PrepareSeconds = d.waited.Seconds(), (total - d.waited).Seconds()
+	var waited time.Duration
+	if d != nil {
+		waited = d.waited
+	}
+	started.Started.DownloadSeconds, started.Started.PrepareSeconds = waited.Seconds(), (total - waited).Seconds()
 	postAll([]wire.Message{started, s.Status()})
 }
 
