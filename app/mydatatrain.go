@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/cnnplay/cnnplay/internal/wire"
@@ -55,4 +56,45 @@ func fitClasses(spec nn.Spec, datasetName string) nn.Spec {
 		return fitted
 	}
 	return spec
+}
+
+// ownSet puts the user's own set into start when the settings name one,
+// or says in the panel why it cannot train and returns false.
+func (p *trainPanel) ownSet(start *wire.Start) bool {
+	s := pageSets.byDataset(start.Dataset)
+	if s == nil {
+		return true
+	}
+	own, problems, err := s.ownStart()
+	if err != nil {
+		p.st.fail(err.Error())
+		return false
+	}
+	start.Own = own
+	start.Validation, start.Limit = 0, 0 // the worker holds out a fraction of each class (imageset.DefaultsFor)
+	if len(problems) > 0 {
+		p.st.show(fmt.Sprintf("%d pictures of %s are left out: %s", len(problems), s.Name, strings.Join(problems, "; ")))
+	}
+	return true
+}
+
+// ownDefaults puts into the form, when its dataset is one of the user's
+// own sets, the settings that suit a set of its size
+// (imageset.DefaultsFor): a small set gets the LeNet-5 preset, small
+// batches, augmentation and enough epochs to see about 40,000 pictures.
+// The user changes them as for any dataset.
+func (f *trainForm) ownDefaults() {
+	s := pageSets.byDataset(f.settings.Dataset)
+	if s == nil {
+		return
+	}
+	n, _ := s.count()
+	d := imageset.DefaultsFor(n)
+	if spec, err := nn.Preset(d.Preset); err == nil {
+		f.settings.Preset, f.spec = d.Preset, spec
+	}
+	f.settings.Epochs, f.settings.Batch = strconv.Itoa(d.Epochs), strconv.Itoa(d.Batch)
+	f.settings.Shift, f.settings.Rotate, f.settings.Scale = d.Augment.MaxShift > 0, d.Augment.MaxRotate > 0, d.Augment.MaxScale > 0
+	f.settings.Limit, f.settings.Validation = "0", "0"
+	f.validate()
 }

@@ -227,6 +227,9 @@ func (p *trainPanel) onStart(ctx app.Context, e app.Event) {
 	if !ok {
 		return
 	}
+	if !p.ownSet(&start) {
+		return
+	}
 	if p.worker == nil {
 		p.OnMount(ctx)
 	}

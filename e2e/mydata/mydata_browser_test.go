@@ -3,9 +3,10 @@
 package mydata_test
 
 import (
-	"fmt"
+	"maps"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,7 +46,11 @@ func TestBrowserMyData(t *testing.T) {
 
 	canvas, drawings := digitDrawings(t)
 	rng := rand.New(rand.NewPCG(18, 1))
+	start := time.Now()
 	for k := range perClass {
+		if k%5 == 0 {
+			t.Logf("round %d of %d after %v", k+1, perClass, time.Since(start).Round(time.Second))
+		}
 		for i, c := range classes {
 			ds := drawings[c.label]
 			drawStrokes(t, b, varied(ds[k%len(ds)], canvas, rng))
@@ -65,5 +70,40 @@ func TestBrowserMyData(t *testing.T) {
 	}
 	b.ElementScreenshot(t, "#mydata-panel", "mydata-panel")
 	b.Screenshot(t, "mydata-page")
-	fmt.Println()
+	pngs := thumbnails(t, b)
+
+	trainOnSet(t, b)
+	if got := predictNew(t, b, canvas, drawings, 8); got < 0.9 {
+		t.Errorf("%.0f%% of new drawings classified right, want at least 90%%", 100*got)
+	}
+
+	// Reload: the set is read back from IndexedDB, and the trained model
+	// is offered back.
+	browsertest.LoadPage(t, b, url+"/")
+	b.WaitFor(t, `document.getElementById("mydata-panel").dataset.loaded === "true"`, 20*time.Second)
+	if got := thumbnails(t, b); !maps.Equal(got, pngs) {
+		t.Errorf("after a reload the set holds %d pictures (want %d), or other bytes", len(got), len(pngs))
+	}
+	b.WaitFor(t, `document.getElementById("restore-run")`, 20*time.Second)
+	b.Click(t, "#restore-run")
+	b.WaitFor(t, `!document.getElementById("restore-offer")`, 10*time.Second)
+	if got := predictNew(t, b, canvas, drawings, 2); got < 0.8 {
+		t.Errorf("after a reload and restore, %.0f%% of new drawings classified right", 100*got)
+	}
+
+	exportClearImport(t, b, pngs)
+	b.AssertNoErrors(t)
+}
+
+// thumbnails returns the bytes of every picture of the set shown, by
+// class/file, from the thumbnails' data URLs (the stored bytes, base64).
+func thumbnails(t *testing.T, b *browsertest.Browser) map[string]string {
+	t.Helper()
+	list := browsertest.Eval[[]string](t, b, `Array.from(document.querySelectorAll(".mydata-thumb img")).map(i => i.alt + " " + i.src.split(",")[1])`)
+	out := map[string]string{}
+	for _, l := range list {
+		name, data, _ := strings.Cut(l, " ")
+		out[name] = data
+	}
+	return out
 }
