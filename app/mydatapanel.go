@@ -163,6 +163,7 @@ func (p *myDataPanel) Render() app.UI {
 					Body(app.Range(p.problems).Slice(func(i int) app.UI { return app.Li().Text(p.problems[i]) })),
 			),
 			p.renderClasses(s),
+			p.renderRuns(s),
 		)
 }
 

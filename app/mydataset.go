@@ -34,7 +34,29 @@ type mySet struct {
 	Name    string
 	Framing dataset.Framing // how its pictures and the drawings its models classify are framed
 	Classes []*myClass
-	Next    int // the number the next example's id takes
+	Next    int     // the number the next example's id takes
+	Runs    []myRun // the trainings on the set, oldest first
+}
+
+// myRun is one training on a set, for the figure that matters for small
+// sets: validation accuracy against examples per class.
+type myRun struct {
+	PerClass   int     `json:"perClass"`   // the set's images per class when it trained (the mean)
+	ValAcc     float64 `json:"valAcc"`     // the best validation accuracy
+	FromDigits bool    `json:"fromDigits"` // it started from the digits model's convolutions
+	Frozen     bool    `json:"frozen,omitempty"`
+	Net        string  `json:"net"` // the preset, or "custom"
+}
+
+// maxRuns bounds the runs a set keeps: the oldest go first.
+const maxRuns = 50
+
+// addRun keeps a training's result, forgetting the oldest beyond maxRuns.
+func (s *mySet) addRun(r myRun) {
+	s.Runs = append(s.Runs, r)
+	if len(s.Runs) > maxRuns {
+		s.Runs = slices.Delete(s.Runs, 0, len(s.Runs)-maxRuns)
+	}
 }
 
 // myClass is one class of a set.

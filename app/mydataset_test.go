@@ -235,3 +235,28 @@ func TestMyDataPanelRender(t *testing.T) {
 		}
 	}
 }
+
+// TestMySetRuns: the trainings on a set are kept with it, at most maxRuns,
+// and the table lists them by examples per class.
+func TestMySetRuns(t *testing.T) {
+	s := &mySet{ID: "r", Name: "runs"}
+	s.addClass("a")
+	for i := range maxRuns + 2 {
+		s.addRun(myRun{PerClass: 100 - i, ValAcc: 0.5, Net: "lenet5"})
+	}
+	if len(s.Runs) != maxRuns || s.Runs[0].PerClass != 98 {
+		t.Fatalf("%d runs kept, the oldest with %d per class", len(s.Runs), s.Runs[0].PerClass)
+	}
+	st := browserstore.NewMemory()
+	st.Write(s.metaChange())
+	got, _, _ := loadMySets(st)
+	if r := got.byID("r"); r == nil || !slices.Equal(r.Runs, s.Runs) {
+		t.Fatalf("runs after a reload: %+v", r)
+	}
+	s.Runs = []myRun{{PerClass: 20, ValAcc: 0.9, Net: "lenet5"}, {PerClass: 10, ValAcc: 0.8, FromDigits: true, Frozen: true, Net: "digits model"}}
+	h := app.HTMLString(&myDataPanel{sets: &mySets{Sets: []*mySet{s}}, cur: "r"})
+	i10, i20 := strings.Index(h, `data-per-class="10"`), strings.Index(h, `data-per-class="20"`)
+	if i10 < 0 || i20 < 0 || i10 > i20 || !strings.Contains(h, "convolutions frozen") || !strings.Contains(h, "90.0%") {
+		t.Errorf("the runs table is not sorted by examples per class or lacks a run: %s", h[strings.Index(h, myRunsID):])
+	}
+}

@@ -42,6 +42,7 @@ type myMeta struct {
 	Framing string        `json:"framing,omitempty"`
 	Next    int           `json:"next"`
 	Classes []myMetaClass `json:"classes"`
+	Runs    []myRun       `json:"runs,omitempty"`
 }
 
 type myMetaClass struct {
@@ -57,7 +58,7 @@ type myMetaExample struct {
 
 // metaChange returns the write of s's meta.
 func (s *mySet) metaChange() browserstore.Change {
-	m := myMeta{Format: myFormat, Name: s.Name, Framing: s.Framing.String(), Next: s.Next, Classes: make([]myMetaClass, len(s.Classes))}
+	m := myMeta{Format: myFormat, Name: s.Name, Framing: s.Framing.String(), Next: s.Next, Classes: make([]myMetaClass, len(s.Classes)), Runs: s.Runs}
 	for i, c := range s.Classes {
 		mc := myMetaClass{Name: c.Name, Examples: make([]myMetaExample, len(c.Examples))}
 		for j, e := range c.Examples {
@@ -130,7 +131,7 @@ func loadMySet(st browserstore.Store, id string) (*mySet, []string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("the set %q: %v", m.Name, err)
 	}
-	s := &mySet{ID: id, Name: m.Name, Framing: framing, Next: m.Next}
+	s := &mySet{ID: id, Name: m.Name, Framing: framing, Next: m.Next, Runs: m.Runs}
 	var problems []string
 	for _, mc := range m.Classes {
 		c := &myClass{Name: mc.Name}

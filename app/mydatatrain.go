@@ -65,16 +65,15 @@ func (p *trainPanel) ownSet(start *wire.Start) bool {
 	if s == nil {
 		return true
 	}
-	own, problems, err := s.ownStart()
+	// The pictures Prepare leaves out (blank ones) were checked as they
+	// came in: a drawing always has ink, an import names its bad files.
+	own, _, err := s.ownStart()
 	if err != nil {
 		p.st.fail(err.Error())
 		return false
 	}
 	start.Own = own
 	start.Validation, start.Limit = 0, 0 // the worker holds out a fraction of each class (imageset.DefaultsFor)
-	if len(problems) > 0 {
-		p.st.show(fmt.Sprintf("%d pictures of %s are left out: %s", len(problems), s.Name, strings.Join(problems, "; ")))
-	}
 	return true
 }
 

@@ -13,6 +13,7 @@ func (p *page) setupMyData() {
 	p.mydata.TakeDrawing = p.takeDrawing
 	p.mydata.OnSets = p.onMySets
 	p.addBar = &myAddBar{Panel: p.mydata}
+	p.train.OnOwnRun = p.mydata.addRun
 }
 
 // takeDrawing returns the canvas's drawing as a PNG with its strokes and
