@@ -9,6 +9,7 @@ import (
 
 	"github.com/cnnplay/cnnplay/internal/browserstore"
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -55,6 +56,9 @@ type myDataPanel struct {
 	// OnSets is told when sets or classes change (the training panel's
 	// dataset menu shows them).
 	OnSets func(ctx app.Context)
+	// CurrentModel returns the model that classifies the drawing, to test
+	// it on a set.
+	CurrentModel func() *model.Model
 
 	sets     *mySets
 	cur      string // the id of the set shown
@@ -66,6 +70,10 @@ type myDataPanel struct {
 	problems []string
 	keyFn    app.Func
 	thumbs   map[*myExample]string // data URLs, made once per example
+
+	eval       *myEval // the last test of a model on a set, of set evalSet
+	evalSet    string
+	evaluating bool
 }
 
 func newMyDataPanel() *myDataPanel { return &myDataPanel{sets: pageSets} }
@@ -164,6 +172,8 @@ func (p *myDataPanel) Render() app.UI {
 			),
 			p.renderClasses(s),
 			p.renderRuns(s),
+			p.renderEvalButtons(s),
+			p.renderEval(s),
 		)
 }
 

@@ -3,6 +3,8 @@ package app
 import (
 	"errors"
 
+	"github.com/cnnplay/cnnplay/nn/model"
+
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -14,6 +16,7 @@ func (p *page) setupMyData() {
 	p.mydata.OnSets = p.onMySets
 	p.addBar = &myAddBar{Panel: p.mydata}
 	p.train.OnOwnRun = p.mydata.addRun
+	p.mydata.CurrentModel = func() *model.Model { return p.model }
 }
 
 // takeDrawing returns the canvas's drawing as a PNG with its strokes and
