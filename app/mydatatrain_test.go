@@ -9,6 +9,7 @@ import (
 
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/model"
 )
 
 // TestOwnStart: a set trains with its classes, framing and prepared images;
@@ -71,4 +72,32 @@ func mustBuild(t *testing.T, spec nn.Spec) *nn.Network {
 		t.Fatal(err)
 	}
 	return net
+}
+
+// TestOwnInspect: a model trained on one's own set is inspected with the
+// set's pictures and class names.
+func TestOwnInspect(t *testing.T) {
+	old := pageSets.Sets
+	defer func() { pageSets.Sets = old }()
+	s, _ := pageSets.newSet("Bars", 9)
+	s.addClass("left")
+	s.addClass("right")
+	s.addExample(0, "", picture(t, 20, 20, 3), nil)
+	s.addExample(1, "", picture(t, 20, 20, 15), nil)
+	m := &model.Model{Classes: []string{"left", "right"}}
+	m.Record.Dataset = s.datasetName()
+	if got := inspectDatasetOf(m); got != s.datasetName() {
+		t.Errorf("inspectDatasetOf = %q, want the set's %q", got, s.datasetName())
+	}
+	imgs, ok, err := ownImages(s.datasetName())
+	if !ok || err != nil || imgs.N != 2 || imgs.H != 28 || !slices.Equal(imgs.Classes, []string{"left", "right"}) {
+		t.Fatalf("ownImages = %+v, %v, %v", imgs, ok, err)
+	}
+	if _, ok, _ := ownImages("mnist"); ok {
+		t.Error("ownImages took MNIST for one's own set")
+	}
+	m.Record.Dataset = "fashion"
+	if got := inspectDatasetOf(m); got != "fashion" {
+		t.Errorf("a Fashion-MNIST model is inspected with %q", got)
+	}
 }
