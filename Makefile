@@ -28,6 +28,7 @@ help:
 	@echo 'make fuzz   - run every fuzz target for FUZZTIME each (default 1m); a crash is saved under the package'"'"'s testdata/fuzz'
 	@echo 'make bench  - nn benchmarks natively and under wasm (node), then make bench-peers'
 	@echo 'make bench-peers - cnnplay against ConvNetJS and TF.js (npm, pinned) in Chromium and node: one table'
+	@echo 'make test-interop - exported models against ONNX Runtime (npm, pinned) in node, on the 10,000 test images'
 	@echo 'make models - retrain the pretrained models in web/models (seeded)'
 	@echo 'make accuracy - full MNIST/Fashion-MNIST accuracy runs of the presets'
 	@echo 'make clean  - remove built files'
@@ -143,6 +144,26 @@ bench-peers: chromium
 		cp bench/peers/package-lock.json $(PEERS_NPM)/installed.lock; \
 	fi
 	$(GO) run ./bench/peers -mnist $(MNIST_DIR) -npm $(PEERS_NPM)
+
+# The exported models against the real runtimes: onnxruntime-node (and
+# TF.js) from npm, pinned by interop/package-lock.json and installed with
+# npm ci --ignore-scripts into .cache/npm-interop (again only when the lock
+# file changes): onnxruntime-node's install script downloads from elsewhere,
+# and the CPU build it needs ships inside the package. Without node the
+# tests skip, saying so; in CI they fail.
+INTEROP_NPM := .cache/npm-interop
+.PHONY: test-interop
+test-interop:
+	@if command -v npm >/dev/null; then \
+		mkdir -p $(INTEROP_NPM); \
+		if ! cmp -s interop/package-lock.json $(INTEROP_NPM)/installed.lock; then \
+			echo 'npm ci --ignore-scripts (interop/package-lock.json) in $(INTEROP_NPM)'; \
+			cp interop/package.json interop/package-lock.json $(INTEROP_NPM)/ && \
+			(cd $(INTEROP_NPM) && npm ci --ignore-scripts --no-audit --no-fund) && \
+			cp interop/package-lock.json $(INTEROP_NPM)/installed.lock; \
+		fi; \
+	fi
+	CNNPLAY_INTEROP_NPM=$(CURDIR)/$(INTEROP_NPM) $(GO) test -count=1 -v -timeout $(TIMEOUT) ./interop/
 
 # Under wasm the benchmarks run on the portable kernel, then on the SIMD128
 # one.

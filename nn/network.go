@@ -171,8 +171,18 @@ func (net *Network) ZeroGrad() { clear(net.g) }
 // WeightData returns all learnable values end to end, in Params order,
 // without copying: the parameters' W are views of it. Training on several
 // Web Workers posts it to the helpers every step, straight from the
-// network's memory.
+// network's memory. It is for reading: code that writes it in place calls
+// WeightsChanged once it has (SetWeights does both).
 func (net *Network) WeightData() []float32 { return net.w }
+
+// WeightsChanged records that the weights were written in place (through
+// WeightData or the parameters' W): each layer redoes the work it derived
+// from them (see Param) at its next pass.
+func (net *Network) WeightsChanged() {
+	for _, p := range net.Params() {
+		p.Changed()
+	}
+}
 
 // GradData is WeightData for the gradients.
 func (net *Network) GradData() []float32 { return net.g }
@@ -187,11 +197,10 @@ func (net *Network) Finite() bool { return vec.finite(net.w) }
 // weights that drawing costs a page tens of milliseconds, too much for
 // every weight snapshot.
 func (net *Network) Clone() *Network {
-	c, err := build(net.Spec)
+	c, err := BuildEmpty(net.Spec)
 	if err != nil {
 		panic(fmt.Sprintf("nn: Clone: the network's own spec does not build: %v", err))
 	}
-	c.layOut()
 	copy(c.w, net.w)
 	return c
 }
@@ -212,6 +221,7 @@ func (net *Network) SetWeights(w []float32) error {
 	}
 	for _, p := range net.Params() {
 		copy(p.W, w[:len(p.W)])
+		p.Changed()
 		w = w[len(p.W):]
 	}
 	return nil

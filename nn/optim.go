@@ -118,5 +118,6 @@ func (o *optimizer) Step() {
 		case "adadelta":
 			vec.adadelta(w, g, m, v, float32(s.Rho), float32(s.Eps), lr)
 		}
+		p.Changed()
 	}
 }

@@ -52,6 +52,7 @@ func CopyFeatures(dst, src *Network) ([]string, error) {
 				panic(fmt.Sprintf("nn: %s has %v weights in one network and %v in the other", dp[j].Name, dp[j].Dims, sp[j].Dims))
 			}
 			copy(dp[j].W, sp[j].W)
+			dp[j].Changed()
 		}
 		copied = append(copied, dst.Layers[i].Name())
 	}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/cnnplay/cnnplay/nn/model/formats"
 	"github.com/cnnplay/cnnplay/web/models"
 )
 
@@ -19,7 +21,8 @@ func loadDataset(name string) (trainSet, test *dataset.Set, err error) {
 	return e.Load()
 }
 
-// loadModel reads a model file, or the shipped digits model when path is "".
+// loadModel reads a model file of any format cnnplay reads (.cnn or .onnx,
+// see formats.Decode), or the shipped digits model when path is "".
 func loadModel(path string) (*model.Model, error) {
 	if path == "" {
 		f, err := models.Files.Open(models.Digits)
@@ -34,7 +37,11 @@ func loadModel(path string) (*model.Model, error) {
 		return nil, err
 	}
 	defer f.Close()
-	m, err := model.Decode(f)
+	data, err := io.ReadAll(io.LimitReader(f, model.MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	m, err := formats.Decode(path, data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

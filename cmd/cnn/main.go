@@ -8,6 +8,8 @@
 //	cnn eval -model shapes.cnn -data more-shapes/
 //	cnn predict photo-of-a-7.jpg drawing.png
 //	cnn predict -json -model fashion.cnn shoe.png
+//	cnn export -format onnx -o digits.onnx digits.cnn
+//	cnn import -o mine.cnn mine.onnx
 package main
 
 import (
@@ -22,6 +24,10 @@ commands:
            images (-data DIR: one folder of PNG/JPEG pictures per class)
   eval     print a model's test accuracy and confusion matrix
   predict  classify PNG or JPEG images with a model's classes
+  export   write a model as ONNX (or TensorFlow.js) for other frameworks
+  import   read an ONNX model into a cnnplay model file
+
+eval and predict read cnnplay (.cnn) and ONNX (.onnx) models.
 
 Run 'cnn <command> -h' for the flags of a command.
 `
@@ -39,6 +45,10 @@ func main() {
 		err = evalCmd(os.Args[2:])
 	case "predict":
 		err = predictCmd(os.Args[2:], os.Stdout)
+	case "export":
+		err = exportCmd(os.Args[2:], os.Stdout)
+	case "import":
+		err = importCmd(os.Args[2:], os.Stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return

@@ -171,7 +171,7 @@ func TestTransferFreeze(t *testing.T) {
 func TestOwnSetHelpers(t *testing.T) {
 	start := ownStart(t, ownSet(t, 120), 1)
 	start.Config.Workers = 2
-	run := func(ports []Port) []float32 {
+	run := func(ports []Port) ([]float32, wire.Test) {
 		var s *Session
 		var err error
 		if ports != nil {
@@ -182,16 +182,39 @@ func TestOwnSetHelpers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer s.Close()
 		setClock(s, 0)
 		for range 5 {
 			if out := s.Handle(wire.Command(wire.KindStep)); len(kinds(out, wire.KindError)) > 0 {
 				t.Fatalf("step: %+v", kinds(out, wire.KindError)[0].Error)
 			}
 		}
-		return s.Net().Weights()
+		w := s.Net().Weights()
+		// the test after Stop is spread over the helpers, each of which
+		// must find the same test part of the set as the session
+		s.Handle(wire.Command(wire.KindStop))
+		done := kinds(runToEnd(t, s), wire.KindDone)
+		if len(done) != 1 || done[0].Done.Test.N == 0 {
+			t.Fatalf("no test after Stop: %+v", done)
+		}
+		return w, done[0].Done.Test
 	}
-	want := run(nil)
-	if got := run(startHelpers(t, 1, Data{}, nil)); !slices.Equal(got, want) {
+	want, wantTest := run(nil)
+	ports := startHelpers(t, 1, Data{}, nil)
+	got, gotTest := run(ports)
+	select {
+	case a := <-ports[0].(*chanPort).tests:
+		if a.Kind != wire.KindTestPart {
+			t.Errorf("the helper answered its test job with %s, not its part", a.Kind)
+		}
+	default:
+		t.Error("the helper had no test job")
+	}
+	if !slices.Equal(got, want) {
 		t.Error("a helper trained one's own set otherwise than a goroutine worker")
+	}
+	if gotTest.N != wantTest.N || gotTest.Acc != wantTest.Acc || !slices.EqualFunc(gotTest.Confusion, wantTest.Confusion, slices.Equal) {
+		t.Errorf("tested with a helper: %d images, accuracy %v, confusion %v; alone %d, %v, %v",
+			gotTest.N, gotTest.Acc, gotTest.Confusion, wantTest.N, wantTest.Acc, wantTest.Confusion)
 	}
 }

@@ -82,7 +82,34 @@ const (
 	// KindGradient answers a job (payload Gradient); Weights holds the
 	// gradient, in the same layout as the weights.
 	KindGradient Kind = "gradient"
+	// KindTestJob asks a helper to evaluate the weights in Weights on some
+	// of the test images (payload TestJob): the leader spreads its
+	// evaluation at the end of training as it spreads batches.
+	KindTestJob Kind = "testJob"
+	// KindTestPart answers a test job (payload TestPart).
+	KindTestPart Kind = "testPart"
 )
+
+// TestJob is a helper's part of a test-set evaluation: images From to
+// To-1, in batches of at most Batch.
+type TestJob struct {
+	From  int `json:"from"`
+	To    int `json:"to"`
+	Batch int `json:"batch"`
+}
+
+// TestPart is the evaluation of a TestJob's images.
+type TestPart struct {
+	From    int     `json:"from"`    // the job's
+	N       int     `json:"n"`       // images evaluated
+	LossSum float64 `json:"lossSum"` // their cross-entropies, summed in order
+	Right   int     `json:"right"`
+	// Confusion[true][predicted] counts the images.
+	Confusion [][]int `json:"confusion"`
+	// Mistakes are the first misclassified images, at most MaxMistakes
+	// of the leader, without their pixels (the leader has the images).
+	Mistakes []Mistake `json:"mistakes,omitempty"`
+}
 
 // SpareKey names the Uint8Array in a message from the UI that only gives
 // the worker back the body of a message it posted (transferred, not
@@ -373,6 +400,8 @@ type Message struct {
 	Join     *Join     `json:"join,omitempty"`
 	Job      *Job      `json:"job,omitempty"`
 	Gradient *Gradient `json:"gradient,omitempty"`
+	TestJob  *TestJob  `json:"testJob,omitempty"`
+	TestPart *TestPart `json:"testPart,omitempty"`
 	// Weights travels outside the JSON head, as the body: the snapshot's
 	// weights, for start optional weights to continue training from, for
 	// job the weights or gradient it says and for gradient the gradient.
@@ -422,6 +451,10 @@ func (m *Message) payload() (name string, present bool, ok bool) {
 		return "job", m.Job != nil, true
 	case KindGradient:
 		return "gradient", m.Gradient != nil, true
+	case KindTestJob:
+		return "testJob", m.TestJob != nil, true
+	case KindTestPart:
+		return "testPart", m.TestPart != nil, true
 	case KindPause, KindResume, KindStep, KindReset, KindStop, KindRestoreBest, KindEvaluate, KindReady:
 		return "", true, true
 	}
@@ -436,7 +469,7 @@ func (m *Message) Check() error {
 		return fmt.Errorf("wire: unknown message kind %q", m.Kind)
 	case !present:
 		return fmt.Errorf("wire: %s message without its %q payload", m.Kind, name)
-	case (m.Kind == KindSnapshot || m.Kind == KindGradient) && len(m.Weights) == 0:
+	case (m.Kind == KindSnapshot || m.Kind == KindGradient || m.Kind == KindTestJob) && len(m.Weights) == 0:
 		return fmt.Errorf("wire: %s message without weights", m.Kind)
 	case m.Kind == KindStart && m.Start.Transfer != nil && len(m.Weights) == 0:
 		return errors.New("wire: a start message that transfers a model's features without its weights")

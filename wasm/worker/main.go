@@ -110,14 +110,16 @@ func (w *worker) handle(m wire.Message) {
 		})
 		w.keep(d)
 		return
-	case wire.KindJob:
+	case wire.KindJob, wire.KindTestJob:
 		if w.helper == nil {
 			post(wire.ErrorMessage(errors.New("a job before any join")))
 			return
 		}
 		if a, ok := w.helper.Handle(m); ok {
 			post(a)
-			w.helper.Ahead()
+			if m.Kind == wire.KindJob {
+				w.helper.Ahead()
+			}
 		}
 		// The next job's weights or gradient are decoded into this one's
 		// memory, unless another came meanwhile.
