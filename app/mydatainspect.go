@@ -2,7 +2,9 @@ package app
 
 import (
 	"github.com/cnnplay/cnnplay/internal/inspect"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/cnnplay/cnnplay/nn/preprocess"
 )
 
 // The inspect views on one's own sets: a model trained on a set is looked
@@ -33,4 +35,14 @@ func ownImages(name string) (*inspect.Images, bool, error) {
 	}
 	return &inspect.Images{Name: s.Name, Pixels: prep.Pixels, Labels: prep.Labels, N: prep.N, H: prep.H, W: prep.W,
 		Classes: prep.Classes}, true, nil
+}
+
+// frameFor returns how a drawing is framed for a model trained on the
+// named dataset: as one's own set says (its framing can be either), else
+// as the registry's dataset is.
+func frameFor(dataset string) func(gray []float32, w, h int) ([]float32, error) {
+	if s := pageSets.byDataset(dataset); s != nil {
+		return imageset.Frame(s.Framing)
+	}
+	return preprocess.For(dataset)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 	"github.com/cnnplay/cnnplay/nn/model"
 )
 
@@ -95,6 +96,22 @@ func TestOwnInspect(t *testing.T) {
 	}
 	if _, ok, _ := ownImages("mnist"); ok {
 		t.Error("ownImages took MNIST for one's own set")
+	}
+	// A drawing is framed as the set says.
+	gray := make([]float32, 40*40)
+	for y := 5; y < 15; y++ {
+		for x := 5; x < 30; x++ {
+			gray[y*40+x] = 1
+		}
+	}
+	for _, f := range []dataset.Framing{dataset.DigitFraming, dataset.ItemFraming} {
+		s.Framing = f
+		got, _ := frameFor(s.datasetName())(gray, 40, 40)
+		want, _ := imageset.Frame(f)(gray, 40, 40)
+		other, _ := imageset.Frame(1-f)(gray, 40, 40)
+		if !slices.Equal(got, want) || slices.Equal(got, other) {
+			t.Errorf("framing %v: the drawing is not framed as the set says", f)
+		}
 	}
 	m.Record.Dataset = "fashion"
 	if got := inspectDatasetOf(m); got != "fashion" {
