@@ -211,7 +211,12 @@ func (p *myDataPanel) onImportFiles(ctx app.Context, e app.Event) {
 
 func (p *myDataPanel) onDrop(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	p.importFiles(ctx, e.Get("dataTransfer").Get("files"))
+	dt := e.Get("dataTransfer")
+	if entries := droppedFolders(dt); len(entries) > 0 {
+		p.importEntries(ctx, entries)
+		return
+	}
+	p.importFiles(ctx, dt.Get("files"))
 }
 
 // importFiles reads a FileList (a zip, a chosen folder's files or loose
