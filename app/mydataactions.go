@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -267,8 +268,11 @@ func (p *myDataPanel) merge(ctx app.Context, files []myFile) {
 	}
 	if s == nil {
 		name := in.Name
+		if top, _, ok := strings.Cut(files[0].Path, "/"); name == "" && ok {
+			name = top // a chosen folder's name
+		}
 		if name == "" {
-			name = strings.TrimSuffix(files[0].Name, ".zip")
+			name = strings.TrimSuffix(files[0].Name, path.Ext(files[0].Name))
 		}
 		if s, err = p.sets.newSet(name, time.Now().UnixMilli()); err != nil {
 			s, _ = p.sets.newSet(fmt.Sprintf("My set %d", len(p.sets.Sets)+1), time.Now().UnixMilli())
