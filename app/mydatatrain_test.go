@@ -7,10 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
 // TestOwnStart: a set trains with its classes, framing and prepared images;
@@ -116,5 +118,32 @@ func TestOwnInspect(t *testing.T) {
 	m.Record.Dataset = "fashion"
 	if got := inspectDatasetOf(m); got != "fashion" {
 		t.Errorf("a Fashion-MNIST model is inspected with %q", got)
+	}
+}
+
+// TestTrainPanelOwnSet: with one's own set chosen, the training panel says
+// how it is split, names the classes too small to validate and offers to
+// start from the digits model.
+func TestTrainPanelOwnSet(t *testing.T) {
+	old := pageSets.Sets
+	defer func() { pageSets.Sets = old }()
+	s, _ := pageSets.newSet("Bars", 11)
+	s.addClass("left")
+	s.addClass("right")
+	s.addExample(0, "", picture(t, 20, 20, 3), nil)
+	p := newTrainPanel()
+	p.setup()
+	if h := app.HTMLString(p); strings.Contains(h, fromDigitsID) {
+		t.Error("the digits model is offered for MNIST")
+	}
+	p = newTrainPanel()
+	p.setup()
+	p.form.setDataset(s.datasetName())
+	p.st.started = &wire.Started{Dataset: s.datasetName(), Classes: []string{"left", "right"}, TooFew: []string{"right"}}
+	h := app.HTMLString(p)
+	for _, want := range []string{fromDigitsID, freezeID, "Bars: 1 examples. 20% of each class", "Too few examples to validate: right."} {
+		if !strings.Contains(h, want) {
+			t.Errorf("the training panel lacks %q", want)
+		}
 	}
 }

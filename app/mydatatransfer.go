@@ -1,11 +1,14 @@
 package app
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -14,6 +17,8 @@ import (
 const (
 	fromDigitsID = "train-from-digits"
 	freezeID     = "train-freeze"
+	ownSplitID   = "train-own-split"
+	ownTooFewID  = "train-too-few"
 )
 
 // transferOptions says whether a training on one's own set starts from the
@@ -25,12 +30,29 @@ type transferOptions struct {
 // renderTransfer is the "Start from the digits model" choice, for one's
 // own sets only.
 func (p *trainPanel) renderTransfer() app.UI {
-	if pageSets.byDataset(p.form.settings.Dataset) == nil {
+	s := pageSets.byDataset(p.form.settings.Dataset)
+	if s == nil {
 		return app.If(false)
+	}
+	n, _ := s.count()
+	val := imageset.DefaultsFor(n).Val
+	var tooFew []string
+	if st := p.st.started; st != nil && st.Dataset == s.datasetName() {
+		tooFew = st.TooFew
 	}
 	return app.Div().
 		Class("train-transfer").
 		Body(
+			app.P().
+				ID(ownSplitID).
+				Class("hint").
+				Text(fmt.Sprintf("%s: %d examples. %.0f%% of each class is held out to validate (a stratified split); the image counts above do not apply.", s.Name, n, 100*val)),
+			app.If(len(tooFew) > 0,
+				app.P().
+					ID(ownTooFewID).
+					Class("field-error").
+					Text("Too few examples to validate: "+strings.Join(tooFew, ", ")+". Add more of them."),
+			),
 			app.Label().
 				Body(
 					app.Input().ID(fromDigitsID).Type("checkbox").Checked(p.transfer.fromDigits).

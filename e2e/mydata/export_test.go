@@ -74,7 +74,11 @@ func exportClearImport(t *testing.T, b *browsertest.Browser, pngs map[string]str
 
 	// Import: the zip makes the set again.
 	b.Do(t, chromedp.SetUploadFiles("#mydata-import-files", []string{file}))
-	b.WaitFor(t, `document.querySelectorAll(".mydata-thumb").length === `+strconv.Itoa(len(pngs)), 30*time.Second)
+	if !waitTrue(t, b, `document.querySelectorAll(".mydata-thumb").length === `+strconv.Itoa(len(pngs)), 30*time.Second) {
+		t.Fatalf("the import shows %d pictures, want %d; status %q, problems %q", browsertest.Eval[int](t, b, `document.querySelectorAll(".mydata-thumb").length`), len(pngs),
+			browsertest.Eval[string](t, b, `document.getElementById("mydata-status").textContent`),
+			browsertest.Eval[string](t, b, `(document.getElementById("mydata-problems") || {}).textContent || ""`))
+	}
 	if after := classCounts(t, b); after != before {
 		t.Errorf("counts after import %s, before export %s", after, before)
 	}
@@ -82,4 +86,18 @@ func exportClearImport(t *testing.T, b *browsertest.Browser, pngs map[string]str
 		t.Errorf("after import the set holds %d pictures (want %d), or other bytes", len(got), len(pngs))
 	}
 	b.ElementScreenshot(t, "#mydata-panel", "mydata-imported")
+}
+
+// waitTrue polls a JavaScript expression until it is true or the time is
+// up, and says which.
+func waitTrue(t *testing.T, b *browsertest.Browser, expr string, timeout time.Duration) bool {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if browsertest.Eval[bool](t, b, "!!("+expr+")") {
+			return true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return false
 }
