@@ -45,7 +45,7 @@ func prepare(dataset string, rgba []byte, w, h int) ([]float32, error) {
 	if gray == nil {
 		return nil, fmt.Errorf("image data has %d bytes for %dx%d pixels", len(rgba), w, h)
 	}
-	digit, err := preprocess.For(dataset)(gray, w, h)
+	digit, err := frameFor(dataset)(gray, w, h)
 	if errors.Is(err, preprocess.ErrEmpty) {
 		return nil, nil
 	}

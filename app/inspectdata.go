@@ -26,8 +26,12 @@ func inspectDataFiles(name string, train bool) (images, labels string, classes [
 // loadTest fetches the test set of the named dataset.
 func (ip *inspectPanel) loadTest(ctx app.Context, name string) {
 	images, labels, classes := inspectDataFiles(name, false)
+	own, isOwn, ownErr := ownImages(name) // one's own set: all its pictures
 	ctx.Async(func() {
-		imgs, err := inspectFetchImages(images, labels, name+"-test", classes, nil)
+		imgs, err := own, ownErr
+		if !isOwn {
+			imgs, err = inspectFetchImages(images, labels, name+"-test", classes, nil)
+		}
 		var set *dataset.Set
 		if err == nil {
 			set = imgs.Set()
@@ -52,6 +56,13 @@ func (ip *inspectPanel) loadTest(ctx app.Context, name string) {
 func (ip *inspectPanel) loadTrain(ctx app.Context, name string) {
 	ip.train, ip.trainName, ip.trainErr, ip.trainGot, ip.trainTotal = nil, name, "", 0, 0
 	images, labels, classes := inspectDataFiles(name, true)
+	if own, isOwn, err := ownImages(name); isOwn {
+		ip.train = own
+		if err != nil {
+			ip.trainErr = err.Error()
+		}
+		return
+	}
 	ctx.Async(func() {
 		progress := func(got, total int64) {
 			ip.dispatch(ctx, func(ctx app.Context) {
