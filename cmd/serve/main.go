@@ -62,7 +62,7 @@ func main() {
 			"empty, the pages name it relative to the site")
 	precompressDir := flag.String("precompress", "",
 		"write a brotli copy (name.wasm.br, served to browsers that accept br) of every .wasm file in `dir`\n"+
-			"that lacks an up-to-date one, then exit; for example -precompress web (about 1.5 min for app.wasm)")
+			"that lacks an up-to-date one, then exit; for example -precompress web (seconds: brotli quality 5)")
 	class := flag.Bool("class", false,
 		"class mode: students join from their phones and draw, the teacher's page collects the drawings;\n"+
 			"prints the students' join URL and the teacher's URL (with a secret key) at start. Phones on the\n"+
