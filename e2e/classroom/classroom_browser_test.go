@@ -274,9 +274,9 @@ func TestBrowserClass(t *testing.T) {
 	teacher.Do(t, chromedp.SetUploadFiles("#mydata-import-files", []string{file}))
 	teacher.WaitFor(t, fmt.Sprintf(`document.querySelectorAll(".mydata-thumb").length === %d`, total), 30*time.Second)
 	teacher.Click(t, "#mydata-eval-shipped")
-	teacher.WaitFor(t, `document.getElementById("mydata-confusion") && document.getElementById("mydata-confusion").dataset.acc`, 30*time.Second)
-	acc2 := browsertest.Eval[string](t, teacher, `document.getElementById("mydata-confusion").dataset.acc`)
-	n2 := browsertest.Eval[string](t, teacher, `document.getElementById("mydata-confusion").dataset.n`)
+	teacher.WaitFor(t, `document.getElementById("mydata-eval") && document.getElementById("mydata-eval").dataset.acc`, 30*time.Second)
+	acc2 := browsertest.Eval[string](t, teacher, `document.getElementById("mydata-eval").dataset.acc`)
+	n2 := browsertest.Eval[string](t, teacher, `document.getElementById("mydata-eval").dataset.n`)
 	t.Logf("the playground's test of the shipped model on the imported class set: accuracy %s on %s drawings", acc2, n2)
 	if n2 != fmt.Sprint(total) {
 		t.Errorf("the playground tested %s drawings of the class set, want %d", n2, total)
