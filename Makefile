@@ -235,9 +235,10 @@ class: build
 	bin/serve -class -addr $(CLASS_ADDR) -data $(CLASS_DATA)
 
 # The class of the issue, 60 students submitting for 2 minutes over
-# loopback, each from its own address; then classes twice as large for
-# LOAD_STEP each until the p99 submit latency passes 100 ms. go test runs a
-# 6-second class of the same test.
+# loopback, each from its own address; then classes twice as large (or half
+# as large, if 60 missed it) for LOAD_STEP each, for the largest whose p99
+# submit latency stays under 100 ms. go test runs a 6-second class of the
+# same test.
 LOAD_STUDENTS ?= 60
 LOAD_DURATION ?= 2m
 LOAD_STEP     ?= 30s
