@@ -32,7 +32,8 @@ type archEditor struct {
 
 	Spec     nn.Spec
 	Info     archInfo
-	Disabled bool // while a session trains this spec
+	Disabled bool   // while a session trains this spec
+	Epoch    string // the epoch estimate, in words (see estimator.short)
 	OnChange func(ctx app.Context, spec nn.Spec)
 
 	addType string
@@ -255,7 +256,11 @@ func (e *archEditor) totalsText() string {
 	if !e.Info.Built {
 		return ""
 	}
-	return fmt.Sprintf("training memory about %s; one epoch about %s", budget.FormatBytes(int64(e.Info.Memory)), budget.FormatDuration(e.Info.EpochSecs))
+	text := "training memory about " + budget.FormatBytes(int64(e.Info.Memory))
+	if e.Epoch != "" {
+		text += "; " + e.Epoch
+	}
+	return text
 }
 
 func (e *archEditor) countText(n int) string {

@@ -34,6 +34,7 @@ type series struct {
 	Name   string
 	Class  string // CSS class: its stroke colour
 	Dashed bool
+	Dotted bool // a dotted line: a third style, for a third series
 	Dots   bool // mark every point (sparse series, such as one per epoch)
 	Points []chartPoint
 }
@@ -72,10 +73,7 @@ func (c *lineChart) Render() app.UI {
 				Class("chart-legend").
 				Body(app.Range(c.Series).Slice(func(i int) app.UI {
 					s := c.Series[i]
-					cls := "legend-key " + s.Class
-					if s.Dashed {
-						cls += " dashed"
-					}
+					cls := "legend-key " + s.Class + s.style()
 					return app.Li().
 						Body(
 							app.Span().
@@ -163,10 +161,7 @@ func (c *lineChart) svg() string {
 			}
 			fmt.Fprintf(&d, "%c%.1f %.1f", cmd, sx(p.X), sy(p.Y))
 		}
-		cls := "line " + s.Class
-		if s.Dashed {
-			cls += " dashed"
-		}
+		cls := "line " + s.Class + s.style()
 		fmt.Fprintf(&b, `<path class="%s" d="%s"/>`, cls, d.String())
 		if s.Dots || len(pts) == 1 {
 			for _, p := range pts {
@@ -176,6 +171,18 @@ func (c *lineChart) svg() string {
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
+}
+
+// style is the classes of the series' line style: " dashed", " dotted"
+// or none.
+func (s series) style() string {
+	switch {
+	case s.Dashed:
+		return " dashed"
+	case s.Dotted:
+		return " dotted"
+	}
+	return ""
 }
 
 // thin returns pts, or when it has more than n points, the means of n

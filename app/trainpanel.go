@@ -72,6 +72,8 @@ type trainPanel struct {
 
 	status   *trainStatusView   // the live views, re-rendered on their own
 	progress *trainProgressView // (see flush)
+	est      *estimator         // the epoch estimate (estimate.go)
+	mounted  app.Context        // the context OnMount had, for measuring as the form changes
 
 	restoredBest *model.Model // the best model of a training restored from the browser, until a new one starts
 }
@@ -105,7 +107,8 @@ func (p *trainPanel) setup() {
 	}
 	p.form = newTrainForm(p.Setup)
 	p.st = newTrainState(now, p.shippedText())
-	p.status = &trainStatusView{State: p.st, Form: &p.form}
+	p.est = newEstimator(&p.form, p.st)
+	p.status = &trainStatusView{State: p.st, Form: &p.form, Est: p.est}
 	p.progress = &trainProgressView{State: p.st, Form: &p.form}
 }
 
@@ -116,6 +119,8 @@ func (p *trainPanel) OnMount(ctx app.Context) {
 	if p.worker == nil {
 		p.worker = newTrainWorker(func(m wire.Message) { p.receive(ctx, m) })
 	}
+	p.mounted = ctx
+	p.est.request(ctx, p.worker.post)
 }
 
 func (p *trainPanel) Render() app.UI {
@@ -147,7 +152,7 @@ func (p *trainPanel) Render() app.UI {
 			app.P().
 				Class("hint").
 				Text("Edit the layers: shapes, parameters and cost update as you type. Changes apply when you press Start."),
-			&archEditor{Spec: p.form.spec, Info: p.form.info, OnChange: p.onSpec},
+			&archEditor{Spec: p.form.spec, Info: p.form.info, Epoch: p.est.short(), OnChange: p.onSpec},
 			app.H3().
 				Text("Model file"),
 			&modelFiles{Model: p.Model, Describe: p.st.describe, FileName: p.fileName(), OnLoad: p.onLoad, OnShipped: p.onShipped},
@@ -252,6 +257,9 @@ func (p *trainPanel) newRun(ctx app.Context) {
 func (p *trainPanel) formChanged() {
 	if p.Keep != nil {
 		p.Keep.keepForm(&p.form)
+	}
+	if p.mounted != nil && p.worker != nil {
+		p.est.request(p.mounted, p.worker.post)
 	}
 }
 
@@ -365,8 +373,13 @@ func (p *trainPanel) receive(ctx app.Context, m wire.Message) {
 func (p *trainPanel) flush(ctx app.Context) {
 	st := p.st
 	phase, errMsg, best := st.phase, st.err, st.hasBest
-	var snap, bestSnap, force bool
+	var snap, bestSnap, force, measured bool
 	for _, m := range p.inbox.take(time.Now()) {
+		if m.Kind == wire.KindMeasured {
+			p.est.answer(*m.Measured)
+			measured = true // the editor's totals say it too
+			continue
+		}
 		if !st.handle(m) {
 			continue
 		}
@@ -393,7 +406,7 @@ func (p *trainPanel) flush(ctx app.Context) {
 		})
 	}
 	p.refresh()
-	if st.phase != phase || st.err != errMsg || st.hasBest != best {
+	if st.phase != phase || st.err != errMsg || st.hasBest != best || measured {
 		p.Update()
 	}
 }

@@ -186,9 +186,11 @@ func (h *Helper) join(j wire.Join, data func() (Data, error)) error {
 	h.rep = nil
 	if h.trainSet == nil || !sameTrainingSet(h.start, j.Start) {
 		h.trainSet = nil // free it before loading another
-		d, err := data()
-		if err != nil {
-			return err
+		var d Data
+		if j.Start.Synthetic == 0 {
+			if d, err = data(); err != nil {
+				return err
+			}
 		}
 		h.trainSet, _, err = trainingSets(j.Start, classes, d)
 		if err != nil {
@@ -209,7 +211,7 @@ func (h *Helper) Ahead() {
 }
 
 func sameTrainingSet(a, b wire.Start) bool {
-	return a.Dataset == b.Dataset && a.Limit == b.Limit && a.Validation == b.Validation && a.Config.Seed == b.Config.Seed
+	return a.Dataset == b.Dataset && a.Synthetic == b.Synthetic && a.Limit == b.Limit && a.Validation == b.Validation && a.Config.Seed == b.Config.Seed
 }
 
 // Handle does a job and returns its answer, the gradient or an error;

@@ -87,6 +87,8 @@ type Session struct {
 	bestVal       float64
 	hasBest       bool // an epoch has ended, so the trainer has best weights
 
+	quick quickVal // validation on a subset during epochs (quickval.go)
+
 	// Progress since the last progress message.
 	pLoss, pAcc float64
 	pSteps      int
@@ -154,11 +156,12 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 	if err != nil {
 		return nil, err
 	}
-	test, err := dataset.Load(data.Open(2), data.Open(3), start.Dataset+"-test", classes)
+	test, err := testSet(start, classes, data)
 	if err != nil {
 		return nil, err
 	}
 	s.trainSet, s.valSet, s.testSet, s.net, s.init = trainSet, valSet, test, net, net.Weights()
+	s.quick.set = quickSubset(valSet)
 	if err := s.newTrainer(); err != nil {
 		return nil, err
 	}
@@ -173,6 +176,9 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 // start.Limit, if set) and splits off the validation set, the same way for
 // the session and its helpers.
 func trainingSets(start wire.Start, classes []string, data Data) (trainSet, valSet *dataset.Set, err error) {
+	if start.Synthetic > 0 {
+		return syntheticSet(start, classes, start.Synthetic, 0x7472), nil, nil
+	}
 	// With a limit, only the images kept are gunzipped: the first step
 	// comes sooner.
 	full, err := dataset.LoadN(data.Open(0), data.Open(1), start.Dataset+"-train", classes, start.Limit)
@@ -265,6 +271,7 @@ func (s *Session) newTrainer() error {
 	}
 	s.tr = tr
 	s.steps, s.epochs, s.bestVal, s.hasBest, s.reason, s.eval = 0, 0, 0, false, "", nil
+	s.quick.restart()
 	s.pLoss, s.pAcc, s.pSteps, s.pSeen, s.pBusy, s.snapSteps = 0, 0, 0, 0, 0, 0
 	s.lastProg, s.lastSnap = s.now(), s.now()
 	return nil
@@ -373,6 +380,7 @@ func (s *Session) Handle(m wire.Message) []wire.Message {
 			return append(out, wire.ErrorMessage(errors.New("no epoch has ended yet, so there are no best weights to restore")))
 		}
 		s.tr.RestoreBest()
+		s.quick.pending = false
 		out = append(out, s.snapshot(true))
 	case wire.KindEvaluate:
 		if s.state == wire.StateRunning || s.state == wire.StatePaused {
@@ -393,9 +401,14 @@ func (s *Session) Run(budget time.Duration) []wire.Message {
 	start := s.now()
 	var out []wire.Message
 	for s.Busy() {
-		if s.state == wire.StateRunning {
+		switch {
+		case s.state == wire.StateRunning && s.quick.due():
+			out = s.quickChunk(out)
+		case s.state == wire.StateRunning:
+			epochs := s.epochs
 			out = s.step(out)
-		} else {
+			s.quick.after(s.tr.Seen(), s.epochs != epochs || s.tr.Done())
+		default:
 			out = s.evalChunk(out)
 		}
 		// A snapshot's weights are the network's, until the next step.
@@ -408,6 +421,7 @@ func (s *Session) Run(budget time.Duration) []wire.Message {
 
 // step trains one batch and appends the messages it calls for.
 func (s *Session) step(out []wire.Message) []wire.Message {
+	s.quick.pending = false // a check under way would mix two weights' results
 	t0 := s.now()
 	st, err := s.tr.Step()
 	s.pBusy += s.now().Sub(t0)
