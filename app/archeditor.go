@@ -206,7 +206,7 @@ func (e *archEditor) settings(i int, ls nn.LayerSpec) app.UI {
 					Min(0).
 					Value(v).
 					Disabled(e.Disabled).
-					OnChange(e.onField(i, field)),
+					OnInput(e.onField(i, field)),
 			))
 	}
 	switch ls.Type {
@@ -237,7 +237,7 @@ func (e *archEditor) settings(i int, ls nn.LayerSpec) app.UI {
 					Max(0.95).
 					Value(strconv.FormatFloat(ls.Rate, 'g', -1, 64)).
 					Disabled(e.Disabled).
-					OnChange(e.onField(i, "rate")),
+					OnInput(e.onField(i, "rate")),
 			))
 	default:
 		fields = append(fields, app.Span().Class("muted").Text("no settings"))

@@ -47,6 +47,7 @@ type lineChart struct {
 
 	ID      string
 	Title   string
+	Model   string // the model's name, on downloads
 	Percent bool
 	Series  []series
 }
@@ -69,6 +70,7 @@ func (c *lineChart) Render() app.UI {
 			app.Div().
 				Class("chart-svg").
 				Body(app.Raw(c.svg())),
+			downloadButtons(c.ID, c.Title, c.onPNG, c.onSVG, c.onCSV),
 			app.Ul().
 				Class("chart-legend").
 				Body(app.Range(c.Series).Slice(func(i int) app.UI {
@@ -84,8 +86,28 @@ func (c *lineChart) Render() app.UI {
 		)
 }
 
+func (c *lineChart) onPNG(ctx app.Context, e app.Event) {
+	w, h := c.exportSize()
+	saveSVGAsPNG(fileName(c.Title, c.Model)+".png", c.standaloneSVG(), w, h)
+}
+
+func (c *lineChart) onSVG(ctx app.Context, e app.Event) {
+	saveText(fileName(c.Title, c.Model)+".svg", "image/svg+xml", c.standaloneSVG())
+}
+
+func (c *lineChart) onCSV(ctx app.Context, e app.Event) {
+	saveText(fileName(c.Title, c.Model)+".csv", "text/csv", chartCSV(c.Series))
+}
+
 // svg returns the chart's markup.
 func (c *lineChart) svg() string {
+	return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
+		chartW, chartH, html.EscapeString(c.Title)) + c.svgBody() + `</svg>`
+}
+
+// svgBody returns the chart's grid, labels and lines, in SVG units of a
+// chartW×chartH box.
+func (c *lineChart) svgBody() string {
 	xmax, ymin, ymax := 0.0, math.Inf(1), math.Inf(-1)
 	for _, s := range c.Series {
 		for _, p := range s.Points {
@@ -125,8 +147,6 @@ func (c *lineChart) svg() string {
 		return chartTop + (1-(y-ymin)/(ymax-ymin))*ph
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
-		chartW, chartH, html.EscapeString(c.Title))
 	// Grid and axis labels.
 	for i := 0; ; i++ {
 		y := ymin + ystep*float64(i)
@@ -169,7 +189,6 @@ func (c *lineChart) svg() string {
 			}
 		}
 	}
-	b.WriteString(`</svg>`)
 	return b.String()
 }
 

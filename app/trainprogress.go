@@ -57,18 +57,32 @@ func (v *trainProgressView) Render() app.UI {
 		DataSet("quick-points", len(st.quickAc)).
 		Body(
 			v.renderStats(),
-			&lineChart{ID: lossChartID, Title: "Loss (lower is better)", Series: []series{
+			&lineChart{ID: lossChartID, Title: "Loss (lower is better)", Model: v.modelName(), Series: []series{
 				{Name: "training", Class: "s-train", Points: st.lossPts},
 				{Name: "validation, each epoch's end", Class: "s-val", Dashed: true, Dots: true, Points: st.valLoss},
 				{Name: quickName, Class: "s-quick", Dotted: true, Dots: true, Points: st.quickLoss},
 			}},
-			&lineChart{ID: accChartID, Title: "Accuracy", Percent: true, Series: []series{
+			&lineChart{ID: accChartID, Title: "Accuracy", Model: v.modelName(), Percent: true, Series: []series{
 				{Name: "training", Class: "s-train", Points: st.accPts},
 				{Name: "validation, each epoch's end", Class: "s-val", Dashed: true, Dots: true, Points: st.valAcc},
 				{Name: quickName, Class: "s-quick", Dotted: true, Dots: true, Points: st.quickAc},
 			}},
 			&confusionView{Test: st.test, Classes: st.classes(v.Form.dataset()), Title: st.testTitle},
 		)
+}
+
+// modelName names the network the charts are of, for their downloads:
+// "ConvNetJS demo on MNIST digits, 12 000 examples".
+func (v *trainProgressView) modelName() string {
+	preset := v.Form.settings.Preset
+	if names := presetLabels([]string{preset}); len(names) == 1 {
+		preset = names[0]
+	}
+	ds := v.Form.dataset()
+	if v.State.started != nil {
+		ds = v.State.started.Dataset
+	}
+	return fmt.Sprintf("%s on %s, %s examples", preset, datasetName(ds), groupDigits(v.State.seen))
 }
 
 func (v *trainProgressView) renderStats() app.UI {
