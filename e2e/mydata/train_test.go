@@ -61,3 +61,20 @@ func classCounts(t *testing.T, b *browsertest.Browser) string {
 	}
 	return s
 }
+
+// evalShipped tests the shipped digits model on the set ("test the digits
+// model on my handwriting") and checks that every picture was tested.
+func evalShipped(t *testing.T, b *browsertest.Browser) {
+	t.Helper()
+	b.Click(t, "#mydata-eval-shipped")
+	b.WaitFor(t, `document.getElementById("mydata-eval")`, 60*time.Second)
+	n := browsertest.Eval[int](t, b, `Number(document.getElementById("mydata-eval").dataset.n)`)
+	acc := browsertest.Eval[string](t, b, `document.getElementById("mydata-eval").dataset.acc`)
+	byClass := browsertest.Eval[string](t, b, `Array.from(document.querySelectorAll(".mydata-eval-classes tr")).map(r => r.dataset.class + ": " + r.dataset.right + "/" + r.dataset.n).join(", ")`)
+	worst := browsertest.Eval[int](t, b, `document.querySelectorAll(".mydata-mistake img").length`)
+	t.Logf("the shipped digits model on the set: accuracy %s over %d pictures (%s), %d mistakes shown", acc, n, byClass, worst)
+	if n != len(classes)*perClass {
+		t.Errorf("the digits model was tested on %d pictures, want %d", n, len(classes)*perClass)
+	}
+	b.ElementScreenshot(t, "#mydata-eval", "mydata-eval-shipped")
+}
