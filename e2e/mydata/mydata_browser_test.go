@@ -78,6 +78,7 @@ func TestBrowserMyData(t *testing.T) {
 	if got := predictNew(t, b, canvas, drawings, 8); got < 0.9 {
 		t.Errorf("%.0f%% of new drawings classified right, want at least 90%%", 100*got)
 	}
+	inspectViews(t, b)
 
 	// Reload: the set is read back from IndexedDB, and the trained model
 	// is offered back.

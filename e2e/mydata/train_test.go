@@ -78,3 +78,21 @@ func evalShipped(t *testing.T, b *browsertest.Browser) {
 	}
 	b.ElementScreenshot(t, "#mydata-eval", "mydata-eval-shipped")
 }
+
+// inspectViews checks that the inside-the-network views of the model
+// trained on the set use the set: the data browser shows its pictures
+// under its name, the projection colours its dots by its classes.
+func inspectViews(t *testing.T, b *browsertest.Browser) {
+	t.Helper()
+	b.Click(t, "#inspect-tab-data")
+	b.WaitFor(t, `document.getElementById("view-data") && document.getElementById("view-data").textContent.includes("Digits I drew")`, 30*time.Second)
+	note := browsertest.Eval[string](t, b, `document.querySelector("#view-data .inspect-note").textContent`)
+	t.Logf("data browser: %s", note)
+	b.Click(t, "#inspect-tab-projection")
+	b.WaitFor(t, `document.querySelectorAll("#view-projection .projection-legend li").length > 0`, 60*time.Second)
+	legend := browsertest.Eval[string](t, b, `Array.from(document.querySelectorAll("#view-projection .projection-legend li")).map(l => l.textContent).join(",")`)
+	if legend != "0,1,7" {
+		t.Errorf("the projection's legend is %q, want the set's classes 0,1,7", legend)
+	}
+	b.ElementScreenshot(t, "#inspect-panel", "mydata-projection")
+}
