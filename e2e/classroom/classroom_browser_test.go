@@ -31,7 +31,9 @@ var (
 // port and returns the join and teacher URLs it prints.
 func startClass(t *testing.T) (join, code, teacher string) {
 	t.Helper()
-	cmd := exec.Command(browsertest.ServerBinary(t), "-class", "-data", t.TempDir(), "-addr", "127.0.0.1:0")
+	// -dev serves the playground built for the test too, where the class's
+	// export becomes one of the teacher's own sets.
+	cmd := exec.Command(browsertest.ServerBinary(t), "-class", "-data", t.TempDir(), "-addr", "127.0.0.1:0", "-dev", browsertest.Site(t))
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +135,6 @@ const tilesJS = `document.querySelectorAll("#gallery .tile").length`
 func TestBrowserClass(t *testing.T) {
 	joinURL, code, teacherURL := startClass(t)
 	ds := drawings(t)
-	out := browsertest.OutDir(t)
 
 	teacher := browsertest.Start(t)
 	teacher.Navigate(t, teacherURL)
@@ -261,7 +262,26 @@ func TestBrowserClass(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("the zip holds %v, want %v", got, want)
 	}
-	t.Logf("exported %d drawings in %d class folders to %s", total, len(got), out)
+	t.Logf("exported %d drawings in %d class folders", total, len(got))
+	teacher.AssertNoErrors(t)
+
+	// Train with our drawings: in the playground, the zip is imported as a
+	// set of My data (with the training panel, the transfer from the
+	// digits model, and the tests of the shipped and the current model).
+	root := strings.TrimSuffix(teacherURL[:strings.Index(teacherURL, "/class/")], "/")
+	teacher.Navigate(t, root+"/")
+	teacher.WaitFor(t, `document.getElementById("mydata-panel") && document.getElementById("mydata-panel").dataset.loaded === "true"`, 60*time.Second)
+	teacher.Do(t, chromedp.SetUploadFiles("#mydata-import-files", []string{file}))
+	teacher.WaitFor(t, fmt.Sprintf(`document.querySelectorAll(".mydata-thumb").length === %d`, total), 30*time.Second)
+	teacher.Click(t, "#mydata-eval-shipped")
+	teacher.WaitFor(t, `document.getElementById("mydata-eval") && document.getElementById("mydata-eval").dataset.acc`, 30*time.Second)
+	acc2 := browsertest.Eval[string](t, teacher, `document.getElementById("mydata-eval").dataset.acc`)
+	n2 := browsertest.Eval[string](t, teacher, `document.getElementById("mydata-eval").dataset.n`)
+	t.Logf("the playground's test of the shipped model on the imported class set: accuracy %s on %s drawings", acc2, n2)
+	if n2 != fmt.Sprint(total) {
+		t.Errorf("the playground tested %s drawings of the class set, want %d", n2, total)
+	}
+	teacher.Screenshot(t, "class-in-mydata")
 	teacher.AssertNoErrors(t)
 	for _, s := range students {
 		// The offline spell logs the failed fetch; nothing else may fail.

@@ -4,12 +4,15 @@ package classroom
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -315,9 +318,6 @@ func TestNicknameIsEscaped(t *testing.T) {
 	if w := c.do(t, "POST", PathSubmit(), "", sub); w.Code != 201 {
 		t.Fatalf("submit: %d %s", w.Code, w.Body)
 	}
-	if err := c.store.renderPending(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	w := c.teacher(t, "feed", feedRequest{})
 	if strings.ContainsAny(w.Body.String(), "<>") {
 		t.Errorf("the feed carries raw < or >: %s", w.Body.String()[:200])
@@ -395,4 +395,41 @@ func TestLock(t *testing.T) {
 	if w := c.do(t, "POST", PathSubmit(), "", c.submission("key-lock-0001")); w.Code != 201 {
 		t.Errorf("submit after unlock: %d %s", w.Code, w.Body)
 	}
+}
+
+// TestPagesGzip: the pages and their files go gzipped to a browser that
+// accepts it, and plain otherwise, with versioned URLs cached for good.
+func TestPagesGzip(t *testing.T) {
+	c := newTestClass(t, Config{})
+	plain := c.do(t, "GET", PathJoin, "", nil)
+	gz := c.do(t, "GET", PathJoin, "", nil, "Accept-Encoding", "br, gzip")
+	if gz.Header().Get("Content-Encoding") != "gzip" || plain.Header().Get("Content-Encoding") != "" {
+		t.Fatalf("encodings %q, %q", gz.Header().Get("Content-Encoding"), plain.Header().Get("Content-Encoding"))
+	}
+	if no := c.do(t, "GET", PathJoin, "", nil, "Accept-Encoding", "gzip;q=0"); no.Header().Get("Content-Encoding") != "" {
+		t.Error("gzip;q=0 got gzip")
+	}
+	gzLen := gz.Body.Len()
+	zr, err := gzip.NewReader(gz.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(zr)
+	if !bytes.Equal(b, plain.Body.Bytes()) {
+		t.Error("the gzipped page differs from the plain one")
+	}
+	m := regexp.MustCompile(`src="(/class/static/join\.js\?v=[0-9a-f]+)"`).FindSubmatch(plain.Body.Bytes())
+	if m == nil {
+		t.Fatalf("no versioned script in %s", plain.Body)
+	}
+	js := c.do(t, "GET", string(m[1]), "", nil)
+	if js.Code != 200 || !strings.Contains(js.Header().Get("Cache-Control"), "immutable") || !strings.HasPrefix(js.Header().Get("Content-Type"), "text/javascript") {
+		t.Errorf("script: %d %v", js.Code, js.Header())
+	}
+	for _, p := range []string{pathStatic + "join.html", pathStatic + "nope.js", pathStatic + "../doc.go"} {
+		if w := c.do(t, "GET", p, "", nil); w.Code != 404 {
+			t.Errorf("GET %s: %d", p, w.Code)
+		}
+	}
+	t.Logf("the students' page: %d bytes, %d gzipped", plain.Body.Len(), gzLen)
 }

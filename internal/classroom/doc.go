@@ -8,10 +8,10 @@
 // teacher's page carries it), type nothing but an optional nickname, and
 // draw the digits (or the teacher's class names) they are prompted for.
 // Each drawing arrives as strokes (points in canvas pixels and times in
-// milliseconds); the server validates them, renders the 28×28 image the
-// network sees with the page's own preprocessing (internal/strokes and
-// nn/preprocess), and stores both. A client therefore cannot send an image
-// that disagrees with its strokes.
+// milliseconds); the server validates and stores them, then renders the
+// 28×28 image the network sees with the page's own preprocessing
+// (internal/strokes and nn/preprocess) and stores it beside them. A client
+// therefore cannot send an image that disagrees with its strokes.
 //
 // Invariants:
 //
@@ -19,7 +19,9 @@
 //     that stores it has committed with synchronous=FULL in WAL mode, so an
 //     acknowledged drawing survives kill -9 of the server and a power cut.
 //     Commits are grouped: concurrent submissions share one transaction
-//     and one fsync (see writer).
+//     and one fsync (see writer). The image is derived from the strokes
+//     just after the acknowledgement (see renderer), so a drawing whose
+//     image a crash kept from being stored gets it when the store opens.
 //   - Every drawing carries an idempotency key chosen by the client; a
 //     retry with the same key stores nothing new and is answered as the
 //     first was. A deleted drawing keeps its key (a tombstone without

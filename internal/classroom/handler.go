@@ -105,11 +105,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
 	case p == PathJoin || p == Prefix || p == Prefix+"/":
-		h.pages.serve(w, r, "join.html")
+		h.pages.servePage(w, r, "join.html")
 	case p == PathTeacher:
-		h.pages.serve(w, r, "teacher.html")
+		h.pages.servePage(w, r, "teacher.html")
 	case strings.HasPrefix(p, pathStatic):
-		h.pages.serve(w, r, strings.TrimPrefix(p, pathStatic))
+		h.pages.serveFile(w, r, strings.TrimPrefix(p, pathStatic))
 	case strings.HasPrefix(p, pathTeacher):
 		h.serveTeacher(w, r, strings.TrimPrefix(p, pathTeacher))
 	case p == pathAPI+"join":

@@ -129,11 +129,23 @@ func (s *Store) SetLocked(ctx context.Context, locked bool) error {
 	return err
 }
 
+// MaxStudents bounds the devices a class records, so that no client can
+// fill the table by joining with ever new device ids.
+const MaxStudents = 2000
+
 // Join records a student's device (or updates its nickname and the time
-// it was last seen).
+// it was last seen). A new device past MaxStudents gets ErrFull.
 func (s *Store) Join(ctx context.Context, device, nickname string) error {
 	now := time.Now().UnixMilli()
 	return s.write(ctx, func(tx *sql.Tx) error {
+		var known, n int
+		if err := tx.QueryRow(`SELECT (SELECT count(*) FROM students WHERE device = ?), (SELECT count(*) FROM students)`, device).
+			Scan(&known, &n); err != nil {
+			return err
+		}
+		if known == 0 && n >= MaxStudents {
+			return ErrFull
+		}
 		_, err := tx.Exec(`INSERT INTO students (device, nickname, joined, seen) VALUES (?, ?, ?, ?)
 			ON CONFLICT (device) DO UPDATE SET nickname = excluded.nickname, seen = excluded.seen`,
 			device, nickname, now, now)

@@ -6,6 +6,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"runtime"
+	"sync"
 	"time"
 )
 
@@ -67,6 +69,7 @@ func (s *Store) renderPending(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		var raws [][]byte
 		for rows.Next() {
 			var j job
 			var raw []byte
@@ -74,14 +77,7 @@ func (s *Store) renderPending(ctx context.Context) error {
 				rows.Close()
 				return err
 			}
-			var ss [][]Point
-			if err := json.Unmarshal(raw, &ss); err == nil {
-				j.img, err = Render(ss)
-			}
-			if j.img == nil {
-				j.img, j.flagged = make([]byte, Side*Side), true
-			}
-			jobs = append(jobs, j)
+			jobs, raws = append(jobs, j), append(raws, raw)
 		}
 		if err := rows.Close(); err != nil {
 			return err
@@ -89,6 +85,24 @@ func (s *Store) renderPending(ctx context.Context) error {
 		if len(jobs) == 0 {
 			return nil
 		}
+		// One renderer per core: a class's drawings arrive faster than
+		// one core renders them on a busy machine.
+		var wg sync.WaitGroup
+		workers := min(runtime.GOMAXPROCS(0), len(jobs))
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(jobs); i += workers {
+					var ss [][]Point
+					if err := json.Unmarshal(raws[i], &ss); err == nil {
+						jobs[i].img, _ = Render(ss)
+					}
+					if jobs[i].img == nil {
+						jobs[i].img, jobs[i].flagged = make([]byte, Side*Side), true
+					}
+				}
+			})
+		}
+		wg.Wait()
 		err = s.write(ctx, func(tx *sql.Tx) error {
 			for _, j := range jobs {
 				if _, err := tx.Exec(`UPDATE drawings SET image = ?, flagged = flagged OR ? WHERE id = ? AND deleted = 0`, j.img, j.flagged, j.id); err != nil {

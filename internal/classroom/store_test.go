@@ -322,3 +322,21 @@ func TestStoreRendersLater(t *testing.T) {
 		t.Errorf("a drawing with no picture: image of %d bytes, flagged %v", len(blank), flagged)
 	}
 }
+
+func TestStoreJoinLimit(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	ctx := context.Background()
+	tx, _ := s.w.Begin()
+	for i := range MaxStudents {
+		tx.Exec(`INSERT INTO students VALUES (?, '', 0, 0)`, fmt.Sprintf("device-%05d", i))
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Join(ctx, "device-new-one", "x"); !errors.Is(err, ErrFull) {
+		t.Errorf("a new device past the limit: %v", err)
+	}
+	if err := s.Join(ctx, "device-00007", "back again"); err != nil {
+		t.Errorf("a known device: %v", err)
+	}
+}

@@ -53,7 +53,9 @@ func (h *Handler) join(r *http.Request) (int, any, error) {
 	if err := checkNickname(req.Nickname); err != nil {
 		return 0, nil, errorf(http.StatusBadRequest, "%v", err)
 	}
-	if err := h.store.Join(r.Context(), req.Device, req.Nickname); err != nil {
+	if err := h.store.Join(r.Context(), req.Device, req.Nickname); errors.Is(err, ErrFull) {
+		return 0, nil, errorf(http.StatusInsufficientStorage, "the class is full: %d devices have joined", MaxStudents)
+	} else if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, joinResponse{Classes: c.Classes, Locked: c.Locked, Canvas: Canvas, Brush: Brush}, nil

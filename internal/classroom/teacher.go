@@ -5,6 +5,7 @@ package classroom
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"image"
 	"image/png"
 	"net/http"
@@ -155,14 +156,16 @@ func (h *Handler) setClasses(r *http.Request) (int, any, error) {
 	return http.StatusOK, req, nil
 }
 
-// galleryItem is one drawing in the teacher's gallery.
+// galleryItem is one drawing in the teacher's gallery: its strokes, which
+// the page draws as the student drew them, so a drawing shows as soon as
+// it is stored, whatever the renderer's backlog.
 type galleryItem struct {
-	ID       int64  `json:"id"`
-	Nickname string `json:"nickname"`
-	Label    string `json:"label"`
-	Flagged  bool   `json:"flagged"`
-	Time     int64  `json:"time"`  // Unix ms
-	Image    string `json:"image"` // a data: URL of the 28×28 PNG
+	ID       int64           `json:"id"`
+	Nickname string          `json:"nickname"`
+	Label    string          `json:"label"`
+	Flagged  bool            `json:"flagged"`
+	Time     int64           `json:"time"` // Unix ms
+	Strokes  json.RawMessage `json:"strokes"`
 }
 
 // feedRequest is the body of the feed: the last drawing id and state
@@ -186,7 +189,7 @@ type feedResponse struct {
 // at most feedPage drawings.
 const (
 	maxWait      = 25 * time.Second
-	feedPage     = 200
+	feedPage     = 100
 	feedCoalesce = 100 * time.Millisecond
 )
 
@@ -228,7 +231,7 @@ func (h *Handler) feedRequest(r *http.Request) (int, any, error) {
 }
 
 func (h *Handler) feedAnswer(r *http.Request, after int64, rev uint64) (int, any, error) {
-	ds, err := h.store.Drawings(r.Context(), after, feedPage+1, false)
+	ds, err := h.store.Drawings(r.Context(), after, feedPage+1, true)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -237,12 +240,8 @@ func (h *Handler) feedAnswer(r *http.Request, after int64, rev uint64) (int, any
 		ds, resp.More = ds[:feedPage], true
 	}
 	for _, d := range ds {
-		if d.Image == nil { // not rendered yet: it and what follows come in a later answer
-			resp.More = false
-			break
-		}
 		resp.Drawings = append(resp.Drawings, galleryItem{ID: d.ID, Nickname: d.Nickname, Label: d.Label,
-			Flagged: d.Flagged, Time: d.Created.UnixMilli(), Image: pngDataURL(d.Image)})
+			Flagged: d.Flagged, Time: d.Created.UnixMilli(), Strokes: d.Strokes})
 		resp.Last = d.ID
 	}
 	if resp.State, err = h.currentState(r); err != nil {

@@ -104,14 +104,41 @@
     $("evaluate").disabled = !st.canTest;
   }
 
+  // drawStrokes returns a canvas with the drawing as the student drew it:
+  // its strokes, in the pen of the students' 280-pixel canvas, scaled.
+  function drawStrokes(strokes) {
+    const CANVAS = 280, SIDE = 140;
+    const c = el("canvas");
+    c.width = c.height = SIDE;
+    const g = c.getContext("2d");
+    g.fillStyle = "#fff";
+    g.fillRect(0, 0, SIDE, SIDE);
+    g.scale(SIDE / CANVAS, SIDE / CANVAS);
+    g.strokeStyle = g.fillStyle = "#111";
+    g.lineWidth = 18;
+    g.lineCap = g.lineJoin = "round";
+    for (const s of strokes || []) {
+      g.beginPath();
+      if (s.length === 1) {
+        g.arc(s[0][0], s[0][1], 9, 0, 2 * Math.PI);
+        g.fill();
+        continue;
+      }
+      g.moveTo(s[0][0], s[0][1]);
+      for (const p of s.slice(1)) g.lineTo(p[0], p[1]);
+      g.stroke();
+    }
+    return c;
+  }
+
   function addTile(d) {
     if (tiles.has(d.id)) return;
     const t = el("figure", "tile" + (d.flagged ? " flagged" : ""));
     t.dataset.id = d.id;
     t.dataset.label = d.label;
-    const img = el("img");
-    img.src = d.image;
-    img.alt = d.label + " by " + (d.nickname || "no nickname");
+    const pic = drawStrokes(d.strokes);
+    pic.setAttribute("role", "img");
+    pic.setAttribute("aria-label", d.label + " by " + (d.nickname || "no nickname"));
     const flag = button(d.flagged ? "Unflag" : "Flag", async () => {
       const want = !t.classList.contains("flagged");
       try {
@@ -132,7 +159,7 @@
     }, "danger delete");
     const acts = el("div", "acts");
     acts.append(flag, del);
-    t.append(img, el("div", "label", d.label), el("div", "who", d.nickname || "—"), acts);
+    t.append(pic, el("div", "label", d.label), el("div", "who", d.nickname || "—"), acts);
     tiles.set(d.id, t);
     $("gallery").prepend(t);
   }
