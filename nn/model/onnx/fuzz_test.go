@@ -3,8 +3,6 @@ package onnx
 import (
 	"testing"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/cnnplay/cnnplay/nn"
 )
 
@@ -20,9 +18,6 @@ func FuzzDecode(f *testing.F) {
 	}
 	small := testModel(f, smallSpec, 2)
 	f.Add(marshal(f, small))
-	if b, err := proto.Marshal(kerasStyle(small)); err == nil {
-		f.Add(b)
-	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Unmarshal(data)
 		if err != nil {

@@ -159,19 +159,32 @@ func (im *importer) input(g *pb.GraphProto) error {
 		d[i] = int(v)
 	}
 	im.cur, im.layout, im.shape = in.GetName(), nchw, nn.Shape{H: d[1], W: d[2], C: d[0]}
-	for _, n := range g.Node {
-		switch n.GetOpType() {
-		case "Sub", "Div", "Mul", "Identity":
-			continue
-		case "Transpose":
-			if p := attrInts(n, "perm"); len(p) == 4 && p[0] == 0 && p[1] == 3 && p[2] == 1 && p[3] == 2 {
-				im.layout, im.shape = nhwc, nn.Shape{H: d[0], W: d[1], C: d[2]}
-			}
-		}
-		break
+	if channelsLast(g.Node, d) {
+		im.layout, im.shape = nhwc, nn.Shape{H: d[0], W: d[1], C: d[2]}
 	}
 	im.spec.Input = im.shape
 	return nil
+}
+
+// channelsLast reports whether an input of dims d (after the batch) is
+// [H,W,C]: the first node that is not normalisation transposes it to NCHW,
+// as Keras' graphs do; or, where the first is not a convolution or pooling
+// (which take NCHW), it has a picture's few channels last and not first,
+// as a Keras MLP's [N,28,28,1] has.
+func channelsLast(nodes []*pb.NodeProto, d [3]int) bool {
+	for _, n := range nodes {
+		switch n.GetOpType() {
+		case "Sub", "Div", "Mul", "Identity", "Constant":
+			continue
+		case "Transpose":
+			p := attrInts(n, "perm")
+			return len(p) == 4 && p[0] == 0 && p[1] == 3 && p[2] == 1 && p[3] == 2
+		case "Conv", "MaxPool", "AveragePool":
+			return false
+		}
+		break
+	}
+	return d[0] > 4 && d[2] <= 4
 }
 
 func dimString(d *pb.TensorShapeProto_Dimension) string {
