@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/cnnplay/cnnplay/nn/model/onnx/onnxtest"
 )
 
 // FuzzDecode: whatever the bytes, Unmarshal returns a model or an error,
@@ -18,6 +20,11 @@ func FuzzDecode(f *testing.F) {
 	}
 	small := testModel(f, smallSpec, 2)
 	f.Add(marshal(f, small))
+	for _, write := range []func(*model.Model) ([]byte, error){onnxtest.KerasStyle, onnxtest.PyTorchStyle} {
+		if b, err := write(small); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Unmarshal(data)
 		if err != nil {
