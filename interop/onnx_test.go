@@ -90,30 +90,14 @@ type candidate struct {
 // what cnnplay imports from them.
 func TestONNXRuntime(t *testing.T) {
 	nm := nodeModules(t, "onnxruntime-node")
-	mnistTrain, mnistTest := testImages(t, "mnist")
-	_, fashionTest := testImages(t, "fashion")
 	var cands []candidate
-	for _, name := range nn.PresetNames() {
-		m := trainBriefly(t, name, mnistTrain)
-		cands = append(cands, candidate{name: "preset " + name, m: m, test: mnistTest},
-			candidate{name: "  as Keras writes it", m: m, test: mnistTest, style: onnxtest.KerasStyle, nhwc: true},
-			candidate{name: "  as PyTorch writes it", m: m, test: mnistTest, style: onnxtest.PyTorchStyle})
-	}
-	for _, s := range []struct{ file, data string }{{models.Digits, "mnist"}, {models.Fashion, "fashion"}} {
-		f, err := models.Files.Open(s.file)
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range candidates(t) {
+		cands = append(cands, c)
+		if !c.shipped {
+			cands = append(cands,
+				candidate{name: "  as Keras writes it", m: c.m, test: c.test, style: onnxtest.KerasStyle, nhwc: true},
+				candidate{name: "  as PyTorch writes it", m: c.m, test: c.test, style: onnxtest.PyTorchStyle})
 		}
-		m, err := model.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		test := mnistTest
-		if s.data == "fashion" {
-			test = fashionTest
-		}
-		cands = append(cands, candidate{name: "shipped " + s.file, m: m, test: test, shipped: true})
 	}
 	dir := t.TempDir()
 	t.Logf("%-24s %8s %12s %10s %10s", "model", "top-1 =", "max |Δp|", "cnnplay", "ORT")
@@ -137,15 +121,45 @@ func TestONNXRuntime(t *testing.T) {
 	}
 }
 
-// trainBriefly trains the named preset on the first 3,000 training images
-// for one epoch (Adam, seed 1): enough for confident predictions, so that
-// top-1 compares answers rather than near-ties of random weights.
-func trainBriefly(t *testing.T, preset string, trainSet *dataset.Set) *model.Model {
+// candidates are the models every runtime is checked on: every preset,
+// trained briefly with a fixed seed, and both shipped models, each with
+// its dataset's 10,000 test images.
+func candidates(t *testing.T) []candidate {
 	t.Helper()
-	spec, err := nn.Preset(preset)
-	if err != nil {
-		t.Fatal(err)
+	mnistTrain, mnistTest := testImages(t, "mnist")
+	_, fashionTest := testImages(t, "fashion")
+	var cands []candidate
+	for _, name := range nn.PresetNames() {
+		spec, err := nn.Preset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cands = append(cands, candidate{name: "preset " + name, m: trainBriefly(t, name, spec, mnistTrain), test: mnistTest})
 	}
+	for _, s := range []struct{ file, data string }{{models.Digits, "mnist"}, {models.Fashion, "fashion"}} {
+		f, err := models.Files.Open(s.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := model.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		test := mnistTest
+		if s.data == "fashion" {
+			test = fashionTest
+		}
+		cands = append(cands, candidate{name: "shipped " + s.file, m: m, test: test, shipped: true})
+	}
+	return cands
+}
+
+// trainBriefly trains spec on the first 3,000 training images for one
+// epoch (Adam, seed 1): enough for confident predictions, so that top-1
+// compares answers rather than near-ties of random weights.
+func trainBriefly(t *testing.T, name string, spec nn.Spec, trainSet *dataset.Set) *model.Model {
+	t.Helper()
 	net, err := nn.Build(spec, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +175,7 @@ func trainBriefly(t *testing.T, preset string, trainSet *dataset.Set) *model.Mod
 	}
 	for !tr.Done() {
 		if _, err := tr.Step(); err != nil {
-			t.Fatalf("%s: %v", preset, err)
+			t.Fatalf("%s: %v", name, err)
 		}
 	}
 	return &model.Model{Net: net, Classes: trainSet.Classes, Record: model.Record{Dataset: "mnist", Epochs: 1, Seed: 1}}

@@ -15,7 +15,7 @@ import (
 func exportCmd(args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ExitOnError)
 	format := fs.String("format", "onnx", "onnx (ONNX opset 13, for ONNX Runtime, PyTorch, …), tfjs (TensorFlow.js layers model) or cnn")
-	out := fs.String("o", "", "file to write, e.g. model.onnx")
+	out := fs.String("o", "", "file to write, e.g. model.onnx (tfjs: a zip of model.json and its weights)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: cnn export -format onnx|tfjs -o OUT model.cnn\n\nexample: cnn export -format onnx -o digits.onnx digits.cnn")
 		fs.PrintDefaults()
@@ -39,8 +39,12 @@ func exportCmd(args []string, w io.Writer) error {
 	if err := atomicfile.Write(*out, 0o644, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 		return fmt.Errorf("writing %s: %w (it was left as it was)", *out, err)
 	}
-	fmt.Fprintf(w, "wrote %s (%s): input [N,%d,%d,%d] of pixels in [0,1], output [N,%d] probabilities\n",
-		printable(*out), *format, m.Net.InShape().C, m.Net.InShape().H, m.Net.InShape().W, m.Net.Classes())
+	in, shape := m.Net.InShape(), "[N,%[1]d,%[2]d,%[3]d]" // NCHW
+	if *format == formats.TFJS {
+		shape = "[N,%[2]d,%[3]d,%[1]d]" // NHWC
+	}
+	fmt.Fprintf(w, "wrote %s (%s): input %s of pixels in [0,1], output [N,%d] probabilities\n",
+		printable(*out), *format, fmt.Sprintf(shape, in.C, in.H, in.W), m.Net.Classes())
 	return nil
 }
 
@@ -50,7 +54,7 @@ func importCmd(args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ExitOnError)
 	out := fs.String("o", "model.cnn", "cnnplay model file to write")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: cnn import -o m.cnn model.onnx\n\nexample: cnn import -o mine.cnn mine.onnx")
+		fmt.Fprintln(fs.Output(), "usage: cnn import -o m.cnn model.onnx|model.zip|model.json\n\nexample: cnn import -o mine.cnn mine.onnx\n         cnn import -o keras.cnn tfjs_model/model.json (its weight files beside it)")
 		fs.PrintDefaults()
 	}
 	fs.Parse(args)

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/model/formats"
+	"github.com/cnnplay/cnnplay/nn/model/tfjs"
 	"github.com/cnnplay/cnnplay/web/models"
 )
 
@@ -21,8 +24,9 @@ func loadDataset(name string) (trainSet, test *dataset.Set, err error) {
 	return e.Load()
 }
 
-// loadModel reads a model file of any format cnnplay reads (.cnn or .onnx,
-// see formats.Decode), or the shipped digits model when path is "".
+// loadModel reads a model file of any format cnnplay reads (.cnn, .onnx or
+// a TF.js zip, see formats.Decode; a TF.js model.json with the weight files
+// beside it), or the shipped digits model when path is "".
 func loadModel(path string) (*model.Model, error) {
 	if path == "" {
 		f, err := models.Files.Open(models.Digits)
@@ -31,6 +35,13 @@ func loadModel(path string) (*model.Model, error) {
 		}
 		defer f.Close()
 		return model.Decode(f)
+	}
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		m, err := tfjs.ReadFS(os.DirFS(filepath.Dir(path)), filepath.Base(path))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return m, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -10,6 +10,8 @@
 //	cnn predict -json -model fashion.cnn shoe.png
 //	cnn export -format onnx -o digits.onnx digits.cnn
 //	cnn import -o mine.cnn mine.onnx
+//	cnn export -format tfjs -o digits-tfjs.zip digits.cnn
+//	cnn import -o keras.cnn tfjs_model/model.json
 package main
 
 import (
@@ -24,10 +26,11 @@ commands:
            images (-data DIR: one folder of PNG/JPEG pictures per class)
   eval     print a model's test accuracy and confusion matrix
   predict  classify PNG or JPEG images with a model's classes
-  export   write a model as ONNX (or TensorFlow.js) for other frameworks
-  import   read an ONNX model into a cnnplay model file
+  export   write a model as ONNX or TensorFlow.js for other frameworks
+  import   read an ONNX or TensorFlow.js/Keras model into a cnnplay model file
 
-eval and predict read cnnplay (.cnn) and ONNX (.onnx) models.
+eval and predict read cnnplay (.cnn), ONNX (.onnx) and TensorFlow.js models
+(a .zip of model.json and its weights, or model.json with them beside it).
 
 Run 'cnn <command> -h' for the flags of a command.
 `

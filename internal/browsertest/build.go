@@ -121,6 +121,12 @@ func Wasm(t testing.TB, pkg string) string {
 	})
 }
 
+// WasmBuildFlags are the flags of `go build` for the browser programs: the
+// Makefile's WASM_FLAGS, so that the tests serve what `make` ships
+// (e2e/embedsize checks that the two agree).
+var WasmBuildFlags = []string{"-trimpath", "-ldflags=-s -w",
+	"-gcflags=github.com/maxence-charriere/go-app/v9/...=-l", "-gcflags=github.com/cnnplay/cnnplay/app=-l"}
+
 // buildWasm builds the program in pkg (relative to the module root) for
 // js/wasm into the file out.
 func buildWasm(pkg, out string) error {
@@ -128,7 +134,7 @@ func buildWasm(pkg, out string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s", "-o", out, "./"+pkg)
+	cmd := exec.Command("go", append(append([]string{"build"}, WasmBuildFlags...), "-o", out, "./"+pkg)...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if msg, err := cmd.CombinedOutput(); err != nil {

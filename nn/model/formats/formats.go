@@ -1,6 +1,6 @@
 // Package formats reads and writes a model in every file format cnnplay
 // has, in one place for the command line and the page: the .cnn file
-// (package model), ONNX (package onnx) and TensorFlow.js (to come).
+// (package model), ONNX (package onnx) and TensorFlow.js (package tfjs).
 package formats
 
 import (
@@ -12,6 +12,7 @@ import (
 
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/model/onnx"
+	"github.com/cnnplay/cnnplay/nn/model/tfjs"
 )
 
 // The formats Encode writes.
@@ -21,15 +22,11 @@ const (
 	TFJS = "tfjs" // a TensorFlow.js layers model, zipped
 )
 
-// ErrNotBuilt is wrapped by the error for a format cnnplay names but does
-// not write or read yet.
-var ErrNotBuilt = errors.New("not built yet")
-
 // Ext is the file name extension of each format Encode writes.
 var Ext = map[string]string{CNN: ".cnn", ONNX: ".onnx", TFJS: ".zip"}
 
 // Available reports whether Encode writes format.
-func Available(format string) bool { return format == CNN || format == ONNX }
+func Available(format string) bool { return format == CNN || format == ONNX || format == TFJS }
 
 // Encode returns m in the named format.
 func Encode(format string, m *model.Model) ([]byte, error) {
@@ -41,22 +38,31 @@ func Encode(format string, m *model.Model) ([]byte, error) {
 	case ONNX:
 		return onnx.Marshal(m)
 	case TFJS:
-		return nil, fmt.Errorf("the TensorFlow.js export is %w", ErrNotBuilt)
+		var buf bytes.Buffer
+		err := tfjs.WriteZip(&buf, m)
+		return buf.Bytes(), err
 	}
 	return nil, fmt.Errorf("unknown model format %q (want cnn, onnx or tfjs)", format)
 }
 
-// Decode reads the model file name, of any format cnnplay reads: ONNX by
-// its extension; otherwise a cnnplay model file, or ONNX after all when
-// the data is not one (a file renamed, or without an extension).
+// Decode reads the model file name, of any format cnnplay reads: ONNX and
+// a zipped TF.js model by their extensions (a model.json alone, whose
+// weights are in other files, gets an error saying so); otherwise a
+// cnnplay model file, or ONNX or a zip after all when the data is not one
+// (a file renamed, or without an extension).
 func Decode(name string, data []byte) (*model.Model, error) {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".onnx":
 		return onnx.Unmarshal(data)
-	case ".zip", ".json":
-		return nil, fmt.Errorf("reading TensorFlow.js models is %w", ErrNotBuilt)
+	case ".zip":
+		return tfjs.ReadZip(bytes.NewReader(data), int64(len(data)))
+	case ".json":
+		return tfjs.Decode([]tfjs.File{{Name: path.Base(name), Data: data}})
 	}
 	m, err := model.Decode(bytes.NewReader(data))
+	if errors.Is(err, model.ErrNotModel) && bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return tfjs.ReadZip(bytes.NewReader(data), int64(len(data)))
+	}
 	if errors.Is(err, model.ErrNotModel) {
 		if mo, oerr := onnx.Unmarshal(data); oerr == nil {
 			return mo, nil

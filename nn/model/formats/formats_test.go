@@ -10,6 +10,7 @@ import (
 
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/cnnplay/cnnplay/nn/model/tfjs"
 )
 
 func TestEncodeDecode(t *testing.T) {
@@ -21,6 +22,7 @@ func TestEncodeDecode(t *testing.T) {
 	m := &model.Model{Net: net, Classes: strings.Split("0123456789", ""), Record: model.Record{Dataset: "mnist"}}
 	for _, c := range []struct{ format, name string }{
 		{CNN, "m.cnn"}, {ONNX, "m.onnx"}, {CNN, "m"}, {ONNX, "m"}, {ONNX, "renamed.cnn"},
+		{TFJS, "m.zip"}, {TFJS, "m"}, {TFJS, "renamed.cnn"},
 	} {
 		b, err := Encode(c.format, m)
 		if err != nil {
@@ -34,8 +36,16 @@ func TestEncodeDecode(t *testing.T) {
 			t.Errorf("%s as %s: weights differ", c.format, c.name)
 		}
 	}
-	if _, err := Encode(TFJS, m); !errors.Is(err, ErrNotBuilt) || Available(TFJS) {
-		t.Errorf("tfjs: %v", err)
+	if !Available(TFJS) {
+		t.Error("tfjs is not available")
+	}
+	// A model.json alone: its weights are in files beside it.
+	files, err := tfjs.Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode("model.json", files[0].Data); err == nil || !strings.Contains(err.Error(), `weight file "group1-shard1of1.bin": not among the files`) {
+		t.Errorf("model.json alone: %v", err)
 	}
 	if _, err := Decode("m.cnn", []byte("neither")); !errors.Is(err, model.ErrNotModel) {
 		t.Errorf("junk: %v, want the .cnn reader's error", err)
