@@ -20,10 +20,11 @@ INSTALL_CMD := sudo apt-get install -y chromium dataset-fashion-mnist wabt
 all: build
 
 help:
-	@echo 'make build  - build web/app.wasm (and web/worker.wasm), copy assets, build bin/serve'
+	@echo 'make build  - build web/app.wasm, web/worker.wasm and web/convert.wasm, copy assets, build bin/serve'
 	@echo 'make run    - build, then serve on http://$(ADDR)'
+	@echo 'make wasm-size - what app.wasm and worker.wasm hold, by package (TOP=30 lines each)'
 	@echo 'make static - build, then write the whole site as plain files to $(STATIC_DIR) (any static host; docs/example.html included)'
-	@echo 'make compress - brotli copies of the wasm files (web/*.wasm.br, about 1.5 min), served to browsers that accept br'
+	@echo 'make compress - brotli copies of the wasm files (web/*.wasm.br, seconds; part of make build), served to browsers that accept br'
 	@echo 'make test   - vet and test natively and in Chromium (the browser tests build what they serve), then the nn packages under wasm'
 	@echo 'make fuzz   - run every fuzz target for FUZZTIME each (default 1m); a crash is saved under the package'"'"'s testdata/fuzz'
 	@echo 'make bench  - nn benchmarks natively and under wasm (node), then make bench-peers'
@@ -33,7 +34,7 @@ help:
 	@echo 'make accuracy - full MNIST/Fashion-MNIST accuracy runs of the presets'
 	@echo 'make clean  - remove built files'
 
-build: assets wasm
+build: assets wasm compress
 	$(GO) build -o bin/serve ./cmd/serve
 
 # wasm_exec.js must come from the toolchain that builds the wasm files.
@@ -53,12 +54,36 @@ assets:
 		echo 'Fashion-MNIST not found in $(FASHION_DIR) (optional: sudo apt-get install dataset-fashion-mnist)'; \
 	fi
 
+# -s -w: no symbol table (Go's wasm has no DWARF, so -w changes nothing
+# today; it keeps the flags the same as for native builds). -l: no
+# inlining in go-app and the UI's components, whose builder chains
+# (app.Div().Class(...).Body(...)) inlined at every call site cost 82 kB of
+# app.wasm gzipped (2.71 -> 2.63 MB) and run once per render; the engine
+# and the standard library keep theirs. internal/browsertest builds the
+# tests' programs with the same flags (WasmBuildFlags; e2e/embedsize
+# checks that they match).
+WASM_GCFLAGS := -gcflags='github.com/maxence-charriere/go-app/v9/...=-l' -gcflags='github.com/cnnplay/cnnplay/app=-l'
+WASM_FLAGS   := -trimpath -ldflags='-s -w' $(WASM_GCFLAGS)
 wasm:
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/app.wasm ./wasm/app
-	@if ls wasm/worker/*.go >/dev/null 2>&1; then \
-		echo 'GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker'; \
-		GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker; \
-	fi
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o web/app.wasm ./wasm/app
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o web/worker.wasm ./wasm/worker
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o web/convert.wasm ./wasm/convert
+
+# What the browser programs hold, by package: builds them with their symbol
+# names into out/wasm-size and lists the code of each package (see
+# internal/wasmsize), then the sizes of the programs as `make wasm` builds
+# them, plain and gzip -9.
+.PHONY: wasm-size
+wasm-size:
+	@mkdir -p out/wasm-size
+	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_GCFLAGS) -o out/wasm-size/app.wasm ./wasm/app
+	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_GCFLAGS) -o out/wasm-size/worker.wasm ./wasm/worker
+	$(GO) run ./internal/wasmsize -top $(or $(TOP),30) out/wasm-size/app.wasm out/wasm-size/worker.wasm
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o out/wasm-size/app.stripped.wasm ./wasm/app
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o out/wasm-size/worker.stripped.wasm ./wasm/worker
+	@for f in app worker; do \
+		echo "$$f.wasm as make wasm builds it: $$(wc -c < out/wasm-size/$$f.stripped.wasm) bytes, gzip -9 $$(gzip -9 -c out/wasm-size/$$f.stripped.wasm | wc -c)"; \
+	done
 
 run: build
 	bin/serve -addr $(ADDR)
@@ -70,12 +95,14 @@ STATIC_DIR ?= out/static
 # https://user.github.io/cnnplay/; empty for a site's root.
 STATIC_PREFIX ?=
 .PHONY: static compress
-static: compress
+static: assets wasm
 	$(GO) build -o bin/serve ./cmd/serve
 	bin/serve -static $(STATIC_DIR) -static-prefix "$(STATIC_PREFIX)" -static-docs docs
 
-# Brotli takes too long to run at server start; the server uses these files
-# only while they match the wasm files (a stale one is ignored).
+# Brotli copies of the wasm files for cmd/serve (web/*.wasm.br, quality 5:
+# about 5 s for app.wasm; see cmd/serve/brotli.go); the server uses them
+# only while they match the wasm files (a stale one is ignored). The static
+# export makes gzip copies of its own.
 compress: assets wasm
 	$(GO) run ./cmd/serve -precompress web
 
@@ -193,4 +220,4 @@ accuracy:
 
 clean:
 	rm -rf bin out
-	rm -f web/app.wasm web/worker.wasm web/wasm_exec.js web/gemm_simd.wasm web/data/*.gz
+	rm -f web/app.wasm web/worker.wasm web/convert.wasm web/wasm_exec.js web/gemm_simd.wasm web/data/*.gz

@@ -32,11 +32,11 @@ func (l *Dense) FLOPs() int       { return 2 * l.in.Size() * l.out.C }
 //
 // Inference multiplies by the weights packed once per change of them (a
 // gemm packs B at every call): natively, packing the keras preset's
-// 9216×128 weights was half of one image's time in the layer. Training
-// changes the weights at every step, so it packs them as it goes, as
-// before, and holds no second copy; so do products of fewer rows than the
-// kernel's where the kernel multiplies those without packing (the SIMD
-// module's).
+// 9216×128 weights was three quarters of the layer's time for one image
+// (bench/NOTES.md). Training changes the weights at every step, so it
+// packs them as it goes, as before, and holds no second copy; so do
+// products of fewer rows than the kernel's where the kernel multiplies
+// those without packing (the SIMD module's).
 func (l *Dense) Forward(out, in []float32, n int, p Pass) {
 	i, o := l.in.Size(), l.out.C
 	checkLen(l.name, "input", len(in), n*i)

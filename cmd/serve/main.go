@@ -60,7 +60,7 @@ func main() {
 			"empty, the pages name it relative to the site")
 	precompressDir := flag.String("precompress", "",
 		"write a brotli copy (name.wasm.br, served to browsers that accept br) of every .wasm file in `dir`\n"+
-			"that lacks an up-to-date one, then exit; for example -precompress web (about 1.5 min for app.wasm)")
+			"that lacks an up-to-date one, then exit; for example -precompress web (seconds: brotli quality 5)")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: serve [-addr host:port] [-dev dir] [-static dir]\n\n"+
 			"serve runs cnnplay's web server. Examples:\n"+

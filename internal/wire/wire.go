@@ -181,7 +181,8 @@ type Start struct {
 	// Paused builds the session without starting to train.
 	Paused bool `json:"paused,omitempty"`
 	// Own, when set, is a set of one's own images to train on, sent with
-	// the start; Dataset is then ignored.
+	// the start; Dataset and Validation are then ignored (OwnSet.Val
+	// says what is held out) and Limit keeps the set's first images.
 	Own *OwnSet `json:"own,omitempty"`
 	// Transfer, when set, starts the network from a trained model's
 	// convolution layers (nn.CopyFeatures): the message's Weights are that

@@ -70,3 +70,27 @@ func Decode(name string, data []byte) (*model.Model, error) {
 	}
 	return m, err
 }
+
+// Convert is what the page's model converter (wasm/convert, a Web Worker
+// loaded on first use, which keeps this package's protobuf code out of the
+// page's own program) does for it. With op "encode", in is a .cnn model
+// file and Convert returns the model in format; with op "decode", in is
+// the contents of the file name, in any format Decode reads, and Convert
+// returns the model as a .cnn file.
+func Convert(op, format, name string, in []byte) ([]byte, error) {
+	switch op {
+	case "encode":
+		m, err := model.Decode(bytes.NewReader(in))
+		if err != nil {
+			return nil, err
+		}
+		return Encode(format, m)
+	case "decode":
+		m, err := Decode(name, in)
+		if err != nil {
+			return nil, err
+		}
+		return Encode(CNN, m)
+	}
+	return nil, fmt.Errorf("unknown conversion %q (want encode or decode)", op)
+}

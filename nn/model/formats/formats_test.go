@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bytes"
 	"errors"
 	"math/rand/v2"
 	"slices"
@@ -51,5 +52,40 @@ func TestEncodeDecode(t *testing.T) {
 	}
 	if _, err := Decode("m.onnx", []byte("neither")); err == nil || !strings.Contains(err.Error(), "ONNX") {
 		t.Errorf("junk .onnx: %v, want the ONNX reader's error", err)
+	}
+}
+
+func TestConvert(t *testing.T) {
+	spec, _ := nn.Preset("lenet5")
+	net, err := nn.Build(spec, rand.New(rand.NewPCG(3, 4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &model.Model{Net: net, Classes: strings.Split("0123456789", ""), Record: model.Record{Dataset: "mnist", Epochs: 2}}
+	cnn, err := Encode(CNN, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onnxBytes, err := Convert("encode", ONNX, "", cnn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Convert("decode", "", "m.onnx", onnxBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := model.Decode(bytes.NewReader(back))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Net.Weights(), m.Net.Weights()) || got.Record != m.Record {
+		t.Error(".cnn → ONNX → .cnn changed the weights or the record")
+	}
+	for _, c := range []struct{ op, format, name string }{
+		{"encode", ONNX, ""}, {"decode", "", "m.onnx"}, {"shred", "", ""},
+	} {
+		if _, err := Convert(c.op, c.format, c.name, []byte("junk")); err == nil {
+			t.Errorf("%s of junk: no error", c.op)
+		}
 	}
 }
