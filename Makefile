@@ -32,6 +32,8 @@ help:
 	@echo 'make test-interop - exported models against ONNX Runtime (npm, pinned) in node, on the 10,000 test images'
 	@echo 'make models - retrain the pretrained models in web/models (seeded)'
 	@echo 'make accuracy - full MNIST/Fashion-MNIST accuracy runs of the presets'
+	@echo 'make class  - build, then run a class: students join from the school network ($(CLASS_ADDR)), drawings kept in $(CLASS_DATA)/'
+	@echo 'make loadtest - class mode under load: 60 students for 2 minutes on loopback, then larger classes (p99 latency, exact-once counts)'
 	@echo 'make clean  - remove built files'
 
 build: assets wasm compress
@@ -221,3 +223,24 @@ accuracy:
 clean:
 	rm -rf bin out
 	rm -f web/app.wasm web/worker.wasm web/convert.wasm web/wasm_exec.js web/gemm_simd.wasm web/data/*.gz
+
+# Class mode. The server prints the students' join URL (this machine's
+# LAN address) and the teacher's URL with its secret key. CLASS_ADDR
+# 0.0.0.0 lets phones on the network join; CLASS_ADDR=127.0.0.1:8080 tries
+# it on this machine alone.
+CLASS_ADDR ?= 0.0.0.0:8080
+CLASS_DATA ?= cnnplay-class
+.PHONY: class loadtest
+class: build
+	bin/serve -class -addr $(CLASS_ADDR) -data $(CLASS_DATA)
+
+# The class of the issue, 60 students submitting for 2 minutes over
+# loopback, each from its own address; then classes twice as large for
+# LOAD_STEP each until the p99 submit latency passes 100 ms. go test runs a
+# 6-second class of the same test.
+LOAD_STUDENTS ?= 60
+LOAD_DURATION ?= 2m
+LOAD_STEP     ?= 30s
+loadtest:
+	$(GO) test -count=1 -timeout $(TIMEOUT) -run '^TestLoadClass$$' -v ./internal/classroom \
+		-load.students $(LOAD_STUDENTS) -load.duration $(LOAD_DURATION) -load.max -load.step $(LOAD_STEP)
