@@ -19,13 +19,18 @@ import (
 	"github.com/cnnplay/cnnplay/internal/browsertest"
 )
 
-// captureJS keeps the files the page offers (a link with a download name,
-// clicked) in window.cnnDownloads instead of saving them.
+// captureJS keeps the files the page offers (a Blob behind a link with a
+// download name, clicked) in window.cnnDownloads instead of saving them.
+// The page's Content-Security-Policy forbids fetching the blob's URL, so
+// the Blob itself is kept when its URL is made.
 const captureJS = `(() => {
 	window.cnnDownloads = [];
+	const blobs = {};
+	const create = URL.createObjectURL;
+	URL.createObjectURL = function (b) { const u = create.call(URL, b); blobs[u] = b; return u; };
 	const click = HTMLAnchorElement.prototype.click;
 	HTMLAnchorElement.prototype.click = function () {
-		if (this.download) { window.cnnDownloads.push({name: this.download, href: this.href}); return; }
+		if (this.download) { window.cnnDownloads.push({name: this.download, blob: blobs[this.href]}); return; }
 		return click.call(this);
 	};
 	return true;
@@ -39,8 +44,8 @@ func download(t *testing.T, b *browsertest.Browser, button string) (string, []by
 	b.Click(t, button)
 	b.WaitFor(t, `window.cnnDownloads.length > `+strconv.Itoa(n), 20*time.Second)
 	name := browsertest.Eval[string](t, b, `window.cnnDownloads[window.cnnDownloads.length - 1].name`)
-	browsertest.Eval[bool](t, b, `(window.cnnFile = null, fetch(window.cnnDownloads[window.cnnDownloads.length - 1].href)
-		.then(r => r.arrayBuffer()).then(buf => {
+	browsertest.Eval[bool](t, b, `(window.cnnFile = null, window.cnnDownloads[window.cnnDownloads.length - 1].blob
+		.arrayBuffer().then(buf => {
 			let s = ""; const u = new Uint8Array(buf);
 			for (let i = 0; i < u.length; i += 8192) s += String.fromCharCode.apply(null, u.subarray(i, i + 8192));
 			window.cnnFile = btoa(s);
