@@ -11,6 +11,8 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,6 +55,10 @@ func download(t *testing.T, b *browsertest.Browser, button string) (string, []by
 	b.WaitFor(t, `window.cnnFile !== null`, 20*time.Second)
 	data, err := base64.StdEncoding.DecodeString(browsertest.Eval[string](t, b, `window.cnnFile`))
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Kept beside the screenshots, to be looked at.
+	if err := os.WriteFile(filepath.Join(browsertest.OutDir(t), "download-"+filepath.Base(name)), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return name, data
@@ -113,7 +119,8 @@ func checkSVG(t *testing.T, what string, data []byte) string {
 // TestBrowserDownloads trains the convnetjs preset past its first epoch
 // and downloads each chart as PNG (twice the chart's 420 px, not blank),
 // SVG (parses, with the title and the model's name) and CSV (a row per
-// point the page holds, series by series).
+// point the page holds, series by series); then each view inside the
+// network as PNG.
 func TestBrowserDownloads(t *testing.T) {
 	b, url := browsertest.StartSite(t)
 	browsertest.LoadPage(t, b, url+"/")
@@ -159,6 +166,24 @@ func TestBrowserDownloads(t *testing.T) {
 				t.Errorf("%s: %d CSV rows of %q, the page holds %d points", chart, count[k], k, n)
 			}
 		}
+	}
+
+	// Each view inside the network: a PNG of twice its size, not blank.
+	// The drawing gives the feature maps and saliency something to show;
+	// the test evaluation after Stop gives projection and mistakes theirs.
+	browsertest.DrawSeven(t, b)
+	b.Click(t, "#train-stop")
+	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "done"`, 120*time.Second)
+	for _, tab := range []string{"data", "convolution", "network", "filters", "maps", "projection", "mistakes", "saliency"} {
+		b.Click(t, "#inspect-tab-"+tab)
+		b.WaitFor(t, `document.querySelector("#inspect-tab-`+tab+`").getAttribute("aria-selected") === "true"`, 10*time.Second)
+		time.Sleep(1500 * time.Millisecond) // views draw their canvases after mounting; projection computes
+		width := browsertest.Eval[float64](t, b, `document.getElementById("inspect-view").getBoundingClientRect().width`)
+		name, data := download(t, b, "#inspect-view-png")
+		if !strings.HasSuffix(name, ".png") || !strings.Contains(name, "convnetjs") {
+			t.Errorf("%s: PNG named %q", tab, name)
+		}
+		checkPNG(t, tab, data, int(2*width)-2)
 	}
 	b.AssertNoErrors(t)
 }
