@@ -73,7 +73,18 @@ func TestBrowserAxe(t *testing.T) {
 	for _, theme := range []string{"light", "dark"} {
 		browsertest.LoadPage(t, b, url+"/?theme="+theme)
 		browsertest.Eval[bool](t, b, script+`; true`)
+		// axe must see a violation when there is one: a button without a
+		// name is critical.
+		browsertest.Eval[bool](t, b, `(() => { const x = document.createElement("button"); x.id = "axe-probe";
+			document.querySelector(".page-main").append(x); return true; })()`)
+		browsertest.Eval[bool](t, b, axeRunJS)
+		b.WaitFor(t, `window.cnnAxe !== null`, 60*time.Second)
+		if v := browsertest.Eval[[]string](t, b, `window.cnnAxe`); !strings.Contains(strings.Join(v, "\n"), "button-name") {
+			t.Fatalf("axe did not report a button without a name: %q", v)
+		}
+		browsertest.Eval[bool](t, b, `document.getElementById("axe-probe").remove(), true`)
 		browsertest.DrawSeven(t, b)
+		viewportShot(t, b, "theme-"+theme)
 		for _, tab := range []string{"data", "convolution", "network", "filters", "maps", "projection", "mistakes", "saliency"} {
 			b.Click(t, "#inspect-tab-"+tab)
 			b.WaitFor(t, `document.querySelector("#inspect-tab-`+tab+`").getAttribute("aria-selected") === "true"`, 10*time.Second)
