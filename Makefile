@@ -120,7 +120,22 @@ chromium:
 # The browser tests build the wasm programs and copy the datasets they serve
 # into a directory of their own (internal/browsertest), so test needs no
 # build first.
-test: chromium test-native test-wasm
+test: chromium axe test-native test-wasm
+
+# axe-core 4.14.1 for e2e/teacher's accessibility test, pinned by
+# e2e/teacher/npm/package-lock.json and installed with npm ci into
+# .cache/npm-axe (again only when the lock file changes; the test does the
+# same when run alone). The page never downloads it.
+AXE_NPM := .cache/npm-axe
+.PHONY: axe
+axe:
+	@mkdir -p $(AXE_NPM)
+	@if ! cmp -s e2e/teacher/npm/package-lock.json $(AXE_NPM)/installed.lock; then \
+		echo 'npm ci (e2e/teacher/npm/package-lock.json) in $(AXE_NPM)'; \
+		cp e2e/teacher/npm/package.json e2e/teacher/npm/package-lock.json $(AXE_NPM)/ && \
+		(cd $(AXE_NPM) && npm ci --no-audit --no-fund) && \
+		cp e2e/teacher/npm/package-lock.json $(AXE_NPM)/installed.lock; \
+	fi
 
 test-native:
 	$(GO) vet ./...

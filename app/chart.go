@@ -70,7 +70,12 @@ func (c *lineChart) Render() app.UI {
 			app.Div().
 				Class("chart-svg").
 				Body(app.Raw(c.svg())),
-			downloadButtons(c.ID, c.Title, c.onPNG, c.onSVG, c.onCSV),
+			app.Div().
+				Class("chart-tools").
+				Body(
+					downloadButtons(c.ID, c.Title, c.onPNG, c.onSVG, c.onCSV),
+					c.table(),
+				),
 			app.Ul().
 				Class("chart-legend").
 				Body(app.Range(c.Series).Slice(func(i int) app.UI {

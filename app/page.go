@@ -95,6 +95,7 @@ func (p *page) Render() app.UI {
 		ID(pageID).
 		Class("page").
 		Class(map[bool]string{true: presentClass}[p.present]).
+		DataSet("theme", p.link.Theme).
 		Body(
 			app.Header().
 				Class("page-header").

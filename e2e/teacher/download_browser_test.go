@@ -11,6 +11,8 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,13 +21,18 @@ import (
 	"github.com/cnnplay/cnnplay/internal/browsertest"
 )
 
-// captureJS keeps the files the page offers (a link with a download name,
-// clicked) in window.cnnDownloads instead of saving them.
+// captureJS keeps the files the page offers (a Blob behind a link with a
+// download name, clicked) in window.cnnDownloads instead of saving them.
+// The page's Content-Security-Policy forbids fetching the blob's URL, so
+// the Blob itself is kept when its URL is made.
 const captureJS = `(() => {
 	window.cnnDownloads = [];
+	const blobs = {};
+	const create = URL.createObjectURL;
+	URL.createObjectURL = function (b) { const u = create.call(URL, b); blobs[u] = b; return u; };
 	const click = HTMLAnchorElement.prototype.click;
 	HTMLAnchorElement.prototype.click = function () {
-		if (this.download) { window.cnnDownloads.push({name: this.download, href: this.href}); return; }
+		if (this.download) { window.cnnDownloads.push({name: this.download, blob: blobs[this.href]}); return; }
 		return click.call(this);
 	};
 	return true;
@@ -39,8 +46,8 @@ func download(t *testing.T, b *browsertest.Browser, button string) (string, []by
 	b.Click(t, button)
 	b.WaitFor(t, `window.cnnDownloads.length > `+strconv.Itoa(n), 20*time.Second)
 	name := browsertest.Eval[string](t, b, `window.cnnDownloads[window.cnnDownloads.length - 1].name`)
-	browsertest.Eval[bool](t, b, `(window.cnnFile = null, fetch(window.cnnDownloads[window.cnnDownloads.length - 1].href)
-		.then(r => r.arrayBuffer()).then(buf => {
+	browsertest.Eval[bool](t, b, `(window.cnnFile = null, window.cnnDownloads[window.cnnDownloads.length - 1].blob
+		.arrayBuffer().then(buf => {
 			let s = ""; const u = new Uint8Array(buf);
 			for (let i = 0; i < u.length; i += 8192) s += String.fromCharCode.apply(null, u.subarray(i, i + 8192));
 			window.cnnFile = btoa(s);
@@ -48,6 +55,10 @@ func download(t *testing.T, b *browsertest.Browser, button string) (string, []by
 	b.WaitFor(t, `window.cnnFile !== null`, 20*time.Second)
 	data, err := base64.StdEncoding.DecodeString(browsertest.Eval[string](t, b, `window.cnnFile`))
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Kept beside the screenshots, to be looked at.
+	if err := os.WriteFile(filepath.Join(browsertest.OutDir(t), "download-"+filepath.Base(name)), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return name, data
@@ -108,7 +119,8 @@ func checkSVG(t *testing.T, what string, data []byte) string {
 // TestBrowserDownloads trains the convnetjs preset past its first epoch
 // and downloads each chart as PNG (twice the chart's 420 px, not blank),
 // SVG (parses, with the title and the model's name) and CSV (a row per
-// point the page holds, series by series).
+// point the page holds, series by series); then each view inside the
+// network as PNG.
 func TestBrowserDownloads(t *testing.T) {
 	b, url := browsertest.StartSite(t)
 	browsertest.LoadPage(t, b, url+"/")
@@ -154,6 +166,24 @@ func TestBrowserDownloads(t *testing.T) {
 				t.Errorf("%s: %d CSV rows of %q, the page holds %d points", chart, count[k], k, n)
 			}
 		}
+	}
+
+	// Each view inside the network: a PNG of twice its size, not blank.
+	// The drawing gives the feature maps and saliency something to show;
+	// the test evaluation after Stop gives projection and mistakes theirs.
+	browsertest.DrawSeven(t, b)
+	b.Click(t, "#train-stop")
+	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "done"`, 120*time.Second)
+	for _, tab := range []string{"data", "convolution", "network", "filters", "maps", "projection", "mistakes", "saliency"} {
+		b.Click(t, "#inspect-tab-"+tab)
+		b.WaitFor(t, `document.querySelector("#inspect-tab-`+tab+`").getAttribute("aria-selected") === "true"`, 10*time.Second)
+		time.Sleep(1500 * time.Millisecond) // views draw their canvases after mounting; projection computes
+		width := browsertest.Eval[float64](t, b, `document.getElementById("inspect-view").getBoundingClientRect().width`)
+		name, data := download(t, b, "#inspect-view-png")
+		if !strings.HasSuffix(name, ".png") || !strings.Contains(name, "convnetjs") {
+			t.Errorf("%s: PNG named %q", tab, name)
+		}
+		checkPNG(t, tab, data, int(2*width)-2)
 	}
 	b.AssertNoErrors(t)
 }
