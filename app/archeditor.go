@@ -32,7 +32,8 @@ type archEditor struct {
 
 	Spec     nn.Spec
 	Info     archInfo
-	Disabled bool // while a session trains this spec
+	Disabled bool   // while a session trains this spec
+	Epoch    string // the epoch estimate, in words (see estimator.short)
 	OnChange func(ctx app.Context, spec nn.Spec)
 
 	addType string
@@ -205,7 +206,7 @@ func (e *archEditor) settings(i int, ls nn.LayerSpec) app.UI {
 					Min(0).
 					Value(v).
 					Disabled(e.Disabled).
-					OnChange(e.onField(i, field)),
+					OnInput(e.onField(i, field)),
 			))
 	}
 	switch ls.Type {
@@ -236,7 +237,7 @@ func (e *archEditor) settings(i int, ls nn.LayerSpec) app.UI {
 					Max(0.95).
 					Value(strconv.FormatFloat(ls.Rate, 'g', -1, 64)).
 					Disabled(e.Disabled).
-					OnChange(e.onField(i, "rate")),
+					OnInput(e.onField(i, "rate")),
 			))
 	default:
 		fields = append(fields, app.Span().Class("muted").Text("no settings"))
@@ -255,7 +256,11 @@ func (e *archEditor) totalsText() string {
 	if !e.Info.Built {
 		return ""
 	}
-	return fmt.Sprintf("training memory about %s; one epoch about %s", budget.FormatBytes(int64(e.Info.Memory)), budget.FormatDuration(e.Info.EpochSecs))
+	text := "training memory about " + budget.FormatBytes(int64(e.Info.Memory))
+	if e.Epoch != "" {
+		text += "; " + e.Epoch
+	}
+	return text
 }
 
 func (e *archEditor) countText(n int) string {

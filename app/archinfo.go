@@ -20,13 +20,12 @@ type layerInfo struct {
 // archInfo is what the editor shows about a spec: every layer's output shape,
 // parameters and cost, the totals, and what is wrong with it if anything.
 type archInfo struct {
-	Layers    []layerInfo
-	Params    int
-	FLOPs     int
-	Memory    int64   // training memory with the batch size
-	EpochSecs float64 // estimated time of one epoch in the browser
-	Err       string  // what is wrong, in words; "" when the spec can train
-	Built     bool    // whether shapes and counts are known
+	Layers []layerInfo
+	Params int
+	FLOPs  int
+	Memory int64  // training memory with the batch size
+	Err    string // what is wrong, in words; "" when the spec can train
+	Built  bool   // whether shapes and counts are known
 }
 
 // analyzeSpec checks spec for training with batch size batch on trainN
@@ -56,7 +55,6 @@ func analyzeSpec(spec nn.Spec, batch, trainN, classes int) archInfo {
 	info.Built = true
 	info.Params, info.FLOPs = sum.Params, sum.FLOPs
 	info.Memory = sum.TrainingBytes(max(batch, 1))
-	info.EpochSecs = budget.EpochSeconds(sum, trainN)
 	if err := budget.CheckFits(sum, max(batch, 1), trainN, classes); err != nil {
 		info.Err = err.Error()
 	}

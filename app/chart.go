@@ -34,6 +34,7 @@ type series struct {
 	Name   string
 	Class  string // CSS class: its stroke colour
 	Dashed bool
+	Dotted bool // a dotted line: a third style, for a third series
 	Dots   bool // mark every point (sparse series, such as one per epoch)
 	Points []chartPoint
 }
@@ -46,6 +47,7 @@ type lineChart struct {
 
 	ID      string
 	Title   string
+	Model   string // the model's name, on downloads
 	Percent bool
 	Series  []series
 }
@@ -68,14 +70,17 @@ func (c *lineChart) Render() app.UI {
 			app.Div().
 				Class("chart-svg").
 				Body(app.Raw(c.svg())),
+			app.Div().
+				Class("chart-tools").
+				Body(
+					downloadButtons(c.ID, c.Title, c.onPNG, c.onSVG, c.onCSV),
+					c.table(),
+				),
 			app.Ul().
 				Class("chart-legend").
 				Body(app.Range(c.Series).Slice(func(i int) app.UI {
 					s := c.Series[i]
-					cls := "legend-key " + s.Class
-					if s.Dashed {
-						cls += " dashed"
-					}
+					cls := "legend-key " + s.Class + s.style()
 					return app.Li().
 						Body(
 							app.Span().
@@ -86,8 +91,28 @@ func (c *lineChart) Render() app.UI {
 		)
 }
 
+func (c *lineChart) onPNG(ctx app.Context, e app.Event) {
+	w, h := c.exportSize()
+	saveSVGAsPNG(fileName(c.Title, c.Model)+".png", c.standaloneSVG(), w, h)
+}
+
+func (c *lineChart) onSVG(ctx app.Context, e app.Event) {
+	saveText(fileName(c.Title, c.Model)+".svg", "image/svg+xml", c.standaloneSVG())
+}
+
+func (c *lineChart) onCSV(ctx app.Context, e app.Event) {
+	saveText(fileName(c.Title, c.Model)+".csv", "text/csv", chartCSV(c.Series))
+}
+
 // svg returns the chart's markup.
 func (c *lineChart) svg() string {
+	return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
+		chartW, chartH, html.EscapeString(c.Title)) + c.svgBody() + `</svg>`
+}
+
+// svgBody returns the chart's grid, labels and lines, in SVG units of a
+// chartW×chartH box.
+func (c *lineChart) svgBody() string {
 	xmax, ymin, ymax := 0.0, math.Inf(1), math.Inf(-1)
 	for _, s := range c.Series {
 		for _, p := range s.Points {
@@ -127,8 +152,6 @@ func (c *lineChart) svg() string {
 		return chartTop + (1-(y-ymin)/(ymax-ymin))*ph
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
-		chartW, chartH, html.EscapeString(c.Title))
 	// Grid and axis labels.
 	for i := 0; ; i++ {
 		y := ymin + ystep*float64(i)
@@ -163,10 +186,7 @@ func (c *lineChart) svg() string {
 			}
 			fmt.Fprintf(&d, "%c%.1f %.1f", cmd, sx(p.X), sy(p.Y))
 		}
-		cls := "line " + s.Class
-		if s.Dashed {
-			cls += " dashed"
-		}
+		cls := "line " + s.Class + s.style()
 		fmt.Fprintf(&b, `<path class="%s" d="%s"/>`, cls, d.String())
 		if s.Dots || len(pts) == 1 {
 			for _, p := range pts {
@@ -174,8 +194,19 @@ func (c *lineChart) svg() string {
 			}
 		}
 	}
-	b.WriteString(`</svg>`)
 	return b.String()
+}
+
+// style is the classes of the series' line style: " dashed", " dotted"
+// or none.
+func (s series) style() string {
+	switch {
+	case s.Dashed:
+		return " dashed"
+	case s.Dotted:
+		return " dotted"
+	}
+	return ""
 }
 
 // thin returns pts, or when it has more than n points, the means of n

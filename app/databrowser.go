@@ -50,6 +50,8 @@ type dataBrowser struct {
 	norm    bool
 	readout string
 	mos     *inspectMosaic
+	cursor  int // the tile the arrow keys are on
+	px, py  int // the pixel the readout is of
 	// What the canvases show: the panel updates the browser for every
 	// stroke, which changes none of it.
 	painted                *inspect.Images
@@ -103,7 +105,10 @@ func (v *dataBrowser) renderSet() app.UI {
 				app.Ol().Class("data-classes").Body(app.Range(v.Set.Classes).Slice(func(i int) app.UI {
 					return app.Li().Text(v.Set.Classes[i])
 				})),
-				app.Canvas().ID(dataGridID).Class("data-grid").Width(1).Height(1).OnClick(v.onPick),
+				app.Canvas().ID(dataGridID).Class("data-grid").Width(1).Height(1).OnClick(v.onPick).
+					TabIndex(0).Attr("role", "grid").
+					Aria("label", "Sample images, one class per row: arrow keys choose an image, its pixels show beside").
+					OnKeyDown(v.onGridKey),
 			),
 			app.Div().Class("data-pixels-wrap").Body(
 				app.Div().Class("conv-controls").Body(
@@ -120,8 +125,12 @@ func (v *dataBrowser) renderSet() app.UI {
 					Width(28*dataCellPx).
 					Height(28*dataCellPx).
 					OnMouseMove(v.onPixel).
-					OnClick(v.onPixel),
-				app.P().ID(dataReadoutID).Class("data-readout").Text(v.readoutText()),
+					OnClick(v.onPixel).
+					TabIndex(0).
+					Attr("role", "img").
+					Aria("label", "The chosen image's pixels: arrow keys read them one by one").
+					OnKeyDown(v.onPixelKey),
+				app.P().ID(dataReadoutID).Class("data-readout").Aria("live", "polite").Text(v.readoutText()),
 			),
 		),
 	)
@@ -220,17 +229,68 @@ func (v *dataBrowser) onPixel(ctx app.Context, e app.Event) {
 	}
 	x := int((e.Get("clientX").Float() - r.Get("left").Float()) * float64(v.Set.W) / w)
 	y := int((e.Get("clientY").Float() - r.Get("top").Float()) * float64(v.Set.H) / h)
-	if x < 0 || y < 0 || x >= v.Set.W || y >= v.Set.H {
-		return
+	if !v.readPixel(x, y) {
+		ctx.PreventUpdate()
 	}
+}
+
+// readPixel shows the value of pixel (x, y) of the chosen image and
+// reports whether the readout changed.
+func (v *dataBrowser) readPixel(x, y int) bool {
+	if x < 0 || y < 0 || x >= v.Set.W || y >= v.Set.H {
+		return false
+	}
+	v.px, v.py = x, y
 	b := v.Set.Bytes(v.sel)[y*v.Set.W+x]
 	text := fmt.Sprintf("Row %d, column %d: %d → %d/255 = %.3f → (%.3f − %.4g) / %.4g = %.2f",
 		y+1, x+1, b, b, float32(b)/255, float32(b)/255, v.Mean, v.std(), inspect.Normalise(b, v.Mean, v.Std))
 	if text == v.readout {
+		return false
+	}
+	v.readout = text
+	return true
+}
+
+// onPixelKey moves the pixel readout with the arrow keys.
+func (v *dataBrowser) onPixelKey(ctx app.Context, e app.Event) {
+	d, ok := arrowStep(e.Get("key").String(), 1)
+	if !ok || v.Set == nil {
 		ctx.PreventUpdate()
 		return
 	}
-	v.readout = text
+	e.PreventDefault()
+	x, y := v.px, v.py
+	if d == 1 || d == -1 {
+		x += d
+	} else {
+		y += d
+	}
+	if !v.readPixel(x, y) {
+		ctx.PreventUpdate()
+	}
+}
+
+// onGridKey moves the chosen image with the arrow keys (Enter and Space
+// choose the one under the cursor, where the arrows have not yet).
+func (v *dataBrowser) onGridKey(ctx app.Context, e app.Event) {
+	key := e.Get("key").String()
+	if v.mos == nil || len(v.idx) == 0 {
+		ctx.PreventUpdate()
+		return
+	}
+	d, ok := arrowStep(key, v.mos.cols)
+	if !ok && key != "Enter" && key != " " {
+		ctx.PreventUpdate()
+		return
+	}
+	e.PreventDefault()
+	t := min(max(v.cursor+d, 0), len(v.idx)-1)
+	if v.idx[t] < 0 {
+		ctx.PreventUpdate()
+		return
+	}
+	v.cursor, v.sel, v.readout = t, v.idx[t], ""
+	v.paintPixels()
 }
 
 // refresh picks dataPerClass images of each class and paints the grid.

@@ -136,8 +136,12 @@ func (v *featureMapsView) renderStage(i int) app.UI {
 					Height(1).
 					Style("width", strconv.Itoa(cssW)+"px").
 					Title(fmt.Sprintf("map %d", c+1)).
+					TabIndex(0).
+					Attr("role", "button").
+					Aria("label", fmt.Sprintf("%s, map %d of %d: show it large", s.Layer, c+1, s.Shape.C)).
 					OnMouseOver(v.onPick(i, c)).
-					OnClick(v.onPick(i, c))
+					OnClick(v.onPick(i, c)).
+					OnKeyDown(onActivate(v.onPick(i, c)))
 			}))
 	case s.Shape.Size() == len(v.Classes) && len(v.Classes) <= classNamesMax:
 		body = app.Div().

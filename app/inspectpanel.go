@@ -131,7 +131,11 @@ func (ip *inspectPanel) Render() app.UI {
 							OnClick(ip.onRecompute),
 					),
 			),
+			app.If(ip.Model != nil,
+				downloadButtons(inspectViewID, ip.tabLabel(), ip.onViewPNG, nil, nil),
+			),
 			app.Div().
+				ID(inspectViewID).
 				Class("inspect-body").
 				Attr("role", "tabpanel").
 				Body(ip.view()),

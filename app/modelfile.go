@@ -50,18 +50,17 @@ func newModelFiles() *modelFiles { return &modelFiles{} }
 // and ext as in package formats).
 type saveButton struct {
 	id, format, ext, label, title string
-	ready                         bool // false: shown disabled, not built yet
 }
 
 var saveButtons = []saveButton{
-	{saveModelID, "cnn", ".cnn", "Save model", "A .cnn file: this page and the cnn command load it again", true},
-	{saveONNXID, "onnx", ".onnx", "Save as ONNX", "For ONNX Runtime, PyTorch and other frameworks: input [N,C,H,W] of pixels in [0,1], output the class probabilities", true},
-	{saveTFJSID, "tfjs", ".zip", "Save as TF.js (zip)", "A TensorFlow.js layers model (model.json and its weights), zipped", false},
+	{saveModelID, "cnn", ".cnn", "Save model", "A .cnn file: this page and the cnn command load it again"},
+	{saveONNXID, "onnx", ".onnx", "Save as ONNX", "For ONNX Runtime, PyTorch and other frameworks: input [N,C,H,W] of pixels in [0,1], output the class probabilities"},
+	{saveTFJSID, "tfjs", ".zip", "Save as TF.js (zip)", "A TensorFlow.js layers model (model.json and its weights), zipped: input [N,H,W,C] of pixels in [0,1]; Keras reads it through tensorflowjs_converter"},
 }
 
 // loadAccept is what the file picker offers: every format formats.Decode
-// reads.
-const loadAccept = ".cnn,.onnx,application/octet-stream"
+// reads, and the weight files (.bin) of a TF.js model.json picked with it.
+const loadAccept = ".cnn,.onnx,.zip,.json,.bin,application/octet-stream"
 
 func (f *modelFiles) Render() app.UI {
 	cls := "model-files"
@@ -96,6 +95,7 @@ func (f *modelFiles) Render() app.UI {
 						Class("visually-hidden").
 						Type("file").
 						Accept(loadAccept).
+						Multiple(true).
 						OnChange(f.onPick),
 					app.Button().
 						ID(shippedModelID).
@@ -104,7 +104,7 @@ func (f *modelFiles) Render() app.UI {
 				),
 			app.P().
 				Class("hint").
-				Text("or drop a .cnn or .onnx file here"),
+				Text("or drop a .cnn, .onnx or TF.js file here (a zip, or model.json with its weight files)"),
 			app.P().
 				ID(modelMessageID).
 				Class(msgCls).
@@ -113,18 +113,13 @@ func (f *modelFiles) Render() app.UI {
 		)
 }
 
-// saveButton is the i-th of saveButtons; a format not built yet shows
-// disabled, saying so.
+// saveButton is the i-th of saveButtons.
 func (f *modelFiles) saveButton(i int) app.UI {
 	b := saveButtons[i]
-	title := b.title
-	if !b.ready {
-		title = b.label + " is not available yet"
-	}
 	return app.Button().
 		ID(b.id).
-		Disabled(f.Model == nil || !b.ready).
-		Title(title).
+		Disabled(f.Model == nil).
+		Title(b.title).
 		OnClick(func(ctx app.Context, e app.Event) { f.save(ctx, b) }).
 		Text(b.label)
 }
@@ -177,9 +172,8 @@ func (f *modelFiles) download(ctx app.Context, name string, data []byte) {
 }
 
 func (f *modelFiles) onPick(ctx app.Context, e app.Event) {
-	files := ctx.JSSrc().Get("files")
-	if files.Truthy() && files.Length() > 0 {
-		f.read(ctx, files.Index(0))
+	if files := ctx.JSSrc().Get("files"); files.Truthy() {
+		f.readFiles(ctx, files)
 	}
 	ctx.JSSrc().Set("value", "") // picking the same file again loads it again
 }
@@ -194,9 +188,8 @@ func (f *modelFiles) onDragLeave(ctx app.Context, e app.Event) { f.dragOver = fa
 func (f *modelFiles) onDrop(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	f.dragOver = false
-	files := e.Get("dataTransfer").Get("files")
-	if files.Truthy() && files.Length() > 0 {
-		f.read(ctx, files.Index(0))
+	if files := e.Get("dataTransfer").Get("files"); files.Truthy() {
+		f.readFiles(ctx, files)
 	}
 }
 
@@ -226,16 +219,22 @@ func (f *modelFiles) read(ctx app.Context, file app.Value) {
 				f.loaded(ctx, name, m, err)
 				return
 			}
-			// Another format (ONNX): the converter makes a .cnn file of it.
-			f.message = "Converting " + name + "…"
-			convertModel(ctx, convertDecode, "", name, data, func(cnn []byte, err error) {
-				var m *model.Model
-				if err == nil {
-					m, err = model.Decode(bytes.NewReader(cnn))
-				}
-				f.loaded(ctx, name, m, err)
-			})
+			f.convert(ctx, name, name, data)
 		})
+	})
+}
+
+// convert has the converter make a .cnn file of data, a model in another
+// format (ONNX, TF.js) that it reads as the file file, and loads it as the
+// file name.
+func (f *modelFiles) convert(ctx app.Context, name, file string, data []byte) {
+	f.message = "Converting " + name + "…"
+	convertModel(ctx, convertDecode, "", file, data, func(cnn []byte, err error) {
+		var m *model.Model
+		if err == nil {
+			m, err = model.Decode(bytes.NewReader(cnn))
+		}
+		f.loaded(ctx, name, m, err)
 	})
 }
 
@@ -244,7 +243,7 @@ func (f *modelFiles) read(ctx app.Context, file app.Value) {
 // are not .cnn files are refused at once, without starting it.
 func converts(name string) bool {
 	switch strings.ToLower(path.Ext(name)) {
-	case ".onnx", "":
+	case ".onnx", ".zip", ".json", "":
 		return true
 	}
 	return false

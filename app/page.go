@@ -41,6 +41,7 @@ type page struct {
 	digitOK  bool
 	link     Setup    // the setup the page's link asked for (see ParseSetup)
 	notes    []string // what the link asked for that was ignored, and why
+	present  bool     // present mode (present.go)
 
 	keep   *keeper            // keeps the work in the browser
 	kept   *autosave.Restored // what an earlier visit kept, offered until restored or dismissed
@@ -54,6 +55,7 @@ type page struct {
 func newPage() *page {
 	p := &page{live: &livePanels{Status: statusLoad, Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}}}
 	p.link, p.notes = ParseSetup(app.Window().URL().RawQuery)
+	p.present = presentOn(app.Window().URL().RawQuery)
 	p.live.Tab = p.link.inspectTab()
 	p.keep = newKeeper()
 	p.canvas = newDrawCanvas().OnChanged(p.onDrawingChange)
@@ -92,6 +94,8 @@ func (p *page) Render() app.UI {
 	return app.Div().
 		ID(pageID).
 		Class("page").
+		Class(map[bool]string{true: presentClass}[p.present]).
+		DataSet("theme", p.link.Theme).
 		Body(
 			app.Header().
 				Class("page-header").
@@ -101,14 +105,19 @@ func (p *page) Render() app.UI {
 					app.P().
 						Class("tagline").
 						Text("Draw a digit. Train a small convolutional network in your browser."),
+					&presenter{On: p.present, OnToggle: p.onPresent},
 				),
 			app.Main().
 				Class("page-main").
 				Body(
-					p.renderKept(),
-					app.If(len(p.notes) > 0,
-						renderNotes(p.notes),
-					),
+					app.Div().
+						Class("page-banners").
+						Body(
+							p.renderKept(),
+							app.If(len(p.notes) > 0,
+								renderNotes(p.notes),
+							),
+						),
 					app.Section().
 						Class("panel draw-panel").
 						Aria("label", "Drawing").
@@ -129,6 +138,12 @@ func (p *page) Render() app.UI {
 						OnModelChange(p.onModel),
 				),
 		)
+}
+
+// onPresent turns present mode on or off.
+func (p *page) onPresent(ctx app.Context, on bool) {
+	p.present = on
+	p.Update()
 }
 
 // onModel makes a model from the training panel (a weight snapshot, a

@@ -65,11 +65,13 @@ func TestTrainFormEdits(t *testing.T) {
 	if f.dataset() != "mnist" || f.settings.Preset != "mlp" || !specEqual(f.spec, link.Spec) {
 		t.Fatalf("a link's form: %+v", f.settings)
 	}
-	small := f.info.EpochSecs
+	small := f.info.Memory
 	f.setText(fieldLimit, "0")
-	if f.info.EpochSecs <= small {
-		t.Errorf("all 55000 images take no longer than 1000: %v s, %v s", f.info.EpochSecs, small)
+	f.setText(fieldBatch, "100")
+	if f.info.Memory <= small {
+		t.Errorf("a batch of 100 takes no more memory than 20: %v, %v", f.info.Memory, small)
 	}
+	f.setText(fieldBatch, "20")
 	f.setPreset("lenet5")
 	if lenet, _ := nn.Preset("lenet5"); f.settings.Preset != "lenet5" || !specEqual(f.spec, lenet) {
 		t.Errorf("preset lenet5: %q %+v", f.settings.Preset, f.spec)

@@ -75,6 +75,8 @@ type trainPanel struct {
 
 	status   *trainStatusView   // the live views, re-rendered on their own
 	progress *trainProgressView // (see flush)
+	est      *estimator         // the epoch estimate (estimate.go)
+	mounted  app.Context        // the context OnMount had, for measuring as the form changes
 
 	restoredBest *model.Model // the best model of a training restored from the browser, until a new one starts
 	transfer     transferOptions
@@ -109,7 +111,8 @@ func (p *trainPanel) setup() {
 	}
 	p.form = newTrainForm(p.Setup)
 	p.st = newTrainState(now, p.shippedText())
-	p.status = &trainStatusView{State: p.st, Form: &p.form}
+	p.est = newEstimator(&p.form, p.st)
+	p.status = &trainStatusView{State: p.st, Form: &p.form, Est: p.est}
 	p.progress = &trainProgressView{State: p.st, Form: &p.form}
 }
 
@@ -120,6 +123,8 @@ func (p *trainPanel) OnMount(ctx app.Context) {
 	if p.worker == nil {
 		p.worker = newTrainWorker(func(m wire.Message) { p.receive(ctx, m) })
 	}
+	p.mounted = ctx
+	p.est.request(ctx, p.worker.post)
 }
 
 func (p *trainPanel) Render() app.UI {
@@ -152,7 +157,7 @@ func (p *trainPanel) Render() app.UI {
 			app.P().
 				Class("hint").
 				Text("Edit the layers: shapes, parameters and cost update as you type. Changes apply when you press Start."),
-			&archEditor{Spec: p.form.spec, Info: p.form.info, OnChange: p.onSpec},
+			&archEditor{Spec: p.form.spec, Info: p.form.info, Epoch: p.est.short(), OnChange: p.onSpec},
 			app.H3().
 				Text("Model file"),
 			&modelFiles{Model: p.Model, Describe: p.st.describe, FileName: p.fileName(), OnLoad: p.onLoad, OnShipped: p.onShipped},
@@ -268,6 +273,9 @@ func (p *trainPanel) formChanged() {
 	if p.Keep != nil {
 		p.Keep.keepForm(&p.form)
 	}
+	if p.mounted != nil && p.worker != nil {
+		p.est.request(p.mounted, p.worker.post)
+	}
 }
 
 func (p *trainPanel) command(k wire.Kind) app.EventHandler {
@@ -380,8 +388,13 @@ func (p *trainPanel) receive(ctx app.Context, m wire.Message) {
 func (p *trainPanel) flush(ctx app.Context) {
 	st := p.st
 	phase, errMsg, best := st.phase, st.err, st.hasBest
-	var snap, bestSnap, force bool
+	var snap, bestSnap, force, measured bool
 	for _, m := range p.inbox.take(time.Now()) {
+		if m.Kind == wire.KindMeasured {
+			p.est.answer(*m.Measured)
+			measured = true // the editor's totals say it too
+			continue
+		}
 		if !st.handle(m) {
 			continue
 		}
@@ -411,7 +424,7 @@ func (p *trainPanel) flush(ctx app.Context) {
 		})
 	}
 	p.refresh()
-	if st.phase != phase || st.err != errMsg || st.hasBest != best {
+	if st.phase != phase || st.err != errMsg || st.hasBest != best || measured {
 		p.Update()
 	}
 }

@@ -2,10 +2,26 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/cnnplay/cnnplay/internal/budget"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
+
+// quickName names the quick validation's series (session.QuickValSize
+// images during the epoch), told apart from the full validation at each
+// epoch's end.
+const quickName = "validation, 1,000 images, during the epoch"
+
+// joinFloats formats numbers as a comma-separated list, for a data
+// attribute.
+func joinFloats(v []float64) string {
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = fmt.Sprintf("%.0f", x)
+	}
+	return strings.Join(parts, ",")
+}
 
 // trainProgressView is the training panel's live column: the figures, the
 // loss and accuracy charts and the test result. Like trainStatusView it
@@ -37,18 +53,36 @@ func (v *trainProgressView) Render() app.UI {
 		DataSet("seen97", fmt.Sprintf("%.0f", st.seen97)).
 		DataSet("download-ms", fmt.Sprintf("%.0f", 1000*st.loadTimes[0])).
 		DataSet("prepare-ms", fmt.Sprintf("%.0f", 1000*st.loadTimes[1])).
+		DataSet("epoch-ms", joinFloats(st.epochMs)).
+		DataSet("quick-points", len(st.quickAc)).
 		Body(
 			v.renderStats(),
-			&lineChart{ID: lossChartID, Title: "Loss (lower is better)", Series: []series{
+			&lineChart{ID: lossChartID, Title: "Loss (lower is better)", Model: v.modelName(), Series: []series{
 				{Name: "training", Class: "s-train", Points: st.lossPts},
-				{Name: "validation", Class: "s-val", Dashed: true, Dots: true, Points: st.valLoss},
+				{Name: "validation, each epoch's end", Class: "s-val", Dashed: true, Dots: true, Points: st.valLoss},
+				{Name: quickName, Class: "s-quick", Dotted: true, Dots: true, Points: st.quickLoss},
 			}},
-			&lineChart{ID: accChartID, Title: "Accuracy", Percent: true, Series: []series{
+			&lineChart{ID: accChartID, Title: "Accuracy", Model: v.modelName(), Percent: true, Series: []series{
 				{Name: "training", Class: "s-train", Points: st.accPts},
-				{Name: "validation", Class: "s-val", Dashed: true, Dots: true, Points: st.valAcc},
+				{Name: "validation, each epoch's end", Class: "s-val", Dashed: true, Dots: true, Points: st.valAcc},
+				{Name: quickName, Class: "s-quick", Dotted: true, Dots: true, Points: st.quickAc},
 			}},
 			&confusionView{Test: st.test, Classes: st.classes(v.Form.dataset()), Title: st.testTitle},
 		)
+}
+
+// modelName names the network the charts are of, for their downloads:
+// "ConvNetJS demo on MNIST digits, 12 000 examples".
+func (v *trainProgressView) modelName() string {
+	preset := v.Form.settings.Preset
+	if names := presetLabels([]string{preset}); len(names) == 1 {
+		preset = names[0]
+	}
+	ds := v.Form.dataset()
+	if v.State.started != nil {
+		ds = v.State.started.Dataset
+	}
+	return fmt.Sprintf("%s on %s, %s examples", preset, datasetName(ds), groupDigits(v.State.seen))
 }
 
 func (v *trainProgressView) renderStats() app.UI {

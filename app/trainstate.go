@@ -65,6 +65,9 @@ type trainState struct {
 	workerMem          int64   // the worker's WebAssembly memory, bytes (see wire.Progress)
 	lossPts, accPts    []chartPoint
 	valLoss, valAcc    []chartPoint
+	quickLoss, quickAc []chartPoint // validation on a subset during epochs (wire.QuickVal)
+	epochMs            []float64    // how long each epoch took, ms of the page's clock
+	epochAt            float64      // clock at the last epoch's end, or at started
 	bestVal            float64
 	hasBest            bool
 	test               *wire.Test
@@ -130,6 +133,7 @@ func (s *trainState) show(describe string) { s.describe = describe }
 func (s *trainState) resetProgress() {
 	s.seen, s.steps, s.epoch, s.eps = 0, 0, 0, 0
 	s.lossPts, s.accPts, s.valLoss, s.valAcc = nil, nil, nil, nil
+	s.quickLoss, s.quickAc, s.epochMs = nil, nil, nil
 	s.bestVal, s.hasBest, s.test, s.t97, s.seen97 = 0, false, nil, 0, 0
 }
 
@@ -145,6 +149,7 @@ func (s *trainState) handle(m wire.Message) bool {
 	case wire.KindStarted:
 		s.started = m.Started
 		s.startedAt = s.clock()
+		s.epochAt = s.startedAt
 		s.loadTimes = [2]float64{m.Started.DownloadSeconds, m.Started.PrepareSeconds}
 	case wire.KindStatus:
 		s.phase = string(m.Status.State)
@@ -160,13 +165,19 @@ func (s *trainState) handle(m wire.Message) bool {
 		}
 		s.lossPts = appendPoint(s.lossPts, pr.Seen, pr.Loss)
 		s.accPts = appendPoint(s.accPts, pr.Seen, pr.Acc)
+	case wire.KindQuickVal:
+		s.quickLoss = appendPoint(s.quickLoss, m.QuickVal.Seen, m.QuickVal.Loss)
+		s.quickAc = appendPoint(s.quickAc, m.QuickVal.Seen, m.QuickVal.Acc)
 	case wire.KindEpoch:
 		ep := m.Epoch
+		now := s.clock()
+		s.epochMs = append(s.epochMs, now-s.epochAt)
+		s.epochAt = now
 		if !ep.NoValidation {
 			s.valLoss = appendPoint(s.valLoss, ep.Seen, ep.ValLoss)
 			s.valAcc = appendPoint(s.valAcc, ep.Seen, ep.ValAcc)
 			if ep.ValAcc >= 0.97 && s.t97 == 0 {
-				s.t97, s.seen97 = s.clock()-s.startedAt, float64(ep.Seen)
+				s.t97, s.seen97 = now-s.startedAt, float64(ep.Seen)
 			}
 		}
 		if ep.Best && finite(ep.ValAcc) {

@@ -16,6 +16,7 @@ type trainStatusView struct {
 
 	State *trainState
 	Form  *trainForm
+	Est   *estimator
 }
 
 func (v *trainStatusView) Render() app.UI {
@@ -33,6 +34,7 @@ func (v *trainStatusView) Render() app.UI {
 				Class("train-status").
 				Aria("live", "polite").
 				Text(st.statusText(v.Form.dataset())),
+			v.Est.render(),
 			app.If(st.phase == phaseLoading && !st.parsing,
 				app.Progress().
 					ID(dataProgressID).

@@ -158,6 +158,11 @@ func ParseSetup(rawQuery string) (Setup, []string) {
 	}
 	oneOf(qModel, setupModels, &s.Model)
 	oneOf(qTheme, setupThemes, &s.Theme)
+	// A link to a shipped model trains on that model's dataset, unless it
+	// names another: model=fashion opens the training on Fashion-MNIST.
+	if e, ok := dataset.ForShipped(s.Model); ok {
+		s.Settings.Dataset = e.Name
+	}
 	oneOf(qDataset, setupSets, &s.Settings.Dataset)
 
 	// The optimizer first: it brings its usual learning rate, which lr may
@@ -258,7 +263,8 @@ func ParseSetup(rawQuery string) (Setup, []string) {
 		}
 	}
 
-	known := []string{qView, qModel, qTheme, qDataset, qPreset, qArch, qOpt, qLR, qBatch, qEpochs, qL2, qSeed, qLimit, qVal, qAug}
+	// present is the page's own (present.go), not part of a setup.
+	known := []string{qView, qModel, qTheme, qDataset, qPreset, qArch, qOpt, qLR, qBatch, qEpochs, qL2, qSeed, qLimit, qVal, qAug, presentParam}
 	var unknown []string
 	for k := range q {
 		if !slices.Contains(known, k) {
@@ -313,6 +319,9 @@ func (s Setup) Query() string {
 	set(qModel, s.Model, d.Model)
 	set(qTheme, s.Theme, d.Theme)
 	ss, ds := s.Settings, d.Settings
+	if e, ok := dataset.ForShipped(s.Model); ok {
+		ds.Dataset = e.Name // what the model parameter implies
+	}
 	set(qDataset, ss.Dataset, ds.Dataset)
 	set(qOpt, ss.Optimizer, ds.Optimizer)
 	set(qLR, ss.LR, defaultLR(ss.Optimizer))

@@ -37,6 +37,17 @@ func TestParseSetupValues(t *testing.T) {
 	if s.View != "filters" || s.Theme != "dark" || s.inspectTab() != inspectTabFilters {
 		t.Errorf("view %q theme %q tab %q", s.View, s.Theme, s.inspectTab())
 	}
+	// A shipped model's link trains on its dataset, unless it names one;
+	// either way the query says it back.
+	for q, want := range map[string]string{"model=fashion": "fashion", "model=fashion&dataset=mnist": "mnist", "model=digits": "mnist"} {
+		s, notes := ParseSetup(q)
+		if s.Settings.Dataset != want || len(notes) != 0 {
+			t.Errorf("%s: dataset %q (notes %q), want %q", q, s.Settings.Dataset, notes, want)
+		}
+		if back, _ := ParseSetup(s.Query()); back.Settings.Dataset != want || back.Model != s.Model {
+			t.Errorf("%s: the query %q reads back as %s, %s", q, s.Query(), back.Model, back.Settings.Dataset)
+		}
+	}
 	// An optimizer alone brings its learning rate.
 	s, _ = ParseSetup("opt=sgd")
 	if s.Settings.LR != "0.01" {

@@ -3,9 +3,10 @@
 // for cnnplay's interop test (onnx_test.go), which compares them with
 // cnnplay's own.
 //
-//   node onnx_run.js model.onnx inputs.f32 N C H W outputs.f32
+//   node onnx_run.js model.onnx inputs.f32 N D1 D2 D3 outputs.f32
 //
-// inputs.f32 holds N×C×H×W little-endian float32 (NCHW, pixels in [0,1]);
+// inputs.f32 holds N×D1×D2×D3 little-endian float32, pixels in [0,1], fed
+// as [N,D1,D2,D3]: C H W for cnnplay's exports, H W C for Keras' graphs;
 // outputs.f32 gets the model's first output, N×classes float32. It prints
 // one JSON line: the runtime's version and the graph's input and output
 // names. Modules resolve through NODE_PATH (the test sets it).
@@ -14,23 +15,23 @@ const fs = require('fs');
 const ort = require('onnxruntime-node');
 
 async function main() {
-  const [model, input, n, c, h, w, output] = process.argv.slice(2);
-  const N = +n, C = +c, H = +h, W = +w;
-  if (!output || !(N > 0 && C > 0 && H > 0 && W > 0)) {
-    throw new Error('usage: node onnx_run.js model.onnx inputs.f32 N C H W outputs.f32');
+  const [model, input, n, d1, d2, d3, output] = process.argv.slice(2);
+  const N = +n, D1 = +d1, D2 = +d2, D3 = +d3;
+  if (!output || !(N > 0 && D1 > 0 && D2 > 0 && D3 > 0)) {
+    throw new Error('usage: node onnx_run.js model.onnx inputs.f32 N D1 D2 D3 outputs.f32');
   }
   const bytes = fs.readFileSync(input);
-  if (bytes.length !== 4 * N * C * H * W) {
-    throw new Error(`${input}: ${bytes.length} bytes, want ${4 * N * C * H * W}`);
+  if (bytes.length !== 4 * N * D1 * D2 * D3) {
+    throw new Error(`${input}: ${bytes.length} bytes, want ${4 * N * D1 * D2 * D3}`);
   }
   // A copy: a Buffer's offset need not be a multiple of 4.
   const x = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'] });
-  const batch = 500, size = C * H * W;
+  const batch = 500, size = D1 * D2 * D3;
   const parts = [];
   for (let start = 0; start < N; start += batch) {
     const b = Math.min(batch, N - start);
-    const t = new ort.Tensor('float32', x.subarray(start * size, (start + b) * size), [b, C, H, W]);
+    const t = new ort.Tensor('float32', x.subarray(start * size, (start + b) * size), [b, D1, D2, D3]);
     const r = await session.run({ [session.inputNames[0]]: t });
     parts.push(Float32Array.from(r[session.outputNames[0]].data));
   }

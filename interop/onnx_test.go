@@ -14,13 +14,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/model/onnx"
+	"github.com/cnnplay/cnnplay/nn/model/onnx/onnxtest"
 	"github.com/cnnplay/cnnplay/nn/train"
 	"github.com/cnnplay/cnnplay/web/models"
 )
@@ -75,19 +75,35 @@ type candidate struct {
 	m       *model.Model
 	test    *dataset.Set
 	shipped bool // compare the accuracy with cnn eval's as well
+	// style, if set, writes the ONNX file instead of cnnplay's export
+	// (onnxtest's Keras or PyTorch conventions), and cnnplay's side of the
+	// comparison is the model it imports from that file.
+	style func(*model.Model) ([]byte, error)
+	nhwc  bool // the file's input is [N,H,W,C]
 }
 
 // TestONNXRuntime exports every preset (trained briefly with a fixed seed)
 // and both shipped models, runs them in ONNX Runtime on the 10,000 test
-// images, and compares the probabilities with cnnplay's own.
+// images, and compares the probabilities with cnnplay's own. Each preset
+// is also written as Keras (through tf2onnx) and PyTorch write such a net
+// (onnxtest): what ONNX Runtime computes from those files is compared with
+// what cnnplay imports from them.
 func TestONNXRuntime(t *testing.T) {
 	nm := nodeModules(t, "onnxruntime-node")
-	cands := candidates(t)
+	var cands []candidate
+	for _, c := range candidates(t) {
+		cands = append(cands, c)
+		if !c.shipped {
+			cands = append(cands,
+				candidate{name: "  as Keras writes it", m: c.m, test: c.test, style: onnxtest.KerasStyle, nhwc: true},
+				candidate{name: "  as PyTorch writes it", m: c.m, test: c.test, style: onnxtest.PyTorchStyle})
+		}
+	}
 	dir := t.TempDir()
-	t.Logf("%-22s %8s %12s %10s %10s", "model", "top-1 =", "max |Δp|", "cnnplay", "ORT")
-	for _, c := range cands {
-		r := runONNX(t, nm, dir, c)
-		t.Logf("%-22s %7.2f%% %12.3g %9.2f%% %9.2f%%", c.name, 100*float64(r.agree)/float64(c.test.N), r.maxDiff,
+	t.Logf("%-24s %8s %12s %10s %10s", "model", "top-1 =", "max |Δp|", "cnnplay", "ORT")
+	for i, c := range cands {
+		r := runONNX(t, nm, filepath.Join(dir, strconv.Itoa(i)), c)
+		t.Logf("%-24s %7.2f%% %12.3g %9.2f%% %9.2f%%", c.name, 100*float64(r.agree)/float64(c.test.N), r.maxDiff,
 			100*float64(r.rightGo)/float64(c.test.N), 100*float64(r.rightORT)/float64(c.test.N))
 		if r.agree*1000 < c.test.N*999 {
 			t.Errorf("%s: top-1 agrees on %d of %d test images; want at least 99.9%%", c.name, r.agree, c.test.N)
@@ -170,23 +186,35 @@ type comparison struct {
 	maxDiff                  float64
 }
 
-// runONNX exports c's model, runs it in ONNX Runtime on c's test images,
-// raw pixels in [0,1] cropped to the input's centre as cnnplay crops them,
-// and compares the result with cnnplay's probabilities.
-func runONNX(t *testing.T, nm, dir string, c candidate) comparison {
+// runONNX writes c's model to file.onnx (exported, or in c's style), runs
+// it in ONNX Runtime on c's test images, raw pixels in [0,1] cropped to the
+// input's centre as cnnplay crops them, and compares the result with
+// cnnplay's probabilities: the model's own, or for a style, those of the
+// model cnnplay imports from the file.
+func runONNX(t *testing.T, nm, file string, c candidate) comparison {
 	t.Helper()
 	net, s := c.m.Net, c.test
 	in := net.InShape()
 	if in.C != 1 {
 		t.Fatalf("%s: %d input channels", c.name, in.C)
 	}
-	file := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_"))
-	b, err := onnx.Marshal(c.m)
+	write := onnx.Marshal
+	if c.style != nil {
+		write = c.style
+	}
+	b, err := write(c.m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(file+".onnx", b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if c.style != nil {
+		imported, err := onnx.Unmarshal(b)
+		if err != nil {
+			t.Fatalf("%s: cnnplay does not import it: %v", c.name, err)
+		}
+		net = imported.Net
 	}
 	// cnnplay's probabilities, and the raw inputs for the runtime.
 	k := net.Classes()
@@ -212,7 +240,11 @@ func runONNX(t *testing.T, nm, dir string, c candidate) comparison {
 	if err := os.WriteFile(file+".in", raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("node", "onnx_run.js", file+".onnx", file+".in", strconv.Itoa(s.N), "1", strconv.Itoa(in.H), strconv.Itoa(in.W), file+".out")
+	dims := []string{"1", strconv.Itoa(in.H), strconv.Itoa(in.W)} // one channel: the same bytes either way
+	if c.nhwc {
+		dims = []string{strconv.Itoa(in.H), strconv.Itoa(in.W), "1"}
+	}
+	cmd := exec.Command("node", append([]string{"onnx_run.js", file + ".onnx", file + ".in", strconv.Itoa(s.N)}, append(dims, file+".out")...)...)
 	cmd.Env = append(os.Environ(), "NODE_PATH="+nm)
 	out, err := cmd.Output()
 	if err != nil {
@@ -229,7 +261,7 @@ func runONNX(t *testing.T, nm, dir string, c candidate) comparison {
 	if err := json.Unmarshal(out, &info); err != nil {
 		t.Fatalf("%s: onnx_run.js printed %q: %v", c.name, out, err)
 	}
-	if info.ORT != "1.30.0" || len(info.Inputs) != 1 || info.Inputs[0] != onnx.InputName || len(info.Outputs) != 1 || info.Outputs[0] != onnx.OutputName {
+	if c.style == nil && (info.ORT != "1.30.0" || len(info.Inputs) != 1 || info.Inputs[0] != onnx.InputName || len(info.Outputs) != 1 || info.Outputs[0] != onnx.OutputName) {
 		t.Errorf("%s: runtime %s, inputs %v, outputs %v; want 1.30.0, [%s], [%s]", c.name, info.ORT, info.Inputs, info.Outputs, onnx.InputName, onnx.OutputName)
 	}
 	gotBytes, err := os.ReadFile(file + ".out")

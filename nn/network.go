@@ -139,14 +139,38 @@ func (net *Network) gradient(dx, x []float32, labels []uint8, n int, p Pass) (lo
 
 // backward propagates grads[from] down to the input, accumulating parameter
 // gradients; the input gradient goes to dx unless it is nil.
+//
+// Without dx, it stops at the lowest layer that learns: below it nothing
+// does (layers without weights, or frozen ones), so their gradients would
+// go unused. Training on frozen convolutions, where the backward pass costs
+// most, thus skips them entirely; their Param.G stay zero.
 func (net *Network) backward(from, n int, dx []float32) {
-	for i := from; i >= 0; i-- {
+	low := 0
+	if dx == nil {
+		low = net.lowestLearning()
+	}
+	for i := from; i >= low; i-- {
 		in, din := net.input, dx
 		if i > 0 {
 			in, din = net.acts[i-1], net.grads[i-1]
 		}
+		if i == low && dx == nil {
+			din = nil // nothing below needs it
+		}
 		net.Layers[i].Backward(din, net.grads[i], in, net.acts[i], n)
 	}
+}
+
+// lowestLearning returns the index of the lowest layer with weights that
+// are not frozen, or the number of layers if there is none. It reads the
+// spec, from which Build sets Param.Frozen, and allocates nothing.
+func (net *Network) lowestLearning() int {
+	for i, ls := range net.Spec.Layers {
+		if (ls.Type == "conv" || ls.Type == "dense") && !ls.Frozen {
+			return i
+		}
+	}
+	return len(net.Layers)
 }
 
 // DrawMasks draws the dropout masks of the next training Forward, of n

@@ -95,3 +95,40 @@ func TestCopyFeatures(t *testing.T) {
 		t.Error("CopyFeatures copied between networks with different inputs or layers")
 	}
 }
+
+// TestFrozenBackward: with its convolutions frozen, a network's gradient of
+// the layers that learn is the same as when all learn, and the frozen
+// layers get none (backward stops above them); the input gradient, which
+// saliency asks for, still goes all the way down.
+func TestFrozenBackward(t *testing.T) {
+	base, _ := Preset("lenet5")
+	frozen, _ := TransferSpec(base, 10, true)
+	rng := rand.New(rand.NewPCG(3, 3))
+	x := make([]float32, 4*28*28)
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	labels := []uint8{1, 2, 3, 4}
+	grads := func(spec Spec, dx []float32) []*Param {
+		net, _ := Build(spec, rand.New(rand.NewPCG(1, 1)))
+		if dx != nil {
+			net.InputGradient(dx, x, labels, 4, Pass{})
+		} else {
+			net.Gradient(x, labels, 4, Pass{})
+		}
+		return net.Params()
+	}
+	all, fr := grads(base, nil), grads(frozen, nil)
+	for i, p := range fr {
+		zero := !slices.ContainsFunc(p.G, func(g float32) bool { return g != 0 })
+		if p.Frozen != zero || !p.Frozen && !slices.Equal(p.G, all[i].G) {
+			t.Errorf("%s: frozen %v, gradient zero %v, equal to the unfrozen one %v", p.Name, p.Frozen, zero, slices.Equal(p.G, all[i].G))
+		}
+	}
+	dxAll, dxFr := make([]float32, len(x)), make([]float32, len(x))
+	grads(base, dxAll)
+	grads(frozen, dxFr)
+	if !slices.Equal(dxAll, dxFr) || !slices.ContainsFunc(dxFr, func(g float32) bool { return g != 0 }) {
+		t.Error("the input gradient of the frozen network differs or is zero")
+	}
+}

@@ -19,7 +19,9 @@ function failAll(message) {
   self.onmessage = (e) => self.postMessage({id: e.data && e.data.id, error: message});
 }
 
-importScripts(new URL('wasm_exec.js', self.location.href).href);
+// loader.js defines cnnplayFetch, which fetches convert.wasm gzipped from a
+// static export and unzips it.
+importScripts(new URL('wasm_exec.js', self.location.href).href, new URL('loader.js', self.location.href).href);
 
 (async () => {
   const go = new Go();
@@ -28,9 +30,9 @@ importScripts(new URL('wasm_exec.js', self.location.href).href);
   try {
     // instantiateStreaming needs the application/wasm type; fall back to
     // compiling from bytes where it is missing.
-    result = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
+    result = await WebAssembly.instantiateStreaming(cnnplayFetch(url), go.importObject);
   } catch (streamErr) {
-    const resp = await fetch(url);
+    const resp = await cnnplayFetch(url);
     if (!resp.ok) {
       throw new Error('could not load ' + url + ': HTTP ' + resp.status);
     }

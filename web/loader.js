@@ -69,6 +69,23 @@
     return out;
   }
 
+  // The Go program fetches the model its view shows once it has started:
+  // on a slow phone, seconds after app.wasm arrived, while the network
+  // idles. So once app.wasm has arrived (not before: the two would share
+  // the network), the loader starts fetching the model the page's link
+  // names (?model=, digits by default), and hands that download to the
+  // program's request. A guess the program does not take costs a download
+  // the service worker would have made anyway.
+  const prefetched = new Map(); // name -> Promise<Response>
+  function prefetchModel() {
+    const name = 'models/' + (new URLSearchParams(self.location.search).get('model') || 'digits') + '.cnn';
+    if (Object.prototype.hasOwnProperty.call(gzipped, name) && !prefetched.has(name)) {
+      const p = cnnplayFetch(new URL(name, here).href);
+      prefetched.set(name, p);
+      p.catch(() => prefetched.delete(name));
+    }
+  }
+
   // cnnplayFetch fetches url like fetch, but the files of the table as
   // their .gz copy, unzipped; the response then has the plain file's type
   // and length.
@@ -76,6 +93,11 @@
     const name = gzippedName(input);
     if (!name || typeof DecompressionStream === 'undefined') {
       return plainFetch(input, init);
+    }
+    const early = prefetched.get(name);
+    if (early && !init) {
+      prefetched.delete(name);
+      return early;
     }
     const u = new URL(input, self.location.href);
     u.pathname += '.gz'; // the query (?v=hash) stays
@@ -87,6 +109,8 @@
     let body = res.headers.get('Content-Encoding') ? res.body : res.body.pipeThrough(new DecompressionStream('gzip'));
     if (e.planes >= 0) {
       body = joinPlanes(new Uint8Array(await new Response(body).arrayBuffer()), e.planes);
+    } else if (name === 'app.wasm' && self.document) {
+      body = body.pipeThrough(new TransformStream({flush: prefetchModel}));
     }
     const size = String(e.size);
     return new Response(body, {

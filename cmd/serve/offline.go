@@ -22,7 +22,12 @@ import (
 //     Fashion-MNIST files) is kept too, so it works offline after one use.
 //
 // Like go-app's, it answers from the cache first and keeps one cache per
-// version, deleting the others when a new version activates.
+// version, deleting the others when a new version activates. It asks the
+// server whether the browser's HTTP cache still holds each file it
+// precaches (no-cache: a conditional request, a 304 when it does): files
+// without a version in their URL (worker.wasm, the models) must be the
+// new version's after an update, and those the page has just fetched cost
+// no second download.
 //
 // In a static export it precaches the gzipped copies of the files that
 // have one (name.gz, listed in gzippedMarker's place), which is what
@@ -38,7 +43,7 @@ const precache = {{.ResourcesToCache}}.map((u) => {
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(cacheName)
-      .then((cache) => cache.addAll(precache))
+      .then((cache) => cache.addAll(precache.map((u) => new Request(u, {cache: "no-cache"}))))
       .then(() => self.skipWaiting())
   );
 });

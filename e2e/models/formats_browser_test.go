@@ -19,6 +19,7 @@ import (
 	"github.com/cnnplay/cnnplay/internal/browsertest"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/model/onnx"
+	"github.com/cnnplay/cnnplay/nn/model/tfjs"
 	"github.com/cnnplay/cnnplay/web/models"
 )
 
@@ -51,14 +52,14 @@ func download(t *testing.T, b *browsertest.Browser, selector, ext string) (strin
 	}
 }
 
-// load picks path with Load model… and returns the page's message once it
-// has read the file.
-func load(t *testing.T, b *browsertest.Browser, path string) string {
+// load picks paths with Load model… and returns the page's message once it
+// has read them (the first, a TF.js model.json, names the model).
+func load(t *testing.T, b *browsertest.Browser, paths ...string) string {
 	t.Helper()
-	b.Do(t, chromedp.SetUploadFiles("#load-model", []string{path}))
-	name := strconv.Quote(filepath.Base(path))
+	b.Do(t, chromedp.SetUploadFiles("#load-model", paths))
+	name := strconv.Quote(filepath.Base(paths[0]))
 	b.WaitFor(t, `(() => { const m = document.getElementById("model-message").textContent;
-		return m.includes(`+name+`) && !m.startsWith("Reading") && !m.startsWith("Converting"); })()`, 60*time.Second)
+		return m.includes(`+name+`) && (m.startsWith("Loaded") || m.includes("could not be loaded")); })()`, 60*time.Second)
 	return browsertest.Eval[string](t, b, `document.getElementById("model-message").textContent`)
 }
 
@@ -66,8 +67,9 @@ func load(t *testing.T, b *browsertest.Browser, path string) string {
 // model) as ONNX and as a .cnn file; the ONNX file holds the same weights
 // and loads back, classifying the drawing exactly as before, with every
 // inspect view working on it; saved again as .cnn it loads again. A
-// corrupt ONNX file is refused, leaving the model as it was. TF.js is
-// offered but not available yet.
+// corrupt ONNX file is refused, leaving the model as it was. The same for
+// TF.js: saved as a zip, it holds the same weights and loads back as a
+// zip, and as model.json with its weight file picked together.
 func TestBrowserModelFormats(t *testing.T) {
 	shippedFile, err := models.Files.Open(models.Digits)
 	if err != nil {
@@ -88,9 +90,6 @@ func TestBrowserModelFormats(t *testing.T) {
 	b.WaitFor(t, `document.getElementById("prediction").textContent !== "–"`, 10*time.Second)
 	bars := browsertest.Eval[string](t, b, browsertest.BarsJS)
 
-	if !browsertest.Eval[bool](t, b, `document.getElementById("save-tfjs").disabled`) {
-		t.Error("Save as TF.js is enabled before the TF.js export exists")
-	}
 	name, data := download(t, b, "#save-onnx", ".onnx")
 	t.Logf("Save as ONNX: %s, %d bytes", name, len(data))
 	got, err := onnx.Unmarshal(data)
@@ -128,13 +127,51 @@ func TestBrowserModelFormats(t *testing.T) {
 			return !!e && Number(e.dataset.updates) >= 1; })()`, 20*time.Second)
 	}
 
+	zipName, zipData := download(t, b, "#save-tfjs", ".zip")
+	t.Logf("Save as TF.js (zip): %s, %d bytes", zipName, len(zipData))
+	fromZip, err := tfjs.ReadZip(bytes.NewReader(zipData), int64(len(zipData)))
+	if err != nil {
+		t.Fatalf("the page's TF.js zip does not read: %v", err)
+	}
+	if !slices.Equal(fromZip.Net.Weights(), shipped.Net.Weights()) || !slices.Equal(fromZip.Classes, shipped.Classes) {
+		t.Fatal("the page's TF.js zip is not the shipped digits model")
+	}
+	zipPath := filepath.Join(dir, zipName)
+	if err := os.WriteFile(zipPath, zipData, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tfjsDir := filepath.Join(dir, "tfjs")
+	if err := os.Mkdir(tfjsDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files, err := tfjs.Encode(fromZip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range files { // model.json first
+		paths = append(paths, filepath.Join(tfjsDir, f.Name))
+		if err := os.WriteFile(paths[len(paths)-1], f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range [][]string{{zipPath}, paths} {
+		if msg := load(t, b, p...); !strings.HasPrefix(msg, "Loaded "+filepath.Base(p[0])) {
+			t.Fatalf("loading %v: %q", p, msg)
+		}
+		b.WaitFor(t, `document.getElementById("prediction").textContent !== "–"`, 10*time.Second)
+		if got := browsertest.Eval[string](t, b, browsertest.BarsJS); got != bars {
+			t.Errorf("probabilities %s after loading %v, %s before", got, p, bars)
+		}
+	}
+
 	cnnName, cnnData := download(t, b, "#save-model", ".cnn")
 	back, err := model.Decode(bytes.NewReader(cnnData))
 	if err != nil {
 		t.Fatalf("Save model after loading ONNX: %v", err)
 	}
 	if !slices.Equal(back.Net.Weights(), shipped.Net.Weights()) {
-		t.Error("the .cnn saved after loading the ONNX file has other weights")
+		t.Error("the .cnn saved after loading the ONNX and TF.js files has other weights")
 	}
 	cnnPath := filepath.Join(dir, cnnName)
 	if err := os.WriteFile(cnnPath, cnnData, 0o644); err != nil {

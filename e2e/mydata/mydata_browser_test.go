@@ -15,11 +15,12 @@ import (
 	"github.com/cnnplay/cnnplay/internal/browsertest"
 )
 
-// classes are the set's classes and the recorded digits drawn for them.
+// classes are the set's classes and the recorded digits drawn for them:
+// named as the digits model's classes, so that it can be tested on them.
 var classes = []struct {
 	name  string
 	label int
-}{{"zero", 0}, {"one", 1}, {"seven", 7}}
+}{{"0", 0}, {"1", 1}, {"7", 7}}
 
 const perClass = 20
 
@@ -72,10 +73,12 @@ func TestBrowserMyData(t *testing.T) {
 	b.Screenshot(t, "mydata-page")
 	pngs := thumbnails(t, b)
 
+	evalShipped(t, b)
 	trainOnSet(t, b)
 	if got := predictNew(t, b, canvas, drawings, 8); got < 0.9 {
 		t.Errorf("%.0f%% of new drawings classified right, want at least 90%%", 100*got)
 	}
+	inspectViews(t, b)
 
 	// Reload: the set is read back from IndexedDB, and the trained model
 	// is offered back.

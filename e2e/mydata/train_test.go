@@ -61,3 +61,38 @@ func classCounts(t *testing.T, b *browsertest.Browser) string {
 	}
 	return s
 }
+
+// evalShipped tests the shipped digits model on the set ("test the digits
+// model on my handwriting") and checks that every picture was tested.
+func evalShipped(t *testing.T, b *browsertest.Browser) {
+	t.Helper()
+	b.Click(t, "#mydata-eval-shipped")
+	b.WaitFor(t, `document.getElementById("mydata-eval")`, 60*time.Second)
+	n := browsertest.Eval[int](t, b, `Number(document.getElementById("mydata-eval").dataset.n)`)
+	acc := browsertest.Eval[string](t, b, `document.getElementById("mydata-eval").dataset.acc`)
+	byClass := browsertest.Eval[string](t, b, `Array.from(document.querySelectorAll(".mydata-eval-classes tr")).map(r => r.dataset.class + ": " + r.dataset.right + "/" + r.dataset.n).join(", ")`)
+	worst := browsertest.Eval[int](t, b, `document.querySelectorAll(".mydata-mistake img").length`)
+	t.Logf("the shipped digits model on the set: accuracy %s over %d pictures (%s), %d mistakes shown", acc, n, byClass, worst)
+	if n != len(classes)*perClass {
+		t.Errorf("the digits model was tested on %d pictures, want %d", n, len(classes)*perClass)
+	}
+	b.ElementScreenshot(t, "#mydata-eval", "mydata-eval-shipped")
+}
+
+// inspectViews checks that the inside-the-network views of the model
+// trained on the set use the set: the data browser shows its pictures
+// under its name, the projection colours its dots by its classes.
+func inspectViews(t *testing.T, b *browsertest.Browser) {
+	t.Helper()
+	b.Click(t, "#inspect-tab-data")
+	b.WaitFor(t, `document.getElementById("view-data") && document.getElementById("view-data").textContent.includes("Digits I drew")`, 30*time.Second)
+	note := browsertest.Eval[string](t, b, `document.querySelector("#view-data .inspect-note").textContent`)
+	t.Logf("data browser: %s", note)
+	b.Click(t, "#inspect-tab-projection")
+	b.WaitFor(t, `document.querySelectorAll("#view-projection .projection-legend li").length > 0`, 60*time.Second)
+	legend := browsertest.Eval[string](t, b, `Array.from(document.querySelectorAll("#view-projection .projection-legend li")).map(l => l.textContent).join(",")`)
+	if legend != "0,1,7" {
+		t.Errorf("the projection's legend is %q, want the set's classes 0,1,7", legend)
+	}
+	b.ElementScreenshot(t, "#inspect-panel", "mydata-projection")
+}

@@ -124,8 +124,7 @@ func Wasm(t testing.TB, pkg string) string {
 // WasmBuildFlags are the flags of `go build` for the browser programs: the
 // Makefile's WASM_FLAGS, so that the tests serve what `make` ships
 // (e2e/embedsize checks that the two agree).
-var WasmBuildFlags = []string{"-trimpath", "-ldflags=-s -w",
-	"-gcflags=github.com/maxence-charriere/go-app/v9/...=-l", "-gcflags=github.com/cnnplay/cnnplay/app=-l"}
+var WasmBuildFlags = []string{"-trimpath", "-ldflags=-s -w"}
 
 // buildWasm builds the program in pkg (relative to the module root) for
 // js/wasm into the file out.

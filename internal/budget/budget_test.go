@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -116,5 +117,14 @@ func TestCheckFits(t *testing.T) {
 		if err := CheckFits(analyze(t, spec), 128, 55000, 10); err != nil {
 			t.Errorf("preset %s refused: %v", name, err)
 		}
+	}
+}
+
+// TestRate: an epoch at a measured rate is its training and its
+// validation, each at its own rate.
+func TestRate(t *testing.T) {
+	r := Rate{TrainSecs: 1e-4, EvalSecs: 3e-5}
+	if got := r.EpochSeconds(55000, 13000); math.Abs(got-(5.5+0.39)) > 1e-9 {
+		t.Errorf("EpochSeconds = %v, want 5.89", got)
 	}
 }

@@ -195,7 +195,7 @@ func (h *Helper) join(j wire.Join, data func() (Data, error)) error {
 	if h.trainSet == nil || !sameTrainingSet(h.start, j.Start) {
 		h.trainSet, h.testSet = nil, nil // free them before loading others
 		var d Data
-		if j.Start.Own == nil { // one's own set came with the join
+		if j.Start.Own == nil && j.Start.Synthetic == 0 { // one's own set came with the join; a synthetic one is made
 			if d, err = data(); err != nil {
 				return err
 			}
@@ -229,7 +229,7 @@ func sameTrainingSet(a, b wire.Start) bool {
 		!bytes.Equal(a.Own.Images, b.Own.Images) || !bytes.Equal(a.Own.Labels, b.Own.Labels)) {
 		return false
 	}
-	return a.Dataset == b.Dataset && a.Limit == b.Limit && a.Validation == b.Validation && a.Config.Seed == b.Config.Seed
+	return a.Dataset == b.Dataset && a.Synthetic == b.Synthetic && a.Limit == b.Limit && a.Validation == b.Validation && a.Config.Seed == b.Config.Seed
 }
 
 // Handle does a job and returns its answer, the gradient or an error;
@@ -294,5 +294,5 @@ func helperTestSet(start wire.Start, classes []string, d Data) (*dataset.Set, er
 		}
 		return ownTest(sp), nil
 	}
-	return dataset.Load(d.Open(2), d.Open(3), start.Dataset+"-test", classes)
+	return testSet(start, classes, d)
 }

@@ -91,6 +91,8 @@ type Session struct {
 	bestVal       float64
 	hasBest       bool // an epoch has ended, so the trainer has best weights
 
+	quick quickVal // validation on a subset during epochs (quickval.go)
+
 	// Progress since the last progress message.
 	pLoss, pAcc float64
 	pSteps      int
@@ -182,11 +184,12 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 		if trainSet, valSet, err = trainingSets(start, classes, data); err != nil {
 			return nil, err
 		}
-		if test, err = dataset.Load(data.Open(2), data.Open(3), start.Dataset+"-test", classes); err != nil {
+		if test, err = testSet(start, classes, data); err != nil {
 			return nil, err
 		}
 	}
 	s.trainSet, s.valSet, s.testSet, s.net, s.init = trainSet, valSet, test, net, net.Weights()
+	s.quick.set = quickSubset(valSet)
 	if err := s.newTrainer(); err != nil {
 		return nil, err
 	}
@@ -210,6 +213,9 @@ func trainingSets(start wire.Start, classes []string, data Data) (trainSet, valS
 			valSet = sp.Val
 		}
 		return sp.Train, valSet, nil
+	}
+	if start.Synthetic > 0 {
+		return syntheticSet(start, classes, start.Synthetic, 0x7472), nil, nil
 	}
 	// With a limit, only the images kept are gunzipped: the first step
 	// comes sooner.
@@ -303,6 +309,7 @@ func (s *Session) newTrainer() error {
 	}
 	s.tr = tr
 	s.steps, s.epochs, s.bestVal, s.hasBest, s.reason, s.eval = 0, 0, 0, false, "", nil
+	s.quick.restart()
 	s.pLoss, s.pAcc, s.pSteps, s.pSeen, s.pBusy, s.snapSteps = 0, 0, 0, 0, 0, 0
 	s.lastProg, s.lastSnap = s.now(), s.now()
 	return nil
@@ -412,6 +419,7 @@ func (s *Session) Handle(m wire.Message) []wire.Message {
 			return append(out, wire.ErrorMessage(errors.New("no epoch has ended yet, so there are no best weights to restore")))
 		}
 		s.tr.RestoreBest()
+		s.quick.pending = false
 		out = append(out, s.snapshot(true))
 	case wire.KindEvaluate:
 		if s.state == wire.StateRunning || s.state == wire.StatePaused {
@@ -432,9 +440,14 @@ func (s *Session) Run(budget time.Duration) []wire.Message {
 	start := s.now()
 	var out []wire.Message
 	for s.Busy() {
-		if s.state == wire.StateRunning {
+		switch {
+		case s.state == wire.StateRunning && s.quick.due():
+			out = s.quickChunk(out)
+		case s.state == wire.StateRunning:
+			epochs := s.epochs
 			out = s.step(out)
-		} else {
+			s.quick.after(s.tr.Seen(), s.epochs != epochs || s.tr.Done())
+		default:
 			out = s.evalChunk(out)
 		}
 		// A snapshot's weights are the network's, until the next step.
@@ -447,6 +460,7 @@ func (s *Session) Run(budget time.Duration) []wire.Message {
 
 // step trains one batch and appends the messages it calls for.
 func (s *Session) step(out []wire.Message) []wire.Message {
+	s.quick.pending = false // a check under way would mix two weights' results
 	t0 := s.now()
 	st, err := s.tr.Step()
 	s.pBusy += s.now().Sub(t0)

@@ -37,6 +37,10 @@ const (
 	// KindEvaluate evaluates the current weights on the test set and answers
 	// with evaluation; training then continues as before.
 	KindEvaluate Kind = "evaluate"
+	// KindMeasure times a few training steps of a network on random images
+	// (payload Measure), once no session is training; the worker answers
+	// with measured.
+	KindMeasure Kind = "measure"
 )
 
 // Messages from the worker to the UI.
@@ -55,6 +59,11 @@ const (
 	KindEpoch Kind = "epoch"
 	// KindSnapshot carries the network's weights (payload Snapshot, Weights).
 	KindSnapshot Kind = "snapshot"
+	// KindQuickVal reports validation on a fixed subset of the validation
+	// set during an epoch (payload QuickVal).
+	KindQuickVal Kind = "quickVal"
+	// KindMeasured answers measure (payload Measured).
+	KindMeasured Kind = "measured"
 	// KindEvaluation answers evaluate (payload Test).
 	KindEvaluation Kind = "evaluation"
 	// KindDone says training is over, with the test results (payload Done).
@@ -189,6 +198,10 @@ type Start struct {
 	// model's, not weights to continue from. Spec is the network to train,
 	// as nn.TransferSpec makes it, with its convolutions frozen or not.
 	Transfer *Transfer `json:"transfer,omitempty"`
+	// Synthetic, if above 0, trains on that many random images in place
+	// of the dataset's (which is then not read): a session that only
+	// measures speed (see Measure).
+	Synthetic int `json:"synthetic,omitempty"`
 }
 
 // OwnSet is a set of one's own images, prepared (28×28, framed) by the page
@@ -398,6 +411,9 @@ type Message struct {
 	Test     *Test     `json:"test,omitempty"`
 	Done     *Done     `json:"done,omitempty"`
 	Error    *Error    `json:"error,omitempty"`
+	QuickVal *QuickVal `json:"quickVal,omitempty"`
+	Measure  *Measure  `json:"measure,omitempty"`
+	Measured *Measured `json:"measured,omitempty"`
 	Join     *Join     `json:"join,omitempty"`
 	Job      *Job      `json:"job,omitempty"`
 	Gradient *Gradient `json:"gradient,omitempty"`
@@ -446,6 +462,12 @@ func (m *Message) payload() (name string, present bool, ok bool) {
 		return "done", m.Done != nil, true
 	case KindError:
 		return "error", m.Error != nil, true
+	case KindQuickVal:
+		return "quickVal", m.QuickVal != nil, true
+	case KindMeasure:
+		return "measure", m.Measure != nil, true
+	case KindMeasured:
+		return "measured", m.Measured != nil, true
 	case KindJoin:
 		return "join", m.Join != nil, true
 	case KindJob:

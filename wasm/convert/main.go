@@ -5,8 +5,8 @@
 //
 //	GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o web/convert.wasm ./wasm/convert
 //
-// It writes and reads the formats of other frameworks (ONNX; TF.js to
-// come) for the page, through package formats. The page starts it the
+// It writes and reads the formats of other frameworks (ONNX, TF.js) for
+// the page, through package formats. The page starts it the
 // first time it saves or reads such a file, so the protobuf code those
 // formats need (3.9 MB of WebAssembly, 0.7 MB gzipped) is not in app.wasm,
 // which every visit loads.

@@ -75,6 +75,10 @@ func main() {
 		for _, m := range w.inbox.take() {
 			w.handle(m)
 		}
+		if w.measure != nil && (w.sess == nil || w.sess.State() == wire.StateDone) {
+			w.runMeasure()
+			continue
+		}
 		if w.sess != nil && w.sess.Busy() {
 			postAll(w.sess.Run(chunk))
 			y.yield()
@@ -92,6 +96,9 @@ type worker struct {
 	files   map[string][4][]byte // each dataset's files, once read in full
 	helpers []*helperWorker
 	helper  *session.Helper // set once a join arrives
+	// measure is the latest measure request not yet answered: it waits
+	// while a session may still train, whose helpers it would take.
+	measure *wire.Measure
 }
 
 func (w *worker) handle(m wire.Message) {
@@ -109,6 +116,9 @@ func (w *worker) handle(m wire.Message) {
 			return d.data(), err
 		})
 		w.keep(d)
+		return
+	case wire.KindMeasure:
+		w.measure = m.Measure
 		return
 	case wire.KindJob, wire.KindTestJob:
 		if w.helper == nil {

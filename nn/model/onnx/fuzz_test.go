@@ -3,9 +3,9 @@ package onnx
 import (
 	"testing"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/model"
+	"github.com/cnnplay/cnnplay/nn/model/onnx/onnxtest"
 )
 
 // FuzzDecode: whatever the bytes, Unmarshal returns a model or an error,
@@ -20,8 +20,10 @@ func FuzzDecode(f *testing.F) {
 	}
 	small := testModel(f, smallSpec, 2)
 	f.Add(marshal(f, small))
-	if b, err := proto.Marshal(kerasStyle(small)); err == nil {
-		f.Add(b)
+	for _, write := range []func(*model.Model) ([]byte, error){onnxtest.KerasStyle, onnxtest.PyTorchStyle} {
+		if b, err := write(small); err == nil {
+			f.Add(b)
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Unmarshal(data)

@@ -160,8 +160,8 @@ func planWeights(groups []weightGroup, refs []weightRef) ([][]slot, error) {
 		if s := &plan[e.group][e.index]; s.layer >= 0 {
 			return fmt.Errorf("tfjs: %s: weight %q belongs to another layer too", r.keras, e.spec.Name)
 		}
-		if e.spec.Dtype != "float32" || len(e.spec.Quantization) > 0 && string(e.spec.Quantization) != "null" {
-			return fmt.Errorf("tfjs: %s: weight %q is %s%s; cnnplay reads float32 weights (convert without --quantize_*)", r.keras, e.spec.Name, e.spec.Dtype, quantized(e.spec))
+		if e.spec.Dtype != "float32" {
+			return fmt.Errorf("tfjs: %s: weight %q is %s; cnnplay reads float32 weights", r.keras, e.spec.Name, e.spec.Dtype)
 		}
 		if !equal(e.spec.Shape, shape) {
 			return fmt.Errorf("tfjs: %s: weight %q has shape %v; the layer needs %v", r.keras, e.spec.Name, e.spec.Shape, shape)
@@ -182,13 +182,6 @@ func planWeights(groups []weightGroup, refs []weightRef) ([][]slot, error) {
 	return plan, nil
 }
 
-func quantized(w *weightSpec) string {
-	if len(w.Quantization) == 0 || string(w.Quantization) == "null" {
-		return ""
-	}
-	return ", quantized " + short(w.Quantization)
-}
-
 func equal(a, b []int) bool {
 	if len(a) != len(b) {
 		return false
@@ -204,10 +197,9 @@ func equal(a, b []int) bool {
 // byteSize returns the bytes a manifest entry takes in its group's data.
 func byteSize(w *weightSpec) (int64, error) {
 	dtype := w.Dtype
-	if len(w.Quantization) > 0 && string(w.Quantization) != "null" {
-		var q struct{ Dtype string }
-		if err := json.Unmarshal(w.Quantization, &q); err != nil {
-			return 0, fmt.Errorf("tfjs: weight %q: quantization: %w", w.Name, err)
+	if q := w.Quantization; q != nil {
+		if w.Dtype != "float32" || q.Dtype != "uint8" && q.Dtype != "uint16" && q.Dtype != "float16" {
+			return 0, fmt.Errorf("tfjs: weight %q: %s quantized as %q; TF.js quantizes float32 as uint8, uint16 or float16", w.Name, w.Dtype, q.Dtype)
 		}
 		dtype = q.Dtype
 	}
@@ -259,13 +251,14 @@ func readWeights(net *nn.Network, groups []weightGroup, plan [][]slot, open open
 					continue
 				}
 				dst := net.Layers[s.layer].Params()[s.param].W
+				size := int(n) / len(dst) // bytes per value
 				for off := 0; off < len(dst); {
-					chunk := buf[:4*min(len(buf)/4, len(dst)-off)]
+					chunk := buf[:size*min(len(buf)/size, len(dst)-off)]
 					if _, err := io.ReadFull(r, chunk); err != nil {
 						return r.short(g, err)
 					}
-					for j := 0; j < len(chunk); j += 4 {
-						v := math.Float32frombits(binary.LittleEndian.Uint32(chunk[j:]))
+					for j := 0; j < len(chunk); j += size {
+						v := value(chunk[j:j+size], w.Quantization)
 						if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 							return fmt.Errorf("tfjs: weight %q holds %v", w.Name, v)
 						}
@@ -284,6 +277,38 @@ func readWeights(net *nn.Network, groups []weightGroup, plan [][]slot, open open
 		}
 	}
 	return nil
+}
+
+// value returns the float32 that b, one stored value, stands for.
+func value(b []byte, q *quantization) float32 {
+	le := binary.LittleEndian
+	switch len(b) {
+	case 4:
+		return math.Float32frombits(le.Uint32(b))
+	case 1:
+		return float32(float64(b[0])*q.Scale + q.Min)
+	}
+	if q.Dtype == "uint16" {
+		return float32(float64(le.Uint16(b))*q.Scale + q.Min)
+	}
+	return half(le.Uint16(b))
+}
+
+// half returns the IEEE 754 half-precision number h as a float32.
+func half(h uint16) float32 {
+	sign := uint32(h>>15) << 31
+	exp, frac := uint32(h>>10)&0x1f, uint32(h)&0x3ff
+	switch {
+	case exp == 0x1f: // infinity or NaN
+		return math.Float32frombits(sign | 0xff<<23 | frac<<13)
+	case exp == 0: // zero or subnormal: frac·2⁻²⁴
+		v := float32(frac) / (1 << 24)
+		if sign != 0 {
+			v = -v
+		}
+		return v
+	}
+	return math.Float32frombits(sign | (exp+127-15)<<23 | frac<<13)
 }
 
 // groupReader reads a weight group's files one after the other, opening

@@ -45,6 +45,10 @@
 // square s·s is read as an s×s picture, flattened row by row as Keras'
 // MNIST examples flatten it.
 //
+// Weights are float32, or quantized by tensorflowjs_converter's
+// --quantize_uint8, --quantize_uint16 or --quantize_float16 (read as the
+// float32 values they stand for).
+//
 // Decode checks every declared size against limits.go and against the
 // architecture before it allocates in proportion to it, and reads no more
 // of a shard than the manifest declares.

@@ -100,9 +100,13 @@ func TestDecodeErrors(t *testing.T) {
 			return ls
 		}, `the manifest has no weight "conv1/bias"`},
 		{"quantized", func(mj map[string]any, ls []any) []any {
-			weightsOf(mj)[0].(map[string]any)["quantization"] = map[string]any{"dtype": "uint8", "scale": 0.1, "min": -1}
+			weightsOf(mj)[0].(map[string]any)["quantization"] = map[string]any{"dtype": "int8", "scale": 0.1, "min": -1}
 			return ls
-		}, `weight "conv1/kernel" is float32, quantized {"dtype":"uint8","min":-1,"scale":0.1}; cnnplay reads float32 weights`},
+		}, `weight "conv1/kernel": float32 quantized as "int8"; TF.js quantizes float32 as uint8, uint16 or float16`},
+		{"int weights", func(mj map[string]any, ls []any) []any {
+			weightsOf(mj)[0].(map[string]any)["dtype"] = "int32"
+			return ls
+		}, `layer 2 (Conv2D "conv1"): weight "conv1/kernel" is int32; cnnplay reads float32 weights`},
 		{"absurd weight", func(mj map[string]any, ls []any) []any {
 			weightsOf(mj)[2].(map[string]any)["shape"] = []int{1 << 30, 1 << 30}
 			return ls

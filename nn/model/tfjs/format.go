@@ -25,10 +25,19 @@ type weightGroup struct {
 }
 
 type weightSpec struct {
-	Name         string          `json:"name"`
-	Shape        []int           `json:"shape"`
-	Dtype        string          `json:"dtype"`
-	Quantization json.RawMessage `json:"quantization,omitempty"`
+	Name         string        `json:"name"`
+	Shape        []int         `json:"shape"`
+	Dtype        string        `json:"dtype"`
+	Quantization *quantization `json:"quantization,omitempty"`
+}
+
+// quantization is how tensorflowjs_converter's --quantize_uint8,
+// --quantize_uint16 and --quantize_float16 store a float32 weight: as
+// uint8 or uint16 q meaning q·Scale+Min, or as IEEE half floats.
+type quantization struct {
+	Dtype string  `json:"dtype"`
+	Scale float64 `json:"scale,omitempty"`
+	Min   float64 `json:"min,omitempty"`
 }
 
 // topology is modelTopology (or the model_config inside the one
