@@ -71,6 +71,7 @@ func exportClearImport(t *testing.T, b *browsertest.Browser, pngs map[string]str
 	browsertest.Eval[bool](t, b, `(window.confirm = () => true, true)`)
 	b.Click(t, "#mydata-delete-set")
 	b.WaitFor(t, `document.querySelectorAll(".mydata-thumb").length === 0`, 10*time.Second)
+	time.Sleep(500 * time.Millisecond) // the panel and the training panel re-render
 
 	// Import: the zip makes the set again.
 	b.Do(t, chromedp.SetUploadFiles("#mydata-import-files", []string{file}))

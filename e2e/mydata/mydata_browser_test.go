@@ -39,6 +39,7 @@ func TestBrowserMyData(t *testing.T) {
 
 	browsertest.Eval[bool](t, b, browsertest.SetFieldJS("mydata-set-name", "Digits I drew"))
 	b.Click(t, "#mydata-new-set")
+	b.WaitFor(t, `document.getElementById("mydata-class-name")`, 10*time.Second)
 	for _, c := range classes {
 		browsertest.Eval[bool](t, b, browsertest.SetFieldJS("mydata-class-name", c.name))
 		b.Click(t, "#mydata-add-class")

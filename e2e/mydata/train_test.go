@@ -18,8 +18,18 @@ func trainOnSet(t *testing.T, b *browsertest.Browser) {
 	t.Helper()
 	id := browsertest.Eval[string](t, b, `document.getElementById("mydata-set").value`)
 	browsertest.Eval[bool](t, b, browsertest.SetFieldJS("train-dataset", "my-"+id))
+	// The panel re-renders with the set's settings and the split it will
+	// use, which moves the Start button: click it once it is there.
+	b.WaitFor(t, `document.getElementById("train-own-split")`, 10*time.Second)
+	time.Sleep(500 * time.Millisecond)
 	b.Click(t, "#train-start")
-	b.WaitFor(t, `document.getElementById("train-panel").dataset.state === "done" || document.getElementById("train-error")`, 10*time.Minute)
+	if !waitTrue(t, b, `document.getElementById("train-panel").dataset.state === "done" || document.getElementById("train-error")`, 4*time.Minute) {
+		b.Screenshot(t, "mydata-train-stuck")
+		t.Fatalf("training did not end: state %q, workers %q, status %q, messages %q", browsertest.Eval[string](t, b, `document.getElementById("train-panel").dataset.state`),
+			browsertest.Eval[string](t, b, `document.getElementById("train-panel").dataset.workers`),
+			browsertest.Eval[string](t, b, `document.getElementById("train-status").textContent`),
+			browsertest.Eval[string](t, b, `Array.from(document.querySelectorAll("#train-panel .field-error")).map(e => e.id + ": " + e.textContent).join("; ")`))
+	}
 	if msg := browsertest.Eval[string](t, b, `(document.getElementById("train-error") || {}).textContent || ""`); msg != "" {
 		t.Fatalf("training failed: %s", msg)
 	}
