@@ -11,7 +11,7 @@ import (
 
 // gonumPCA is the reference FitPCA is checked against: gonum's stat.PC
 // (an SVD), with the same sign rule.
-func gonumPCA(t *testing.T, f []float32, n, d int) (axes [2][]float64, vars [2]float64, total float64) {
+func gonumPCA(t testing.TB, f []float32, n, d int) (axes [2][]float64, vars [2]float64, total float64) {
 	t.Helper()
 	data := make([]float64, len(f))
 	for i, v := range f {
@@ -134,3 +134,24 @@ func TestPCADegenerate(t *testing.T) {
 		t.Errorf("points on x: axes %v, var %v", p.Axes, p.Var)
 	}
 }
+
+// benchmarkPCA fits n feature vectors of length d, with FitPCA or with the
+// gonum reference (stat.PC, which FitPCA replaced in the UI).
+func benchmarkPCA(b *testing.B, n, d int, gonum bool) {
+	f := pcaFeatures(n, d, []float64{5, 3, 2, 1.5, 1, 0.5}, 1)
+	b.ResetTimer()
+	for range b.N {
+		if gonum {
+			gonumPCA(b, f, n, d)
+		} else if _, err := FitPCA(f, n, d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// The playground fits the projection to the 10000 test images' features;
+// the presets' penultimate layers have 64 to 128 units.
+func BenchmarkFitPCASm(b *testing.B)   { benchmarkPCA(b, 1000, 64, false) }
+func BenchmarkFitPCALg(b *testing.B)   { benchmarkPCA(b, 10000, 128, false) }
+func BenchmarkGonumPCASm(b *testing.B) { benchmarkPCA(b, 1000, 64, true) }
+func BenchmarkGonumPCALg(b *testing.B) { benchmarkPCA(b, 10000, 128, true) }

@@ -3,7 +3,7 @@
 // Command worker is cnnplay's training worker, compiled to web/worker.wasm
 // and run in a Web Worker by web/worker.js:
 //
-//	GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker
+//	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o web/worker.wasm ./wasm/worker
 //
 // It is only the JavaScript glue: it receives wire messages from the UI,
 // fetches the dataset files (posting download progress), builds an
