@@ -22,7 +22,7 @@
 //
 // Usage, from the module root:
 //
-//	go run ./bench/peers -mnist DIR [-npm .cache/npm] [-envs chromium,node] [-rounds 3] [-budget 1s] [-limit 40s]
+//	go run ./bench/peers -mnist DIR [-npm .cache/npm] [-envs chromium,node] [-rounds 3] [-budget 2s] [-limit 40s]
 package main
 
 import (
@@ -133,7 +133,7 @@ func main() {
 	flag.StringVar(&presetList, "presets", "convnetjs,keras", "which networks")
 	flag.IntVar(&c.n, "n", 1280, "MNIST training images to cycle through")
 	flag.IntVar(&c.rounds, "rounds", 3, "rounds of runs, cnnplay before and after each peer's run in every round")
-	flag.DurationVar(&c.budget, "budget", time.Second, "time to spend timing each task in each run (a task slower than twice this is timed once, cold)")
+	flag.DurationVar(&c.budget, "budget", 2*time.Second, "time to spend timing each task in each run (a task slower than twice this is timed once, cold)")
 	flag.DurationVar(&c.limit, "limit", 40*time.Second, "stop a library that reports nothing for this long (a training step slower than this is shown as a bound)")
 	flag.BoolVar(&c.verbose, "v", false, "log each result and the browser console")
 	flag.Parse()
