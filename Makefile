@@ -20,19 +20,23 @@ INSTALL_CMD := sudo apt-get install -y chromium dataset-fashion-mnist wabt
 all: build
 
 help:
-	@echo 'make build  - build web/app.wasm (and web/worker.wasm), copy assets, build bin/serve'
+	@echo 'make build  - build web/app.wasm, web/worker.wasm and web/convert.wasm, copy assets, build bin/serve'
 	@echo 'make run    - build, then serve on http://$(ADDR)'
+	@echo 'make wasm-size - what app.wasm and worker.wasm hold, by package (TOP=30 lines each)'
 	@echo 'make static - build, then write the whole site as plain files to $(STATIC_DIR) (any static host; docs/example.html included)'
-	@echo 'make compress - brotli copies of the wasm files (web/*.wasm.br, about 1.5 min), served to browsers that accept br'
+	@echo 'make compress - brotli copies of the wasm files (web/*.wasm.br, seconds; part of make build), served to browsers that accept br'
 	@echo 'make test   - vet and test natively and in Chromium (the browser tests build what they serve), then the nn packages under wasm'
 	@echo 'make fuzz   - run every fuzz target for FUZZTIME each (default 1m); a crash is saved under the package'"'"'s testdata/fuzz'
 	@echo 'make bench  - nn benchmarks natively and under wasm (node), then make bench-peers'
 	@echo 'make bench-peers - cnnplay against ConvNetJS and TF.js (npm, pinned) in Chromium and node: one table'
+	@echo 'make test-interop - exported models against ONNX Runtime (npm, pinned) in node, on the 10,000 test images'
 	@echo 'make models - retrain the pretrained models in web/models (seeded)'
 	@echo 'make accuracy - full MNIST/Fashion-MNIST accuracy runs of the presets'
+	@echo 'make class  - build, then run a class: students join from the school network ($(CLASS_ADDR)), drawings kept in $(CLASS_DATA)/'
+	@echo 'make loadtest - class mode under load: 60 students for 2 minutes on loopback, then larger classes (p99 latency, exact-once counts)'
 	@echo 'make clean  - remove built files'
 
-build: assets wasm
+build: assets wasm compress
 	$(GO) build -o bin/serve ./cmd/serve
 
 # wasm_exec.js must come from the toolchain that builds the wasm files.
@@ -52,12 +56,34 @@ assets:
 		echo 'Fashion-MNIST not found in $(FASHION_DIR) (optional: sudo apt-get install dataset-fashion-mnist)'; \
 	fi
 
+# -s -w: no symbol table (Go's wasm has no DWARF, so -w changes nothing
+# today; it keeps the flags the same as for native builds).
+# internal/browsertest builds the tests' programs with the same flags
+# (WasmBuildFlags; e2e/embedsize checks that they match). Measured and
+# left out: -gcflags=...=-l (no inlining) on go-app and the UI's components
+# makes app.wasm 82 kB smaller gzipped, but a stroke on the page took longer
+# (44 s against 35 s on average under e2e/embedsize's 4x CPU slowdown).
+WASM_FLAGS := -trimpath -ldflags='-s -w'
 wasm:
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/app.wasm ./wasm/app
-	@if ls wasm/worker/*.go >/dev/null 2>&1; then \
-		echo 'GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker'; \
-		GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o web/worker.wasm ./wasm/worker; \
-	fi
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o web/app.wasm ./wasm/app
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o web/worker.wasm ./wasm/worker
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o web/convert.wasm ./wasm/convert
+
+# What the browser programs hold, by package: builds them with their symbol
+# names into out/wasm-size and lists the code of each package (see
+# internal/wasmsize), then the sizes of the programs as `make wasm` builds
+# them, plain and gzip -9.
+.PHONY: wasm-size
+wasm-size:
+	@mkdir -p out/wasm-size
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o out/wasm-size/app.wasm ./wasm/app
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o out/wasm-size/worker.wasm ./wasm/worker
+	$(GO) run ./internal/wasmsize -top $(or $(TOP),30) out/wasm-size/app.wasm out/wasm-size/worker.wasm
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o out/wasm-size/app.stripped.wasm ./wasm/app
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o out/wasm-size/worker.stripped.wasm ./wasm/worker
+	@for f in app worker; do \
+		echo "$$f.wasm as make wasm builds it: $$(wc -c < out/wasm-size/$$f.stripped.wasm) bytes, gzip -9 $$(gzip -9 -c out/wasm-size/$$f.stripped.wasm | wc -c)"; \
+	done
 
 run: build
 	bin/serve -addr $(ADDR)
@@ -69,12 +95,14 @@ STATIC_DIR ?= out/static
 # https://user.github.io/cnnplay/; empty for a site's root.
 STATIC_PREFIX ?=
 .PHONY: static compress
-static: compress
+static: assets wasm
 	$(GO) build -o bin/serve ./cmd/serve
 	bin/serve -static $(STATIC_DIR) -static-prefix "$(STATIC_PREFIX)" -static-docs docs
 
-# Brotli takes too long to run at server start; the server uses these files
-# only while they match the wasm files (a stale one is ignored).
+# Brotli copies of the wasm files for cmd/serve (web/*.wasm.br, quality 5:
+# about 5 s for app.wasm; see cmd/serve/brotli.go); the server uses them
+# only while they match the wasm files (a stale one is ignored). The static
+# export makes gzip copies of its own.
 compress: assets wasm
 	$(GO) run ./cmd/serve -precompress web
 
@@ -159,6 +187,26 @@ bench-peers: chromium
 	fi
 	$(GO) run ./bench/peers -mnist $(MNIST_DIR) -npm $(PEERS_NPM)
 
+# The exported models against the real runtimes: onnxruntime-node (and
+# TF.js) from npm, pinned by interop/package-lock.json and installed with
+# npm ci --ignore-scripts into .cache/npm-interop (again only when the lock
+# file changes): onnxruntime-node's install script downloads from elsewhere,
+# and the CPU build it needs ships inside the package. Without node the
+# tests skip, saying so; in CI they fail.
+INTEROP_NPM := .cache/npm-interop
+.PHONY: test-interop
+test-interop:
+	@if command -v npm >/dev/null; then \
+		mkdir -p $(INTEROP_NPM); \
+		if ! cmp -s interop/package-lock.json $(INTEROP_NPM)/installed.lock; then \
+			echo 'npm ci --ignore-scripts (interop/package-lock.json) in $(INTEROP_NPM)'; \
+			cp interop/package.json interop/package-lock.json $(INTEROP_NPM)/ && \
+			(cd $(INTEROP_NPM) && npm ci --ignore-scripts --no-audit --no-fund) && \
+			cp interop/package-lock.json $(INTEROP_NPM)/installed.lock; \
+		fi; \
+	fi
+	CNNPLAY_INTEROP_NPM=$(CURDIR)/$(INTEROP_NPM) $(GO) test -count=1 -v -timeout $(TIMEOUT) ./interop/
+
 # Under wasm the benchmarks run on the portable kernel, then on the SIMD128
 # one.
 bench: bench-peers
@@ -187,4 +235,25 @@ accuracy:
 
 clean:
 	rm -rf bin out
-	rm -f web/app.wasm web/worker.wasm web/wasm_exec.js web/gemm_simd.wasm web/data/*.gz
+	rm -f web/app.wasm web/worker.wasm web/convert.wasm web/wasm_exec.js web/gemm_simd.wasm web/data/*.gz
+
+# Class mode. The server prints the students' join URL (this machine's
+# LAN address) and the teacher's URL with its secret key. CLASS_ADDR
+# 0.0.0.0 lets phones on the network join; CLASS_ADDR=127.0.0.1:8080 tries
+# it on this machine alone.
+CLASS_ADDR ?= 0.0.0.0:8080
+CLASS_DATA ?= cnnplay-class
+.PHONY: class loadtest
+class: build
+	bin/serve -class -addr $(CLASS_ADDR) -data $(CLASS_DATA)
+
+# The class of the issue, 60 students submitting for 2 minutes over
+# loopback, each from its own address; then classes twice as large for
+# LOAD_STEP each until the p99 submit latency passes 100 ms. go test runs a
+# 6-second class of the same test.
+LOAD_STUDENTS ?= 60
+LOAD_DURATION ?= 2m
+LOAD_STEP     ?= 30s
+loadtest:
+	$(GO) test -count=1 -timeout $(TIMEOUT) -run '^TestLoadClass$$' -v ./internal/classroom \
+		-load.students $(LOAD_STUDENTS) -load.duration $(LOAD_DURATION) -load.max -load.step $(LOAD_STEP)

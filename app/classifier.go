@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net/http"
 	"slices"
 
+	"github.com/cnnplay/cnnplay/internal/webfetch"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/preprocess"
 )
@@ -45,7 +45,7 @@ func prepare(dataset string, rgba []byte, w, h int) ([]float32, error) {
 	if gray == nil {
 		return nil, fmt.Errorf("image data has %d bytes for %dx%d pixels", len(rgba), w, h)
 	}
-	digit, err := preprocess.For(dataset)(gray, w, h)
+	digit, err := frameFor(dataset)(gray, w, h)
 	if errors.Is(err, preprocess.ErrEmpty) {
 		return nil, nil
 	}
@@ -103,13 +103,10 @@ func describeShape(m *model.Model) string {
 
 // fetchModel downloads and decodes a model file from the server.
 func fetchModel(url string) (*model.Model, error) {
-	res, err := http.Get(webURL(url))
+	res, err := webfetch.Get(webURL(url))
 	if err != nil {
 		return nil, err
 	}
 	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s: %s", url, res.Status)
-	}
 	return model.Decode(io.LimitReader(res.Body, model.MaxFileBytes+1))
 }

@@ -12,5 +12,6 @@
 //
 // What a component holds apart from its UI is a plain type with methods,
 // tested natively: the training panel's form (trainForm), what the worker's
-// messages have told it (trainState) and their queue (trainInbox).
+// messages have told it (trainState) and their queue (trainInbox), and the
+// user's own sets (mySets, kept in IndexedDB by myWriter, mydata*.go).
 package app

@@ -79,6 +79,10 @@ type drawCanvas struct {
 
 	strokes [][]point // finished strokes, oldest first
 	cur     []point   // the stroke being drawn
+	// times and curT are when each point of strokes and cur was drawn
+	// (the events' timeStamp, ms), nil for strokes set from elsewhere.
+	times   [][]float64
+	curT    []float64
 	drawing bool
 	pointer int // id of the pointer that draws
 
@@ -231,6 +235,7 @@ func (c *drawCanvas) pointerDown(e app.Value) bool {
 	c.drawing = true
 	p := c.toCanvasXY(e.Get("clientX").Float(), e.Get("clientY").Float())
 	c.cur = append(c.cur[:0:0], p)
+	c.curT = append(c.curT[:0:0], e.Get("timeStamp").Float())
 	c.drawDot(p)
 	return true
 }
@@ -258,6 +263,7 @@ func (c *drawCanvas) pointerMove(e app.Value) bool {
 			continue
 		}
 		c.cur = append(c.cur, p)
+		c.curT = append(c.curT, s.Get("timeStamp").Float())
 		c.drawTail(c.cur)
 	}
 	return true
@@ -271,7 +277,11 @@ func (c *drawCanvas) pointerUp(e app.Value) bool {
 	c.drawing = false
 	c.drawEnd(c.cur)
 	c.strokes = append(c.strokes, c.cur)
-	c.cur = nil
+	for len(c.times) < len(c.strokes)-1 {
+		c.times = append(c.times, nil)
+	}
+	c.times = append(c.times[:len(c.strokes)-1], c.curT)
+	c.cur, c.curT = nil, nil
 	return true
 }
 
@@ -280,6 +290,7 @@ func (c *drawCanvas) onUndo(ctx app.Context, e app.Event) {
 		return
 	}
 	c.strokes = c.strokes[:len(c.strokes)-1]
+	c.times = c.times[:min(len(c.times), len(c.strokes))]
 	c.redraw()
 	c.changed(ctx, true)
 }
@@ -288,7 +299,7 @@ func (c *drawCanvas) onClear(ctx app.Context, e app.Event) {
 	if c.drawing {
 		return
 	}
-	c.strokes = nil
+	c.strokes, c.times = nil, nil
 	c.redraw()
 	c.changed(ctx, true)
 }
@@ -299,7 +310,7 @@ func (c *drawCanvas) setStrokes(ctx app.Context, strokes [][]point) {
 	if c.drawing {
 		return
 	}
-	c.strokes = strokes
+	c.strokes, c.times = strokes, nil
 	c.redraw()
 	c.changed(ctx, true)
 	c.Update()

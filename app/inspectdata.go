@@ -1,12 +1,11 @@
 package app
 
 import (
-	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/cnnplay/cnnplay/internal/inspect"
+	"github.com/cnnplay/cnnplay/internal/webfetch"
 	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -27,8 +26,12 @@ func inspectDataFiles(name string, train bool) (images, labels string, classes [
 // loadTest fetches the test set of the named dataset.
 func (ip *inspectPanel) loadTest(ctx app.Context, name string) {
 	images, labels, classes := inspectDataFiles(name, false)
+	own, isOwn, ownErr := ownImages(name) // one's own set: all its pictures
 	ctx.Async(func() {
-		imgs, err := inspectFetchImages(images, labels, name+"-test", classes, nil)
+		imgs, err := own, ownErr
+		if !isOwn {
+			imgs, err = inspectFetchImages(images, labels, name+"-test", classes, nil)
+		}
 		var set *dataset.Set
 		if err == nil {
 			set = imgs.Set()
@@ -53,6 +56,13 @@ func (ip *inspectPanel) loadTest(ctx app.Context, name string) {
 func (ip *inspectPanel) loadTrain(ctx app.Context, name string) {
 	ip.train, ip.trainName, ip.trainErr, ip.trainGot, ip.trainTotal = nil, name, "", 0, 0
 	images, labels, classes := inspectDataFiles(name, true)
+	if own, isOwn, err := ownImages(name); isOwn {
+		ip.train = own
+		if err != nil {
+			ip.trainErr = err.Error()
+		}
+		return
+	}
 	ctx.Async(func() {
 		progress := func(got, total int64) {
 			ip.dispatch(ctx, func(ctx app.Context) {
@@ -89,23 +99,12 @@ const (
 // many bytes of the images file have arrived and how many there are (0 if
 // the server did not say).
 func inspectFetchImages(imagesURL, labelsURL, name string, classes []string, progress func(got, total int64)) (*inspect.Images, error) {
-	get := func(url string) (*http.Response, error) {
-		res, err := http.Get(webURL(url))
-		if err != nil {
-			return nil, err
-		}
-		if res.StatusCode != http.StatusOK {
-			res.Body.Close()
-			return nil, fmt.Errorf("%s: %s", url, res.Status)
-		}
-		return res, nil
-	}
-	img, err := get(imagesURL)
+	img, err := webfetch.Get(webURL(imagesURL))
 	if err != nil {
 		return nil, err
 	}
 	defer img.Body.Close()
-	lab, err := get(labelsURL)
+	lab, err := webfetch.Get(webURL(labelsURL))
 	if err != nil {
 		return nil, err
 	}

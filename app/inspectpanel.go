@@ -294,6 +294,9 @@ func (ip *inspectPanel) onRecompute(ctx app.Context, e app.Event) {
 
 // inspectDatasetOf tells which dataset a model was trained on.
 func inspectDatasetOf(m *model.Model) string {
+	if name, ok := ownDatasetOf(m); ok {
+		return name
+	}
 	e, _ := dataset.ForModel(m.Record.Dataset, m.Classes)
 	return e.Name
 }

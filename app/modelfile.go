@@ -2,6 +2,9 @@ package app
 
 import (
 	"bytes"
+	"errors"
+	"path"
+	"strings"
 
 	"github.com/cnnplay/cnnplay/internal/budget"
 	"github.com/cnnplay/cnnplay/nn/model"
@@ -12,6 +15,8 @@ import (
 const (
 	modelFilesID   = "model-files"
 	saveModelID    = "save-model"
+	saveONNXID     = "save-onnx"
+	saveTFJSID     = "save-tfjs"
 	loadModelID    = "load-model"
 	shippedModelID = "use-shipped"
 	modelMessageID = "model-message"
@@ -40,6 +45,23 @@ type modelFiles struct {
 
 func newModelFiles() *modelFiles { return &modelFiles{} }
 
+// saveButton is one way to save the model: cnnplay's own file, or a
+// format other frameworks read, which the converter worker writes (format
+// and ext as in package formats).
+type saveButton struct {
+	id, format, ext, label, title string
+}
+
+var saveButtons = []saveButton{
+	{saveModelID, "cnn", ".cnn", "Save model", "A .cnn file: this page and the cnn command load it again"},
+	{saveONNXID, "onnx", ".onnx", "Save as ONNX", "For ONNX Runtime, PyTorch and other frameworks: input [N,C,H,W] of pixels in [0,1], output the class probabilities"},
+	{saveTFJSID, "tfjs", ".zip", "Save as TF.js (zip)", "A TensorFlow.js layers model (model.json and its weights), zipped: input [N,H,W,C] of pixels in [0,1]; Keras reads it through tensorflowjs_converter"},
+}
+
+// loadAccept is what the file picker offers: every format formats.Decode
+// reads, and the weight files (.bin) of a TF.js model.json picked with it.
+const loadAccept = ".cnn,.onnx,.zip,.json,.bin,application/octet-stream"
+
 func (f *modelFiles) Render() app.UI {
 	cls := "model-files"
 	if f.dragOver {
@@ -63,11 +85,7 @@ func (f *modelFiles) Render() app.UI {
 			app.Div().
 				Class("button-row").
 				Body(
-					app.Button().
-						ID(saveModelID).
-						Disabled(f.Model == nil).
-						OnClick(f.onSave).
-						Text("Save model"),
+					app.Range(saveButtons).Slice(f.saveButton),
 					app.Label().
 						Class("file-button").
 						For(loadModelID).
@@ -76,7 +94,8 @@ func (f *modelFiles) Render() app.UI {
 						ID(loadModelID).
 						Class("visually-hidden").
 						Type("file").
-						Accept(".cnn,application/octet-stream").
+						Accept(loadAccept).
+						Multiple(true).
 						OnChange(f.onPick),
 					app.Button().
 						ID(shippedModelID).
@@ -85,7 +104,7 @@ func (f *modelFiles) Render() app.UI {
 				),
 			app.P().
 				Class("hint").
-				Text("or drop a .cnn file here"),
+				Text("or drop a .cnn, .onnx or TF.js file here (a zip, or model.json with its weight files)"),
 			app.P().
 				ID(modelMessageID).
 				Class(msgCls).
@@ -94,8 +113,20 @@ func (f *modelFiles) Render() app.UI {
 		)
 }
 
-// onSave downloads the current model as a .cnn file.
-func (f *modelFiles) onSave(ctx app.Context, e app.Event) {
+// saveButton is the i-th of saveButtons.
+func (f *modelFiles) saveButton(i int) app.UI {
+	b := saveButtons[i]
+	return app.Button().
+		ID(b.id).
+		Disabled(f.Model == nil).
+		Title(b.title).
+		OnClick(func(ctx app.Context, e app.Event) { f.save(ctx, b) }).
+		Text(b.label)
+}
+
+// save downloads the current model as b says, named after FileName: a
+// .cnn file at once, another format once the converter has written it.
+func (f *modelFiles) save(ctx app.Context, b saveButton) {
 	if f.Model == nil {
 		return
 	}
@@ -104,8 +135,25 @@ func (f *modelFiles) onSave(ctx app.Context, e app.Event) {
 		f.message, f.bad = "The model could not be saved: "+err.Error(), true
 		return
 	}
-	u8 := app.Window().Get("Uint8Array").New(buf.Len())
-	app.CopyBytesToJS(u8, buf.Bytes())
+	name := strings.TrimSuffix(f.FileName, ".cnn") + b.ext
+	if b.format == "cnn" {
+		f.download(ctx, name, buf.Bytes())
+		return
+	}
+	f.message, f.bad = "Writing "+name+"…", false
+	convertModel(ctx, convertEncode, b.format, "", buf.Bytes(), func(data []byte, err error) {
+		if err != nil {
+			f.message, f.bad = name+" could not be written: "+err.Error(), true
+			return
+		}
+		f.download(ctx, name, data)
+	})
+}
+
+// download offers data to the user as the file name.
+func (f *modelFiles) download(ctx app.Context, name string, data []byte) {
+	u8 := app.Window().Get("Uint8Array").New(len(data))
+	app.CopyBytesToJS(u8, data)
 	parts := app.Window().Get("Array").New()
 	parts.Call("push", u8)
 	opts := app.Window().Get("Object").New()
@@ -114,19 +162,18 @@ func (f *modelFiles) onSave(ctx app.Context, e app.Event) {
 	url := app.Window().Get("URL").Call("createObjectURL", blob)
 	a := app.Window().Get("document").Call("createElement", "a")
 	a.Set("href", url)
-	a.Set("download", f.FileName)
+	a.Set("download", name)
 	app.Window().Get("document").Get("body").Call("appendChild", a)
 	a.Call("click")
 	a.Call("remove")
 	// The download has its own reference; free ours a little later.
 	ctx.After(60e9, func(app.Context) { app.Window().Get("URL").Call("revokeObjectURL", url) })
-	f.message, f.bad = "Saved "+f.FileName+" ("+budget.FormatBytes(int64(buf.Len()))+").", false
+	f.message, f.bad = "Saved "+name+" ("+budget.FormatBytes(int64(len(data)))+").", false
 }
 
 func (f *modelFiles) onPick(ctx app.Context, e app.Event) {
-	files := ctx.JSSrc().Get("files")
-	if files.Truthy() && files.Length() > 0 {
-		f.read(ctx, files.Index(0))
+	if files := ctx.JSSrc().Get("files"); files.Truthy() {
+		f.readFiles(ctx, files)
 	}
 	ctx.JSSrc().Set("value", "") // picking the same file again loads it again
 }
@@ -141,9 +188,8 @@ func (f *modelFiles) onDragLeave(ctx app.Context, e app.Event) { f.dragOver = fa
 func (f *modelFiles) onDrop(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	f.dragOver = false
-	files := e.Get("dataTransfer").Get("files")
-	if files.Truthy() && files.Length() > 0 {
-		f.read(ctx, files.Index(0))
+	if files := e.Get("dataTransfer").Get("files"); files.Truthy() {
+		f.readFiles(ctx, files)
 	}
 }
 
@@ -169,17 +215,52 @@ func (f *modelFiles) read(ctx app.Context, file app.Value) {
 		app.CopyBytesToGo(data, u8)
 		ctx.Dispatch(func(ctx app.Context) {
 			m, err := model.Decode(bytes.NewReader(data))
-			if err == nil {
-				err = checkShowable(m)
-			}
-			if err != nil {
-				f.message, f.bad = name+" could not be loaded ("+inspectWhy(err)+"). The current model is unchanged.", true
+			if !errors.Is(err, model.ErrNotModel) || !converts(name) {
+				f.loaded(ctx, name, m, err)
 				return
 			}
-			f.message, f.bad = "Loaded "+name+" ("+describeShape(m)+").", false
-			if f.OnLoad != nil {
-				ctx.Emit(func() { f.OnLoad(ctx, m, name) })
-			}
+			f.convert(ctx, name, name, data)
 		})
 	})
+}
+
+// convert has the converter make a .cnn file of data, a model in another
+// format (ONNX, TF.js) that it reads as the file file, and loads it as the
+// file name.
+func (f *modelFiles) convert(ctx app.Context, name, file string, data []byte) {
+	f.message = "Converting " + name + "…"
+	convertModel(ctx, convertDecode, "", file, data, func(cnn []byte, err error) {
+		var m *model.Model
+		if err == nil {
+			m, err = model.Decode(bytes.NewReader(cnn))
+		}
+		f.loaded(ctx, name, m, err)
+	})
+}
+
+// converts reports whether the file name may be a model the converter
+// reads: the extensions of the formats it reads, or none. Other files that
+// are not .cnn files are refused at once, without starting it.
+func converts(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".onnx", ".zip", ".json", "":
+		return true
+	}
+	return false
+}
+
+// loaded passes on the model m read from the file name, or says why the
+// file could not be loaded (err, or a model the page cannot show).
+func (f *modelFiles) loaded(ctx app.Context, name string, m *model.Model, err error) {
+	if err == nil {
+		err = checkShowable(m)
+	}
+	if err != nil {
+		f.message, f.bad = name+" could not be loaded ("+inspectWhy(err)+"). The current model is unchanged.", true
+		return
+	}
+	f.message, f.bad = "Loaded "+name+" ("+describeShape(m)+").", false
+	if f.OnLoad != nil {
+		ctx.Emit(func() { f.OnLoad(ctx, m, name) })
+	}
 }

@@ -47,6 +47,8 @@ type page struct {
 	kept   *autosave.Restored // what an earlier visit kept, offered until restored or dismissed
 	canvas *drawCanvas
 	train  *trainPanel
+	mydata *myDataPanel // the user's own sets (pagemydata.go)
+	addBar *myAddBar
 }
 
 // newPage returns the playground page.
@@ -61,6 +63,7 @@ func newPage() *page {
 	p.train = newTrainPanel()
 	p.train.Keep = p.keep
 	p.train.OnNewRun = p.onNewRun
+	p.setupMyData()
 	return p
 }
 
@@ -124,9 +127,11 @@ func (p *page) Render() app.UI {
 							app.H2().
 								Text("Draw"),
 							p.canvas,
+							p.addBar,
 							&imagePicker{OnImage: p.onImage, OnError: p.onImageError},
 						),
 					p.live,
+					p.mydata,
 					p.train.
 						Link(&p.link).
 						Current(p.model).

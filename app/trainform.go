@@ -57,6 +57,8 @@ func (f *trainForm) validate() {
 // setDataset chooses the dataset.
 func (f *trainForm) setDataset(name string) {
 	f.settings.Dataset = name
+	f.ownDefaults()
+	f.spec = fitClasses(f.spec, name)
 	f.analyze()
 }
 
@@ -72,7 +74,7 @@ func (f *trainForm) setPreset(name string) {
 		f.bad = map[string]string{"": err.Error()}
 		return
 	}
-	f.settings.Preset, f.spec = name, spec
+	f.settings.Preset, f.spec = name, fitClasses(spec, f.settings.Dataset)
 	f.analyze()
 }
 
@@ -144,6 +146,8 @@ func (f *trainForm) start(cores int) (wire.Start, *nn.Network, bool) {
 	if len(bad) > 0 {
 		return wire.Start{}, nil, false
 	}
+	f.spec = fitClasses(f.spec, start.Dataset) // its classes may have changed since it was chosen
+	start.Spec = f.spec
 	start.Config.Workers = workers
 	if workers == 0 {
 		start.AutoWorkers = defaultWorkers(cores)

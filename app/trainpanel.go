@@ -64,6 +64,9 @@ type trainPanel struct {
 	// OnNewRun is told when a new training replaces the one kept.
 	Keep     *keeper
 	OnNewRun func(ctx app.Context)
+	// OnOwnRun is told the result of a training on one of the user's own
+	// sets when it is done.
+	OnOwnRun func(ctx app.Context, dataset string, r myRun)
 
 	form   trainForm
 	st     *trainState // nil until setup
@@ -76,6 +79,7 @@ type trainPanel struct {
 	mounted  app.Context        // the context OnMount had, for measuring as the form changes
 
 	restoredBest *model.Model // the best model of a training restored from the browser, until a new one starts
+	transfer     transferOptions
 }
 
 // newTrainPanel returns the panel. It is cheap: the page renders it on
@@ -141,6 +145,7 @@ func (p *trainPanel) Render() app.UI {
 						Class("train-controls").
 						Body(
 							p.renderSettings(),
+							p.renderTransfer(),
 							p.renderButtons(),
 							p.status,
 							&shareMenu{Setup: p.linkSetup()},
@@ -193,6 +198,9 @@ func (p *trainPanel) renderButtons() app.UI {
 // name itself for a dataset this page does not know (a model file's record
 // may name any).
 func datasetName(d string) string {
+	if s := pageSets.byDataset(d); s != nil {
+		return s.title()
+	}
 	if e, err := dataset.Lookup(d); err == nil {
 		return e.Title
 	}
@@ -227,6 +235,13 @@ func (p *trainPanel) onStart(ctx app.Context, e app.Event) {
 	defer p.refresh()
 	start, net, ok := p.form.start(cores())
 	if !ok {
+		return
+	}
+	if !p.ownSet(&start) {
+		return
+	}
+	if start.Own != nil && p.transfer.fromDigits {
+		p.startFromDigits(ctx, start)
 		return
 	}
 	if p.worker == nil {
@@ -393,6 +408,9 @@ func (p *trainPanel) flush(ctx app.Context) {
 	}
 	if st.phase != phase && (st.paused() || st.phase == string(wire.StateDone)) {
 		force = true
+	}
+	if st.phase != phase && st.phase == string(wire.StateDone) {
+		p.ownRunDone(ctx)
 	}
 	if snap || force {
 		p.keepTraining(ctx, bestSnap, force)

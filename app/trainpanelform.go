@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/cnnplay/cnnplay/nn"
-	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -17,7 +16,7 @@ func (p *trainPanel) renderSettings() app.UI {
 	return app.Div().
 		Class("train-settings").
 		Body(
-			p.selectField(datasetID, "Dataset", s.Dataset, dataset.Names(), datasetTitles(), p.onDataset),
+			p.selectField(datasetID, "Dataset", s.Dataset, datasetNames(), datasetTitles(), p.onDataset),
 			p.selectField(presetID, "Network", s.Preset, presets, presetLabels(presets), p.onPreset),
 			p.selectField(optimizerID, "Optimizer", s.Optimizer, []string{"sgd", "adam", "adadelta"}, []string{"SGD", "Adam", "Adadelta"}, p.onOptimizer),
 			p.textField(fieldLR, "Learning rate", s.LR, "decimal"),

@@ -191,14 +191,33 @@ func (s trainSettings) analyze(spec nn.Spec) archInfo {
 	return analyzeSpec(spec, max(cfg.BatchSize, 1), n, len(classesOf(s.Dataset)))
 }
 
-// classesOf returns the class names of a dataset.
-func classesOf(name string) []string { return dataset.LookupOrDefault(name).Classes }
+// classesOf returns the class names of a dataset: one of the user's own
+// sets (pageSets) or the registry's.
+func classesOf(name string) []string {
+	if s := pageSets.byDataset(name); s != nil {
+		return s.classNames()
+	}
+	return dataset.LookupOrDefault(name).Classes
+}
 
-// datasetTitles are the titles of the registry's datasets, in menu order.
+// datasetNames are the names of the registry's datasets, in menu order,
+// then the user's own sets.
+func datasetNames() []string {
+	names := dataset.Names()
+	for _, s := range pageSets.Sets {
+		names = append(names, s.datasetName())
+	}
+	return names
+}
+
+// datasetTitles are the titles of datasetNames.
 func datasetTitles() []string {
 	var titles []string
 	for _, e := range dataset.All() {
 		titles = append(titles, e.Title)
+	}
+	for _, s := range pageSets.Sets {
+		titles = append(titles, s.title())
 	}
 	return titles
 }

@@ -312,6 +312,9 @@ func (s *trainState) current(preset string) *model.Model {
 	if s.test != nil {
 		rec.TestAcc = s.test.Acc
 	}
+	if o := s.run.Own; o != nil {
+		rec.Set, rec.Framing = o.Name, o.Framing
+	}
 	classes := classesOf(s.run.Dataset)
 	if s.started != nil {
 		classes = s.started.Classes

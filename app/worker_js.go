@@ -21,15 +21,28 @@ type trainWorker struct {
 	// collector busy. A snapshot's weights are thus valid until the next
 	// one arrives; queued snapshots are applied in order, so the last
 	// one's weights are what stays.
-	conn   jswire.Conn
-	onMsg  js.Func
-	onFail js.Func
+	conn      jswire.Conn
+	onMsg     js.Func
+	onFail    js.Func
+	onMessage func(wire.Message)
+	started   bool
 }
 
-// newTrainWorker starts the worker; onMessage receives every message it
-// posts, and a decoding failure as an error message.
+// newTrainWorker returns the panel's worker, which starts with the first
+// message posted to it: worker.wasm is a download of its own (about 1 MB
+// compressed) that a page nobody trains on never needs. onMessage receives
+// every message it posts, and a decoding failure as an error message.
 func newTrainWorker(onMessage func(wire.Message)) *trainWorker {
-	tw := &trainWorker{}
+	return &trainWorker{onMessage: onMessage}
+}
+
+// start starts the Web Worker, once.
+func (tw *trainWorker) start() {
+	if tw.started {
+		return
+	}
+	tw.started = true
+	onMessage := tw.onMessage
 	w := js.Global().Get("Worker").New(webURL(workerScript))
 	tw.conn = jswire.Conn{Target: w, Reuse: true}
 	tw.onMsg = js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -57,8 +70,11 @@ func newTrainWorker(onMessage func(wire.Message)) *trainWorker {
 	})
 	w.Set("onmessage", tw.onMsg)
 	w.Set("onerror", tw.onFail)
-	return tw
 }
 
-// post sends m to the worker.
-func (tw *trainWorker) post(m wire.Message) error { return tw.conn.Post(m) }
+// post sends m to the worker, starting it first if needed (worker.js keeps
+// what arrives before the program listens).
+func (tw *trainWorker) post(m wire.Message) error {
+	tw.start()
+	return tw.conn.Post(m)
+}

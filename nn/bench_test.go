@@ -124,24 +124,59 @@ func BenchmarkLayers(b *testing.B) {
 	}
 }
 
-// BenchmarkInferLayers times each layer's inference pass on one image of
-// the keras preset, in milliseconds, so the latency of classifying a
-// drawing can be broken down by layer.
+// BenchmarkInferLayers times one image's inference through the keras and
+// convnetjs presets, in milliseconds: each layer's forward pass, then the
+// whole network ("all"), so the latency of classifying a drawing can be
+// broken down by layer. Between timed passes the weights stay as they are,
+// as between two strokes of a drawing. Each layer with weights, and the
+// whole, is timed again with its weights marked changed before every pass
+// ("/changed"): the work the layer would redo without its weight caches.
 func BenchmarkInferLayers(b *testing.B) {
-	spec, _ := Preset("keras")
-	rng := rand.New(rand.NewPCG(1, 1))
-	net, _ := Build(spec, rng)
-	x := randSlice(rng, spec.Input.Size())
-	net.Forward(x, 1, Pass{})
-	for i, l := range net.Layers {
-		in := x
-		if i > 0 {
-			in = net.acts[i-1]
+	for _, preset := range []string{"keras", "convnetjs"} {
+		spec, _ := Preset(preset)
+		rng := rand.New(rand.NewPCG(1, 1))
+		net, _ := Build(spec, rng)
+		x := randSlice(rng, spec.Input.Size())
+		net.Forward(x, 1, Pass{})
+		for i, l := range net.Layers {
+			in := x
+			if i > 0 {
+				in = net.acts[i-1]
+			}
+			name := fmt.Sprintf("%s/%d-%s", preset, i, l.Name())
+			b.Run(name, func(b *testing.B) {
+				cpu := cpuSeconds()
+				for b.Loop() {
+					l.Forward(net.acts[i], in, 1, Pass{})
+				}
+				reportBatch(b, cpu)
+			})
+			if len(l.Params()) == 0 {
+				continue
+			}
+			b.Run(name+"/changed", func(b *testing.B) {
+				cpu := cpuSeconds()
+				for b.Loop() {
+					for _, p := range l.Params() {
+						p.Changed()
+					}
+					l.Forward(net.acts[i], in, 1, Pass{})
+				}
+				reportBatch(b, cpu)
+			})
 		}
-		b.Run(fmt.Sprintf("keras/%d-%s", i, l.Name()), func(b *testing.B) {
+		b.Run(preset+"/all", func(b *testing.B) {
 			cpu := cpuSeconds()
 			for b.Loop() {
-				l.Forward(net.acts[i], in, 1, Pass{})
+				net.Forward(x, 1, Pass{})
+			}
+			reportBatch(b, cpu)
+		})
+		b.Run(preset+"/all/changed", func(b *testing.B) {
+			cpu := cpuSeconds()
+			for b.Loop() {
+				net.WeightsChanged()
+				net.Forward(x, 1, Pass{})
 			}
 			reportBatch(b, cpu)
 		})

@@ -26,6 +26,32 @@ type Conv2D struct {
 	padded         []float32
 	posOff, tapOff []int32
 	wino, winoBack winograd // Winograd buffers: forward and weight gradient; input gradient
+	// the weights packed for the im2col products, forward (W) and for the
+	// input gradient (Wᵀ), as of the versions of w in wv and wtv: packed
+	// once per change, not once per example
+	pw, pwt packedB
+	wv, wtv weightCache
+}
+
+// packedW returns the weights packed for the forward product.
+func (l *Conv2D) packedW() *packedB {
+	if !l.wv.current(l.w) || !l.pw.fits() {
+		kk, f := l.k*l.k*l.in.C, l.out.C
+		l.pw.pack(kk, f, l.w.W, f, 1)
+		l.wv.stamp(l.w)
+	}
+	return &l.pw
+}
+
+// packedWT returns the weights transposed and packed for the input
+// gradient's product.
+func (l *Conv2D) packedWT() *packedB {
+	if !l.wtv.current(l.w) || !l.pwt.fits() {
+		kk, f := l.k*l.k*l.in.C, l.out.C
+		l.pwt.pack(f, kk, l.w.W, 1, f)
+		l.wtv.stamp(l.w)
+	}
+	return &l.pwt
 }
 
 // gatherMaxKK is the largest window (k·k·in.C values) that uses the gather
@@ -120,10 +146,11 @@ func (l *Conv2D) Forward(out, in []float32, n int, _ Pass) {
 		return
 	}
 	l.patches = grow(l.patches, m*kk)
+	pw := l.packedW()
 	for e := 0; e < n; e++ {
 		o := out[e*m*f : (e+1)*m*f]
 		vec.im2col(l.patches, in[e*l.in.Size():(e+1)*l.in.Size()], &l.geom)
-		l.mm.gemm(m, f, kk, l.patches, kk, 1, l.w.W, f, 1, o, f, false)
+		l.mm.gemmPacked(m, l.patches, kk, 1, pw, o, f, false)
 	}
 	vec.addBias(out, l.b.W)
 }
@@ -152,8 +179,9 @@ func (l *Conv2D) Backward(din, dout, in, _ []float32, n int) {
 	}
 	if din != nil {
 		l.dpatches = grow(l.dpatches, m*kk)
+		pwt := l.packedWT()
 		for e := 0; e < n; e++ {
-			l.mm.gemm(m, kk, f, dout[e*m*f:(e+1)*m*f], f, 1, l.w.W, 1, f, l.dpatches, kk, false)
+			l.mm.gemmPacked(m, dout[e*m*f:(e+1)*m*f], f, 1, pwt, l.dpatches, kk, false)
 			vec.col2im(din[e*l.in.Size():(e+1)*l.in.Size()], l.dpatches, &l.geom)
 		}
 	}

@@ -8,6 +8,10 @@ type Dense struct {
 	in, out Shape
 	w, b    *Param
 	mm      gemmScratch
+	// pw is w packed for inference's products, as of w's version wv (see
+	// Forward)
+	pw packedB
+	wv weightCache
 }
 
 func newDense(name string, in Shape, units int) *Dense {
@@ -25,11 +29,27 @@ func (l *Dense) Params() []*Param { return []*Param{l.w, l.b} }
 func (l *Dense) FLOPs() int       { return 2 * l.in.Size() * l.out.C }
 
 // Forward: in n×I, out n×O.
-func (l *Dense) Forward(out, in []float32, n int, _ Pass) {
+//
+// Inference multiplies by the weights packed once per change of them (a
+// gemm packs B at every call): natively, packing the keras preset's
+// 9216×128 weights was three quarters of the layer's time for one image
+// (bench/NOTES.md). Training changes the weights at every step, so it
+// packs them as it goes, as before, and holds no second copy; so do
+// products of fewer rows than the kernel's where the kernel multiplies
+// those without packing (the SIMD module's).
+func (l *Dense) Forward(out, in []float32, n int, p Pass) {
 	i, o := l.in.Size(), l.out.C
 	checkLen(l.name, "input", len(in), n*i)
 	checkLen(l.name, "output", len(out), n*o)
-	l.mm.gemm(n, o, i, in, i, 1, l.w.W, o, 1, out, o, false)
+	if p.Train || (kernel.rows != nil && n < kernel.mr) {
+		l.mm.gemm(n, o, i, in, i, 1, l.w.W, o, 1, out, o, false)
+	} else {
+		if !l.wv.current(l.w) || !l.pw.fits() {
+			l.pw.pack(i, o, l.w.W, o, 1)
+			l.wv.stamp(l.w)
+		}
+		l.mm.gemmPacked(n, in, i, 1, &l.pw, out, o, false)
+	}
 	vec.addBias(out, l.b.W)
 }
 

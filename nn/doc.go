@@ -20,4 +20,10 @@
 //     same model bit for bit.
 //   - Each fast kernel sits beside a plain reference loop that tests compare it
 //     with.
+//   - Work that depends only on the weights (Winograd's filter transforms,
+//     weights packed for the products) is done once per version of them: each
+//     Param counts its changes, and the optimizer's Step, SetWeights and
+//     WeightsChanged (or Param.Changed, after a write to W) move the count. A
+//     network's results never depend on what it computed before: the same
+//     weights give the same bits as a fresh network's.
 package nn

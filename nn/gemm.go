@@ -64,11 +64,26 @@ func grow(buf []float32, n int) []float32 {
 
 // gemm computes C = A·B (or C += A·B when acc is true).
 func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, c []float32, ldc int, acc bool) {
+	s.product(m, n, k, a, ars, acs, b, brs, bcs, nil, c, ldc, acc)
+}
+
+// gemmPacked is gemm with B already packed (see packedB), bit for bit: it
+// skips packing B, the same every time for a layer's weights.
+func (s *gemmScratch) gemmPacked(m int, a []float32, ars, acs int, pb *packedB, c []float32, ldc int, acc bool) {
+	if !pb.fits() {
+		panic("nn: gemmPacked: B was packed for another kernel")
+	}
+	s.product(m, pb.n, pb.k, a, ars, acs, nil, 0, 0, pb, c, ldc, acc)
+}
+
+// product is gemm with B given either as a strided matrix b or, when pre
+// is not nil, packed.
+func (s *gemmScratch) product(m, n, k int, a []float32, ars, acs int, b []float32, brs, bcs int, pre *packedB, c []float32, ldc int, acc bool) {
 	if m == 0 || n == 0 {
 		return
 	}
 	kernel := kernel // one kernel for the whole product
-	if kernel.rows != nil && m < kernel.mr && acs == 1 && bcs == 1 && k > 0 {
+	if kernel.rows != nil && pre == nil && m < kernel.mr && acs == 1 && bcs == 1 && k > 0 {
 		kernel.rows(m, n, k, a, ars, b, brs, c, ldc, acc)
 		return
 	}
@@ -84,20 +99,25 @@ func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, 
 	for p0 := 0; p0 < k; p0 += gemmKC {
 		kc := min(gemmKC, k-p0)
 		s.pa = grow(s.pa, mp*mr*kc)
-		s.pb = grow(s.pb, np*nr*kc)
+		var pbk []float32 // the packed block of B
+		if pre != nil {
+			pbk = pre.data[np*nr*p0 : np*nr*(p0+kc)]
+		} else {
+			s.pb = grow(s.pb, np*nr*kc)
+			pbk = s.pb
+			packBWith(kernel, pbk, n, kc, b[p0*brs:], brs, bcs)
+		}
 		if kernel.pack != nil {
 			kernel.pack(s.pa, m, kc, mr, a[p0*acs:], ars, acs)
-			kernel.pack(s.pb, n, kc, nr, b[p0*brs:], bcs, brs)
 		} else {
 			packA(s.pa, m, kc, mr, a[p0*acs:], ars, acs)
-			packB(s.pb, n, kc, nr, b[p0*brs:], brs, bcs)
 		}
 		if kernel.block != nil {
-			kernel.block(c, ldc, m, n, s.pa, s.pb, kc, acc || p0 > 0)
+			kernel.block(c, ldc, m, n, s.pa, pbk, kc, acc || p0 > 0)
 			continue
 		}
 		for jp := 0; jp < np; jp++ {
-			pb := s.pb[jp*nr*kc : (jp+1)*nr*kc]
+			pb := pbk[jp*nr*kc : (jp+1)*nr*kc]
 			j := jp * nr
 			for ip := 0; ip < mp; ip++ {
 				pa := s.pa[ip*mr*kc : (ip+1)*mr*kc]
@@ -118,6 +138,54 @@ func (s *gemmScratch) gemm(m, n, k int, a []float32, ars, acs int, b []float32, 
 		}
 	}
 }
+
+// packBWith packs a kc×n block of B into dst as kernel k's products read
+// it: panels of k.nr columns.
+func packBWith(k microKernel, dst []float32, n, kc int, b []float32, brs, bcs int) {
+	if k.pack != nil {
+		k.pack(dst, n, kc, k.nr, b, bcs, brs)
+	} else {
+		packB(dst, n, kc, k.nr, b, brs, bcs)
+	}
+}
+
+// packedB is a k×n matrix B packed once as gemm packs it, gemmKC-deep
+// block after block, for products that use the same B many times: a
+// layer's weights between two changes (see Param). Packing a matrix is one
+// pass over it, as long as reading it for a product of one row: for one
+// image through a dense layer, it was half the time.
+type packedB struct {
+	k, n int
+	nr   int // the panel width of the kernel it was packed for
+	data []float32
+}
+
+// pack packs b (k×n; element (p, j) is b[p*brs+j*bcs]) for the kernel in
+// use.
+func (pb *packedB) pack(k, n int, b []float32, brs, bcs int) {
+	kern := kernel
+	nr := kern.nr
+	np := (n + nr - 1) / nr
+	pb.k, pb.n, pb.nr = k, n, nr
+	pb.data = grow(pb.data, np*nr*k)
+	for p0 := 0; p0 < k; p0 += gemmKC {
+		kc := min(gemmKC, k-p0)
+		packBWith(kern, pb.data[np*nr*p0:np*nr*(p0+kc)], n, kc, b[p0*brs:], brs, bcs)
+	}
+}
+
+// fits reports whether pb is packed for the kernel in use (gemm's kernel
+// changes only when a test or SetWasmSIMD switches it; the panels' layout
+// depends only on their width).
+func (pb *packedB) fits() bool { return pb.data != nil && pb.nr == kernel.nr }
+
+// weightCache holds work derived from the weights of one parameter, with
+// the parameter's version it was derived at (see Param): current reports
+// whether it still holds, stamp records that it was just redone.
+type weightCache struct{ version uint64 }
+
+func (c *weightCache) current(p *Param) bool { return c.version == p.version }
+func (c *weightCache) stamp(p *Param)        { c.version = p.version }
 
 // packA copies an m×kc block of A into panels of mr rows: panel i holds, for
 // each p, the mr values A(mr·i+r, p). Rows past m are zero.

@@ -91,8 +91,10 @@ func checkLayer(t *testing.T, l Layer, n int, x []float32, tol float64) {
 			for i := range p.W {
 				p.W[i] = float32(v[i])
 			}
+			p.Changed()
 			r := f()
 			copy(p.W, saved)
+			p.Changed()
 			return r
 		}, to64(p.W), fdSettings)
 		closeGrad(t, p.Name, p.G, numeric, tol)
@@ -198,8 +200,10 @@ func TestNetworkGradient(t *testing.T) {
 			for i := range p.W {
 				p.W[i] = float32(v[i])
 			}
+			p.Changed()
 			r := loss()
 			copy(p.W, saved)
+			p.Changed()
 			return r
 		}, to64(p.W), &fd.Settings{Formula: fd.Central, Step: 1e-3})
 		closeGrad(t, p.Name, analytic[p], numeric, 2e-3)

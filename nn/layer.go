@@ -6,13 +6,29 @@ import (
 )
 
 // Param is one learnable tensor of a layer with the gradient accumulated for it.
+//
+// A layer keeps work that depends only on its weights (Winograd's filter
+// transforms, weights packed for the matrix products) from one pass to the
+// next, and redoes it when the weights' version has moved. The optimizer's
+// Step, Network.SetWeights and Network.WeightsChanged move it; code that
+// writes W any other way calls Changed once it has, before the next pass.
 type Param struct {
 	Name  string    // layer name and role, for example "conv1.w"
 	Dims  []int     // logical shape, for example [kh kw in out]
 	W     []float32 // values
 	G     []float32 // gradient, accumulated by Backward
 	Decay bool      // whether L2 weight decay applies (weights yes, biases no)
+	// Frozen says the optimizer leaves the values as they are (its
+	// layer's LayerSpec.Frozen); the gradient is still computed.
+	Frozen bool
+	// version counts the changes to W; 0 only before W exists, so that a
+	// cache stamped 0 is never current.
+	version uint64
 }
+
+// Changed records that W has been written: work a layer derived from the
+// old values is done again at its next pass.
+func (p *Param) Changed() { p.version++ }
 
 // newParam declares a parameter; Build allocates its values, so
 // Analyze can describe a network without holding its weights.

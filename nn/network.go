@@ -139,14 +139,38 @@ func (net *Network) gradient(dx, x []float32, labels []uint8, n int, p Pass) (lo
 
 // backward propagates grads[from] down to the input, accumulating parameter
 // gradients; the input gradient goes to dx unless it is nil.
+//
+// Without dx, it stops at the lowest layer that learns: below it nothing
+// does (layers without weights, or frozen ones), so their gradients would
+// go unused. Training on frozen convolutions, where the backward pass costs
+// most, thus skips them entirely; their Param.G stay zero.
 func (net *Network) backward(from, n int, dx []float32) {
-	for i := from; i >= 0; i-- {
+	low := 0
+	if dx == nil {
+		low = net.lowestLearning()
+	}
+	for i := from; i >= low; i-- {
 		in, din := net.input, dx
 		if i > 0 {
 			in, din = net.acts[i-1], net.grads[i-1]
 		}
+		if i == low && dx == nil {
+			din = nil // nothing below needs it
+		}
 		net.Layers[i].Backward(din, net.grads[i], in, net.acts[i], n)
 	}
+}
+
+// lowestLearning returns the index of the lowest layer with weights that
+// are not frozen, or the number of layers if there is none. It reads the
+// spec, from which Build sets Param.Frozen, and allocates nothing.
+func (net *Network) lowestLearning() int {
+	for i, ls := range net.Spec.Layers {
+		if (ls.Type == "conv" || ls.Type == "dense") && !ls.Frozen {
+			return i
+		}
+	}
+	return len(net.Layers)
 }
 
 // DrawMasks draws the dropout masks of the next training Forward, of n
@@ -171,8 +195,18 @@ func (net *Network) ZeroGrad() { clear(net.g) }
 // WeightData returns all learnable values end to end, in Params order,
 // without copying: the parameters' W are views of it. Training on several
 // Web Workers posts it to the helpers every step, straight from the
-// network's memory.
+// network's memory. It is for reading: code that writes it in place calls
+// WeightsChanged once it has (SetWeights does both).
 func (net *Network) WeightData() []float32 { return net.w }
+
+// WeightsChanged records that the weights were written in place (through
+// WeightData or the parameters' W): each layer redoes the work it derived
+// from them (see Param) at its next pass.
+func (net *Network) WeightsChanged() {
+	for _, p := range net.Params() {
+		p.Changed()
+	}
+}
 
 // GradData is WeightData for the gradients.
 func (net *Network) GradData() []float32 { return net.g }
@@ -187,11 +221,10 @@ func (net *Network) Finite() bool { return vec.finite(net.w) }
 // weights that drawing costs a page tens of milliseconds, too much for
 // every weight snapshot.
 func (net *Network) Clone() *Network {
-	c, err := build(net.Spec)
+	c, err := BuildEmpty(net.Spec)
 	if err != nil {
 		panic(fmt.Sprintf("nn: Clone: the network's own spec does not build: %v", err))
 	}
-	c.layOut()
 	copy(c.w, net.w)
 	return c
 }
@@ -212,6 +245,7 @@ func (net *Network) SetWeights(w []float32) error {
 	}
 	for _, p := range net.Params() {
 		copy(p.W, w[:len(p.W)])
+		p.Changed()
 		w = w[len(p.W):]
 	}
 	return nil

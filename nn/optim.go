@@ -22,7 +22,8 @@ type OptimizerSpec struct {
 
 // Optimizer updates parameters from their accumulated gradients.
 type Optimizer interface {
-	// Step applies one update to every parameter from its G, then clears G.
+	// Step applies one update to every parameter that is not Frozen from
+	// its G, then clears every G.
 	Step()
 	// LR is the learning rate in use; SetLR changes it, for schedules that
 	// decay it as training goes on.
@@ -98,6 +99,10 @@ func (o *optimizer) Step() {
 	s := o.spec
 	lr := float32(s.LR)
 	for i, p := range o.params {
+		if p.Frozen {
+			clear(p.G) // Step clears every gradient, frozen or not
+			continue
+		}
 		w, g, m, v := p.W, p.G[:len(p.W)], o.m[i][:len(p.W)], o.v[i]
 		// vec's loops are the SIMD module's where the host installed it;
 		// the updates also clear g
@@ -113,5 +118,6 @@ func (o *optimizer) Step() {
 		case "adadelta":
 			vec.adadelta(w, g, m, v, float32(s.Rho), float32(s.Eps), lr)
 		}
+		p.Changed()
 	}
 }

@@ -11,6 +11,7 @@ import (
 // and gradient, for tests of single layers.
 func (p *Param) alloc() {
 	p.W, p.G = make([]float32, p.Size()), make([]float32, p.Size())
+	p.Changed()
 }
 
 // TestWeightData: Build lays every parameter's values and gradients end to

@@ -92,3 +92,26 @@ func PresetNames() []string {
 	sort.Strings(names)
 	return names
 }
+
+// WithClasses returns a copy of s whose classifier tells k classes apart:
+// its last dense layer gets k units. The layers after it must keep the
+// size of their input (activations, dropout, softmax), or the output would
+// not be the class scores; WithClasses returns an error then, when s has no
+// dense layer, or when k is less than 1.
+func WithClasses(s Spec, k int) (Spec, error) {
+	if k < 1 {
+		return s, fmt.Errorf("a classifier needs at least one class, got %d", k)
+	}
+	s.Layers = append([]LayerSpec(nil), s.Layers...)
+	for i := len(s.Layers) - 1; i >= 0; i-- {
+		switch s.Layers[i].Type {
+		case "dense":
+			s.Layers[i].Units = k
+			return s, nil
+		case "relu", "tanh", "sigmoid", "leakyrelu", "dropout", "softmax":
+		default:
+			return s, fmt.Errorf("the network ends in a %s layer, not a dense layer and its activation: its output cannot be sized to %d classes", s.Layers[i].Type, k)
+		}
+	}
+	return s, fmt.Errorf("the network has no dense layer to size to %d classes", k)
+}

@@ -25,6 +25,10 @@ type LayerSpec struct {
 	Units   int     `json:"units,omitempty"`
 	Rate    float64 `json:"rate,omitempty"`
 	Alpha   float64 `json:"alpha,omitempty"`
+	// Frozen keeps a conv or dense layer's weights as they are while the
+	// rest trains (the optimizer skips them): the features learnt on
+	// another dataset, reused (see TransferSpec).
+	Frozen bool `json:"frozen,omitempty"`
 }
 
 // Spec declares a whole classifier: the input shape, how raw pixels in [0,1]
@@ -65,6 +69,19 @@ func Build(spec Spec, rng *rand.Rand) (*Network, error) {
 	return net, nil
 }
 
+// BuildEmpty builds spec's network with every weight zero, drawing none:
+// for a caller that sets them all next, as a model file's reader does.
+// Drawing the keras preset's 1.2M initial weights only to overwrite them
+// costs a page tens of milliseconds.
+func BuildEmpty(spec Spec) (*Network, error) {
+	net, err := build(spec)
+	if err != nil {
+		return nil, err
+	}
+	net.layOut()
+	return net, nil
+}
+
 // layOut gives the parameters their values and gradients, zero, end to end
 // in Params order (see WeightData).
 func (net *Network) layOut() {
@@ -74,6 +91,7 @@ func (net *Network) layOut() {
 	for _, p := range net.Params() {
 		k := p.Size()
 		p.W, p.G = net.w[off:off+k:off+k], net.g[off:off+k:off+k]
+		p.Changed()
 		off += k
 	}
 }
@@ -158,8 +176,12 @@ func build(spec Spec) (*Network, error) {
 		if ls.Type == "softmax" && i != len(spec.Layers)-1 {
 			return nil, fmt.Errorf("%s: softmax may only be the last layer", name)
 		}
+		if ls.Frozen && len(l.Params()) == 0 {
+			return nil, fmt.Errorf("%s: only a layer with weights (conv, dense) can be frozen", name)
+		}
 		for _, p := range l.Params() {
 			params += p.Size()
+			p.Frozen = ls.Frozen
 		}
 		if params > maxParams {
 			return nil, fmt.Errorf("%s: the network would have over %d million parameters", name, maxParams>>20)

@@ -171,3 +171,26 @@ func TestAnalyzeMatchesBuild(t *testing.T) {
 		t.Error("Analyze accepted a kernel larger than the input")
 	}
 }
+
+func TestWithClasses(t *testing.T) {
+	s, _ := Preset("lenet5")
+	got, err := WithClasses(s, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Layers[len(got.Layers)-2].Units != 5 || s.Layers[len(s.Layers)-2].Units != 10 {
+		t.Fatalf("units %d (the preset's now %d)", got.Layers[len(got.Layers)-2].Units, s.Layers[len(s.Layers)-2].Units)
+	}
+	if net, err := Build(got, rand.New(rand.NewPCG(1, 1))); err != nil || net.Classes() != 5 {
+		t.Fatalf("built: %v", err)
+	}
+	bad := Spec{Input: Shape{28, 28, 1}, Layers: []LayerSpec{{Type: "dense", Units: 3}, {Type: "flatten"}, {Type: "softmax"}}}
+	for _, c := range []struct {
+		s Spec
+		k int
+	}{{s, 0}, {bad, 3}, {Spec{Layers: []LayerSpec{{Type: "softmax"}}}, 3}} {
+		if _, err := WithClasses(c.s, c.k); err == nil {
+			t.Errorf("WithClasses(%v, %d) took it", c.s.Layers, c.k)
+		}
+	}
+}

@@ -41,9 +41,13 @@ var winogradMinC = 16
 // another.
 type winograd struct {
 	u []float32 // transformed filters: 16 × C×F
-	v []float32 // one example's transformed patches: 16 × tiles×C
-	m []float32 // their products: 16 × tiles×F
-	x []float32 // one example's input, zero-padded to cover every tile
+	// the 16 C×F matrices of u packed for the products, as of the
+	// weights' version filt
+	pu   [16]packedB
+	filt weightCache
+	v    []float32 // one example's transformed patches: 16 × tiles×C
+	m    []float32 // their products: 16 × tiles×F
+	x    []float32 // one example's input, zero-padded to cover every tile
 	// for the input gradient: the filters turned and transposed, and a
 	// zero bias
 	flipped, zero []float32
@@ -74,7 +78,27 @@ func winogradFits(k, stride, c, f int) bool {
 
 // forwardWinograd is Forward through F(2×2, 3×3).
 func (l *Conv2D) forwardWinograd(out, in []float32, n int) {
-	l.wino.conv(&l.mm, out, in, l.w.W, l.b.W, n, l.geom, l.out.C)
+	wg := &l.wino
+	if !wg.current(l.w) {
+		wg.setFilters(l.w, l.w.W, l.in.C, l.out.C)
+	}
+	wg.conv(&l.mm, out, in, l.b.W, n, l.geom, l.out.C)
+}
+
+// current reports whether wg's transformed filters are those of p's
+// weights as they are, packed for the kernel in use.
+func (wg *winograd) current(p *Param) bool { return wg.filt.current(p) && wg.pu[0].fits() }
+
+// setFilters transforms the filters w (3×3×c×f, HWIO), derived from p's
+// weights, and packs them for the products: once per version of the
+// weights, not once per pass.
+func (wg *winograd) setFilters(p *Param, w []float32, c, f int) {
+	wg.u = grow(wg.u, 16*c*f)
+	vec.winogradWeights(wg.u, w, c, f)
+	for xi := range wg.pu {
+		wg.pu[xi].pack(c, f, wg.u[xi*c*f:], f, 1)
+	}
+	wg.filt.stamp(p)
 }
 
 // backwardWinograd sets din to the input gradient of dout through
@@ -84,20 +108,23 @@ func (l *Conv2D) forwardWinograd(out, in []float32, n int) {
 func (l *Conv2D) backwardWinograd(din, dout []float32, n int) {
 	c, f := l.in.C, l.out.C
 	wb := &l.winoBack
-	wb.flipped = grow(wb.flipped, 9*c*f)
-	for t := 0; t < 9; t++ {
-		src, dst := l.w.W[t*c*f:(t+1)*c*f], wb.flipped[(8-t)*c*f:(9-t)*c*f]
-		for ci := 0; ci < c; ci++ {
-			for co, v := range src[ci*f : (ci+1)*f] {
-				dst[co*c+ci] = v
+	if !wb.current(l.w) {
+		wb.flipped = grow(wb.flipped, 9*c*f)
+		for t := 0; t < 9; t++ {
+			src, dst := l.w.W[t*c*f:(t+1)*c*f], wb.flipped[(8-t)*c*f:(9-t)*c*f]
+			for ci := 0; ci < c; ci++ {
+				for co, v := range src[ci*f : (ci+1)*f] {
+					dst[co*c+ci] = v
+				}
 			}
 		}
+		wb.setFilters(l.w, wb.flipped, f, c)
 	}
 	if len(wb.zero) != c {
 		wb.zero = make([]float32, c)
 	}
 	g := convGeom{h: l.out.H, w: l.out.W, c: f, k: 3, stride: 1, pad: 2 - l.pad, oh: l.in.H, ow: l.in.W}
-	wb.conv(&l.mm, din, dout, wb.flipped, wb.zero, n, g, c)
+	wb.conv(&l.mm, din, dout, wb.zero, n, g, c)
 }
 
 // weightGradWinograd adds the weight gradient of dout to the layer's
@@ -145,23 +172,21 @@ func (wg *winograd) input(x []float32, g convGeom, th, tw int) ([]float32, int) 
 
 // conv sets out (n examples of g.oh×g.ow×f) to the 3×3 stride-1
 // convolution of in (n examples of g.h×g.w×g.c, padded by g.pad) with the
-// HWIO filters w, plus bias, one example at a time.
-func (wg *winograd) conv(mm *gemmScratch, out, in, w, bias []float32, n int, g convGeom, f int) {
+// filters setFilters transformed, plus bias, one example at a time.
+func (wg *winograd) conv(mm *gemmScratch, out, in, bias []float32, n int, g convGeom, f int) {
 	c := g.c
 	// the tiles read a (2·th+2)×(2·tw+2) input: the padded input, and one
 	// more zero row or column where the output's side is odd
 	th, tw := (g.oh+1)/2, (g.ow+1)/2
 	tiles := th * tw
-	wg.u = grow(wg.u, 16*c*f)
 	wg.v = grow(wg.v, 16*tiles*c)
 	wg.m = grow(wg.m, 16*tiles*f)
-	vec.winogradWeights(wg.u, w, c, f)
 	size, osize := g.h*g.w*c, g.oh*g.ow*f
 	for e := 0; e < n; e++ {
 		x, wp := wg.input(in[e*size:(e+1)*size], g, th, tw)
 		vec.winogradInput(wg.v, x, th, tw, wp, c)
 		for xi := 0; xi < 16; xi++ {
-			mm.gemm(tiles, f, c, wg.v[xi*tiles*c:], c, 1, wg.u[xi*c*f:], f, 1, wg.m[xi*tiles*f:], f, false)
+			mm.gemmPacked(tiles, wg.v[xi*tiles*c:], c, 1, &wg.pu[xi], wg.m[xi*tiles*f:], f, false)
 		}
 		vec.winogradOutput(out[e*osize:(e+1)*osize], wg.m, bias, th, tw, g.oh, g.ow, f)
 	}

@@ -22,7 +22,9 @@ function postError(message) {
   self.postMessage({head: JSON.stringify({kind: 'error', error: {message: message}})});
 }
 
-importScripts(new URL('wasm_exec.js', self.location.href).href);
+// loader.js defines cnnplayFetch, which fetches worker.wasm gzipped from a
+// static export and unzips it.
+importScripts(new URL('wasm_exec.js', self.location.href).href, new URL('loader.js', self.location.href).href);
 
 // loadSIMD compiles the SIMD kernel module, or resolves to null where it is
 // missing or the engine cannot validate it (no SIMD128).
@@ -62,9 +64,9 @@ async function installSIMD(module, instance) {
   try {
     // instantiateStreaming needs the application/wasm type; fall back to
     // compiling from bytes where it is missing.
-    result = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
+    result = await WebAssembly.instantiateStreaming(cnnplayFetch(url), go.importObject);
   } catch (streamErr) {
-    const resp = await fetch(url);
+    const resp = await cnnplayFetch(url);
     if (!resp.ok) {
       throw new Error('could not load ' + url + ': HTTP ' + resp.status);
     }

@@ -7,6 +7,13 @@
 // headless Chromium and in node, and prints one table with cnnplay's ratio
 // to each peer.
 //
+// The runs are interleaved in rounds, cnnplay before and after every peer
+// (cnnplay, peer 1, cnnplay, peer 2, cnnplay, …, round after round), and
+// each ratio is the median over the rounds of the peer's figure against
+// the mean of the two cnnplay runs around it: a machine whose speed drifts
+// while the table is made (other programs, clocks, a shared host) moves
+// both sides of each ratio alike.
+//
 // The peers come from npm, pinned by bench/peers/package-lock.json and
 // installed with npm ci into a cache folder (make bench-peers does that);
 // nothing is downloaded while it runs. cnnplay runs as bench/peers/cnnwasm,
@@ -15,7 +22,7 @@
 //
 // Usage, from the module root:
 //
-//	go run ./bench/peers -mnist DIR [-npm .cache/npm] [-envs chromium,node] [-budget 2s] [-limit 40s]
+//	go run ./bench/peers -mnist DIR [-npm .cache/npm] [-envs chromium,node] [-rounds 3] [-budget 1s] [-limit 40s]
 package main
 
 import (
@@ -39,6 +46,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -106,7 +115,7 @@ func (r *result) task(name string) *task {
 type config struct {
 	mnist, npm, chromium string
 	envs, peers, presets []string
-	n                    int
+	n, rounds            int
 	budget, limit        time.Duration
 	verbose              bool
 }
@@ -123,7 +132,8 @@ func main() {
 	flag.StringVar(&peerList, "peers", "cnnplay,convnetjs,tfjs-cpu,tfjs-wasm", "which libraries to run (also: cnnplay-portable, cnnplay without its SIMD kernel)")
 	flag.StringVar(&presetList, "presets", "convnetjs,keras", "which networks")
 	flag.IntVar(&c.n, "n", 1280, "MNIST training images to cycle through")
-	flag.DurationVar(&c.budget, "budget", 2*time.Second, "time to spend timing each task (a task slower than twice this is timed once, cold)")
+	flag.IntVar(&c.rounds, "rounds", 3, "rounds of runs, cnnplay before and after each peer's run in every round")
+	flag.DurationVar(&c.budget, "budget", time.Second, "time to spend timing each task in each run (a task slower than twice this is timed once, cold)")
 	flag.DurationVar(&c.limit, "limit", 40*time.Second, "stop a library that reports nothing for this long (a training step slower than this is shown as a bound)")
 	flag.BoolVar(&c.verbose, "v", false, "log each result and the browser console")
 	flag.Parse()
@@ -171,10 +181,13 @@ func run(c config) error {
 		return err
 	}
 
+	if c.rounds < 1 {
+		return fmt.Errorf("-rounds %d: want at least 1", c.rounds)
+	}
 	versions := map[string]string{}
-	all := map[string]map[string]map[string]*result{} // env, preset, peer
+	all := map[string]map[string][]*result{} // env, preset: the runs in order
 	for _, env := range c.envs {
-		all[env] = map[string]map[string]*result{}
+		all[env] = map[string][]*result{}
 		var start func(peer, preset string) (<-chan report, func() string, error)
 		switch env {
 		case "node":
@@ -198,28 +211,153 @@ func run(c config) error {
 			return fmt.Errorf("unknown environment %q (want chromium or node)", env)
 		}
 		for _, preset := range c.presets {
-			all[env][preset] = map[string]*result{}
-			for _, peer := range c.peers {
-				t0 := time.Now()
-				r := &result{Peer: peer, Preset: preset}
-				reports, stop, err := start(peer, preset)
-				if err != nil {
-					r.Error = err.Error()
-				} else {
-					collect(r, reports, stop, c.limit)
-				}
-				all[env][preset][peer] = r
-				if c.verbose {
-					j, _ := json.Marshal(r)
-					log.Printf("%s %s %s (%.1fs): %s", env, preset, peer, time.Since(t0).Seconds(), j)
-				} else {
-					fmt.Fprintf(os.Stderr, "bench-peers: %s, %s net, %s: %.1fs\n", env, preset, peer, time.Since(t0).Seconds())
-				}
-			}
+			all[env][preset] = runRounds(c, env, preset, start)
 		}
 	}
 	printTable(os.Stdout, c, versions, all)
 	return nil
+}
+
+// runRounds runs every peer on preset in env c.rounds times, with cnnplay
+// (when it is one of them) before the first and after every other run, and
+// returns the runs in order. A peer that a run had to stop (a task slower
+// than the limit) runs in the first round only: its bound stands.
+func runRounds(c config, env, preset string, start func(peer, preset string) (<-chan report, func() string, error)) []*result {
+	var runs []*result
+	runOne := func(peer string) {
+		t0 := time.Now()
+		r := &result{Peer: peer, Preset: preset}
+		reports, stop, err := start(peer, preset)
+		if err != nil {
+			r.Error = err.Error()
+		} else {
+			collect(r, reports, stop, c.limit)
+		}
+		runs = append(runs, r)
+		if c.verbose {
+			j, _ := json.Marshal(r)
+			log.Printf("%s %s %s (%.1fs): %s", env, preset, peer, time.Since(t0).Seconds(), j)
+		} else {
+			fmt.Fprintf(os.Stderr, "bench-peers: %s, %s net, %s: %.1fs\n", env, preset, peer, time.Since(t0).Seconds())
+		}
+	}
+	withCnnplay := contains(c.peers, "cnnplay")
+	stopped := map[string]bool{}
+	if withCnnplay {
+		runOne("cnnplay")
+	}
+	for round := 0; round < c.rounds; round++ {
+		ran := false
+		for _, peer := range c.peers {
+			if peer == "cnnplay" || stopped[peer] {
+				continue
+			}
+			ran = true
+			runOne(peer)
+			for _, name := range taskOrder {
+				if runs[len(runs)-1].task(name).Stopped > 0 {
+					stopped[peer] = true
+				}
+			}
+			if withCnnplay {
+				runOne("cnnplay")
+			}
+		}
+		if !ran && withCnnplay && round > 0 { // cnnplay alone
+			runOne("cnnplay")
+		}
+	}
+	return runs
+}
+
+// figures are one library's results for one task over the rounds: its
+// values, and the ratios of cnnplay's speed to its own, each against the
+// cnnplay runs just before and after.
+type figures struct {
+	values, ratios []float64
+	bound          bool // some run was stopped: the figures are bounds
+	cold           bool // some run was timed once, cold
+	err            string
+}
+
+// gather collects peer's figures for task from the runs in order.
+func gather(runs []*result, peer, task string, latency bool, units int) figures {
+	var f figures
+	for i, r := range runs {
+		if r.Peer != peer {
+			continue
+		}
+		t := r.task(task)
+		v := t.Value
+		switch {
+		case t.Stopped > 0:
+			f.bound = true
+			v = float64(units) / t.Stopped // examples/s
+			if latency {
+				v = t.Stopped * 1000 // ms
+			}
+		case t.Error != "" || t.Value <= 0:
+			if f.err == "" {
+				f.err = t.Error
+			}
+			continue
+		}
+		f.cold = f.cold || t.Cold
+		f.values = append(f.values, v)
+		if peer == "cnnplay" {
+			continue
+		}
+		// cnnplay's runs on either side of this one
+		var cnn []float64
+		for _, j := range []int{i - 1, i + 1} {
+			if j >= 0 && j < len(runs) && runs[j].Peer == "cnnplay" {
+				if ct := runs[j].task(task); ct.Error == "" && ct.Value > 0 {
+					cnn = append(cnn, ct.Value)
+				}
+			}
+		}
+		if len(cnn) == 0 {
+			continue
+		}
+		mean := 0.0
+		for _, x := range cnn {
+			mean += x / float64(len(cnn))
+		}
+		if latency {
+			f.ratios = append(f.ratios, v/mean)
+		} else {
+			f.ratios = append(f.ratios, mean/v)
+		}
+	}
+	return f
+}
+
+// median is the middle value of v (the mean of the two middle ones for an
+// even count); v is sorted in place.
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	sort.Float64s(v)
+	if n := len(v); n%2 == 0 {
+		return (v[n/2-1] + v[n/2]) / 2
+	}
+	return v[len(v)/2]
+}
+
+// cpuModel is the processor's model name from /proc/cpuinfo ("" where
+// there is none): the browser and node run on the same host.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 // writeData writes the first n MNIST training images prepared for each
@@ -583,35 +721,38 @@ func esModules(dir string) http.Handler {
 
 var notRegistered = regexp.MustCompile(`Kernel '(\w+)' not registered`)
 
-// cell formats one measurement: examples/s, or milliseconds for latency;
-// units is the examples in one call.
-func cell(t *task, latency bool, units int) string {
-	if t.Stopped > 0 {
-		if latency {
-			return fmt.Sprintf("> %.0f s (stopped)", t.Stopped)
-		}
-		return fmt.Sprintf("< %s (stopped)", number(float64(units)/t.Stopped))
-	}
-	if t.Error != "" {
-		if m := notRegistered.FindStringSubmatch(t.Error); m != nil {
+// cell formats one library's median figure: examples/s, or milliseconds
+// for latency.
+func cell(f figures, latency bool) string {
+	if len(f.values) == 0 {
+		if m := notRegistered.FindStringSubmatch(f.err); m != nil {
 			return "cannot: no " + m[1] + " kernel"
 		}
-		msg := t.Error
+		msg := f.err
+		if msg == "" {
+			msg = "no result"
+		}
 		if len(msg) > 40 {
 			msg = msg[:40] + "…"
 		}
 		return "failed: " + msg
 	}
+	v := median(append([]float64(nil), f.values...))
 	var s string
-	if latency {
-		s = fmt.Sprintf("%.3g ms", t.Value)
-		if t.Value >= 100 {
-			s = fmt.Sprintf("%.0f ms", t.Value)
+	switch {
+	case f.bound && latency:
+		return fmt.Sprintf("> %.0f s (stopped)", v/1000)
+	case f.bound:
+		return fmt.Sprintf("< %s (stopped)", number(v))
+	case latency:
+		s = fmt.Sprintf("%.3g ms", v)
+		if v >= 100 {
+			s = fmt.Sprintf("%.0f ms", v)
 		}
-	} else {
-		s = number(t.Value)
+	default:
+		s = number(v)
 	}
-	if t.Cold {
+	if f.cold {
 		s += " *"
 	}
 	return s
@@ -634,31 +775,37 @@ func number(v float64) string {
 	return string(out)
 }
 
-// ratio is how many times faster cnnplay is than the peer.
-func ratio(cnn, peer *task, latency bool, units int) string {
-	if peer.Stopped > 0 && cnn.Error == "" && cnn.Value > 0 {
-		if latency {
-			return fmt.Sprintf("> %.3gx", peer.Stopped*1000/cnn.Value)
-		}
-		return fmt.Sprintf("> %.3gx", cnn.Value/(float64(units)/peer.Stopped))
-	}
-	if cnn.Error != "" || peer.Error != "" || cnn.Value <= 0 || peer.Value <= 0 {
+// ratio is the median over the rounds of how many times faster cnnplay is
+// than the peer, with the range of the rounds' ratios when there are
+// several.
+func ratio(f figures) string {
+	if len(f.ratios) == 0 {
 		return "–"
 	}
-	r := cnn.Value / peer.Value
-	if latency {
-		r = peer.Value / cnn.Value
+	lo, hi := slices.Min(f.ratios), slices.Max(f.ratios)
+	s := fmt.Sprintf("%.3gx", median(append([]float64(nil), f.ratios...)))
+	if f.bound {
+		return "> " + s
 	}
-	return fmt.Sprintf("%.3gx", r)
+	if len(f.ratios) > 1 {
+		s += fmt.Sprintf(" (%.3g–%.3g)", lo, hi)
+	}
+	return s
 }
 
-func printTable(w io.Writer, c config, versions map[string]string, all map[string]map[string]map[string]*result) {
-	fmt.Fprintf(w, "\ncnnplay against its peers: real MNIST (%d training images, cycled), same networks and batch sizes,\n", c.n)
-	fmt.Fprintf(w, "median of 3 timed runs after a warm-up (%v per task). Ratios are cnnplay's speed over the peer's.\n", c.budget)
+func printTable(w io.Writer, c config, versions map[string]string, all map[string]map[string][]*result) {
+	fmt.Fprintf(w, "\ncnnplay against its peers: real MNIST (%d training images, cycled), same networks and batch sizes.\n", c.n)
+	fmt.Fprintf(w, "%d interleaved rounds (cnnplay, peer, cnnplay, peer, …); in each run, the median of 3 timed runs after a\n", c.rounds)
+	fmt.Fprintf(w, "warm-up (%v per task). A figure is the median over the rounds; a ratio (cnnplay's speed over the peer's) is\n", c.budget)
+	fmt.Fprintln(w, "the median of each round's ratio against the cnnplay runs just before and after, with the rounds' range.")
 	for _, env := range c.envs {
 		fmt.Fprintf(w, "%s: %s\n", env, versions[env])
 	}
-	fmt.Fprintf(w, "machine: %d cores, %s/%s\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+	cpu := cpuModel()
+	if cpu == "" {
+		cpu = "CPU model unknown"
+	}
+	fmt.Fprintf(w, "machine: %s, %d cores, %s/%s\n\n", cpu, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
 
 	header := []string{"where", "net", "task"}
 	var shown []string
@@ -681,7 +828,7 @@ func printTable(w io.Writer, c config, versions map[string]string, all map[strin
 	batch := map[string]int{"convnetjs": 20, "keras": 128}
 	for _, env := range c.envs {
 		for _, preset := range c.presets {
-			res := all[env][preset]
+			runs := all[env][preset]
 			for _, tk := range tasks {
 				title := tk.title
 				if tk.id == "train" {
@@ -690,15 +837,11 @@ func printTable(w io.Writer, c config, versions map[string]string, all map[strin
 				row := []string{env, preset, title}
 				lat := tk.id == "latency"
 				units := map[string]int{"train": batch[preset], "infer100": 100, "latency": 1}[tk.id]
-				var cnn *task
-				if r := res["cnnplay"]; r != nil {
-					cnn = r.task(tk.id)
-				}
 				for _, id := range shown {
-					t := res[id].task(tk.id)
-					row = append(row, cell(t, lat, units))
-					if !strings.HasPrefix(id, "cnnplay") && cnn != nil {
-						row = append(row, ratio(cnn, t, lat, units))
+					f := gather(runs, id, tk.id, lat, units)
+					row = append(row, cell(f, lat))
+					if !strings.HasPrefix(id, "cnnplay") && contains(c.peers, "cnnplay") {
+						row = append(row, ratio(f))
 					}
 				}
 				rows = append(rows, row)
@@ -736,14 +879,17 @@ func printTable(w io.Writer, c config, versions map[string]string, all map[strin
 	}
 
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "* one cold call: too slow to repeat within the budget, so it includes start-up costs.")
-	fmt.Fprintf(w, "(stopped): no call finished within the limit (%v); the bound assumes the first call would have ended then.\n", c.limit)
+	fmt.Fprintln(w, "* one cold call in some round: too slow to repeat within the budget, so it includes start-up costs.")
+	fmt.Fprintf(w, "(stopped): no call finished within the limit (%v); the bound assumes the first call would have ended then,\n", c.limit)
+	fmt.Fprintln(w, "and the peer ran in the first round only.")
 	for _, env := range c.envs {
 		for _, id := range shown {
 			var infos []string
 			for _, preset := range c.presets {
-				if r := all[env][preset][id]; r != nil && r.Info != "" && !contains(infos, r.Info) {
-					infos = append(infos, r.Info)
+				for _, r := range all[env][preset] {
+					if r.Peer == id && r.Info != "" && !contains(infos, r.Info) {
+						infos = append(infos, r.Info)
+					}
 				}
 			}
 			if len(infos) > 0 {
@@ -754,15 +900,19 @@ func printTable(w io.Writer, c config, versions map[string]string, all map[strin
 	for _, env := range c.envs {
 		for _, preset := range c.presets {
 			for _, id := range shown {
-				r := all[env][preset][id]
 				var seen []string
-				for _, tk := range tasks {
-					t := r.task(tk.id)
-					if t.Error == "" || t.Stopped > 0 || strings.HasPrefix(t.Error, "not run") || contains(seen, t.Error) {
+				for _, r := range all[env][preset] {
+					if r.Peer != id {
 						continue
 					}
-					seen = append(seen, t.Error)
-					fmt.Fprintf(w, "%s, %s net, %s, %s: %s\n", env, preset, id, tk.id, t.Error)
+					for _, tk := range tasks {
+						t := r.task(tk.id)
+						if t.Error == "" || t.Stopped > 0 || strings.HasPrefix(t.Error, "not run") || contains(seen, t.Error) {
+							continue
+						}
+						seen = append(seen, t.Error)
+						fmt.Fprintf(w, "%s, %s net, %s, %s: %s\n", env, preset, id, tk.id, t.Error)
+					}
 				}
 			}
 		}

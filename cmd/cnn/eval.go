@@ -3,9 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/train"
 )
@@ -14,6 +17,7 @@ func evalCmd(args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ExitOnError)
 	path := fs.String("model", "", "model file (default: the shipped digits model)")
 	data := fs.String("dataset", "", "dataset: "+strings.Join(dataset.Names(), ", ")+" (default: the model's own)")
+	own := fs.String("data", "", "evaluate on one's own images instead: a folder (or zip) with one folder of PNG/JPEG pictures per class, named as the model's classes")
 	fs.Parse(args)
 	m, err := loadModel(*path)
 	if err != nil {
@@ -27,7 +31,12 @@ func evalCmd(args []string) error {
 		e, _ := dataset.ForModel("", m.Classes)
 		name = e.Name
 	}
-	_, test, err := loadDataset(name)
+	var test *dataset.Set
+	if *own != "" {
+		name, test, err = ownTest(m, *own)
+	} else {
+		_, test, err = loadDataset(name)
+	}
 	if err != nil {
 		return err
 	}
@@ -76,4 +85,36 @@ func fitsTest(m *model.Model, path, name string, test *dataset.Set) error {
 		return fmt.Errorf("%s does not fit the %s test set: %w", path, name, err)
 	}
 	return nil
+}
+
+// ownTest reads a folder of one's own pictures as a test set for m: framed
+// as m's training images were, with each class folder's label the index of
+// the model's class of that name. A folder of a class the model does not
+// know is an error naming it.
+func ownTest(m *model.Model, path string) (string, *dataset.Set, error) {
+	if len(m.Classes) > imageset.MaxClasses {
+		return "", nil, fmt.Errorf("the model tells %d classes apart; a set of one's own holds at most %d", len(m.Classes), imageset.MaxClasses)
+	}
+	s, p, err := readOwn(path, m.Framing().String(), os.Stderr)
+	if err != nil {
+		return "", nil, err
+	}
+	label := make([]uint8, len(s.Classes))
+	var unknown []string
+	for i, c := range s.Classes {
+		j := slices.Index(m.Classes, c)
+		if j < 0 {
+			unknown = append(unknown, c)
+		}
+		label[i] = uint8(max(j, 0))
+	}
+	if len(unknown) > 0 {
+		return "", nil, fmt.Errorf("%s has classes the model does not know: %s (its classes: %s)", path, strings.Join(unknown, ", "), strings.Join(m.Classes, ", "))
+	}
+	test := p.Set
+	for i, l := range test.Labels {
+		test.Labels[i] = label[l]
+	}
+	test.Classes = m.Classes
+	return s.Name, test, nil
 }

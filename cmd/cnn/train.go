@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -14,6 +15,7 @@ import (
 	"github.com/cnnplay/cnnplay/internal/atomicfile"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 	"github.com/cnnplay/cnnplay/nn/model"
 	"github.com/cnnplay/cnnplay/nn/train"
 )
@@ -23,6 +25,11 @@ func trainCmd(args []string) error {
 	preset := fs.String("preset", "lenet5", "architecture preset: "+strings.Join(nn.PresetNames(), ", "))
 	specFile := fs.String("spec", "", "architecture as a JSON file (overrides -preset), e.g. {\"input\":{\"h\":28,\"w\":28,\"c\":1},\"layers\":[{\"type\":\"dense\",\"units\":10},{\"type\":\"softmax\"}]}")
 	data := fs.String("dataset", dataset.Names()[0], "dataset: "+strings.Join(dataset.Names(), ", "))
+	own := fs.String("data", "", "train on one's own images instead: a folder (or zip) with one folder of PNG/JPEG pictures per class, e.g. -data shapes/")
+	framing := fs.String("framing", "", "with -data: how pictures are framed, digits or items (default: the set's cnnplay.json, else digits)")
+	from := fs.String("from", "", "start from a model's convolution layers with a new dense head: a model file, or digits for the shipped digits model")
+	freeze := fs.Bool("freeze", false, "with -from: keep the convolution layers as the model has them")
+	testFrac := fs.Float64("test", 0, "with -data: fraction of each class held out for testing, e.g. 0.1 (0: report the validation accuracy)")
 	epochs := fs.Int("epochs", 10, "passes over the training set")
 	batch := fs.Int("batch", 64, "mini-batch size")
 	opt := fs.String("opt", "adam", "optimizer: sgd, adam or adadelta")
@@ -32,7 +39,7 @@ func trainCmd(args []string) error {
 	l2 := fs.Float64("l2", 0, "L2 weight decay, e.g. 0.0005")
 	decay := fs.Float64("lr-decay", 0, "multiply the learning rate by this after every epoch, e.g. 0.85 (0: constant)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same model")
-	val := fs.Int("val", 5000, "training images held out for validation")
+	val := fs.Float64("val", -1, "training images held out for validation: a count, or a fraction of each class below 1, e.g. 0.2 (default: 5000 images of a dataset, 0.2 of one's own)")
 	shift := fs.Float64("shift", 0, "augmentation: random shift up to this many pixels, e.g. 2")
 	rotate := fs.Float64("rotate", 0, "augmentation: random rotation up to this many degrees, e.g. 10")
 	scale := fs.Float64("scale", 0, "augmentation: random scale change up to this fraction, e.g. 0.1")
@@ -45,28 +52,108 @@ func trainCmd(args []string) error {
 		return fmt.Errorf("-o: %w", err)
 	}
 
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	rng := rand.New(rand.NewPCG(*seed, 0))
+	var (
+		trainAll, trainSet, valSet, test *dataset.Set
+		rec                              model.Record
+		name                             = *data
+		testName                         = "test"
+	)
+	if *own != "" {
+		s, p, err := readOwn(*own, *framing, os.Stderr)
+		if err != nil {
+			return err
+		}
+		trainAll, name = p.Set, s.Name
+		if *limit > 0 {
+			trainAll = trainAll.Head(*limit)
+		}
+		// The defaults of a set follow its size; flags given win.
+		d := imageset.DefaultsFor(trainAll.N)
+		if !given["preset"] && *specFile == "" {
+			*preset = d.Preset
+		}
+		if !given["epochs"] {
+			*epochs = d.Epochs
+		}
+		if !given["batch"] {
+			*batch = d.Batch
+		}
+		if !given["shift"] && !given["rotate"] && !given["scale"] {
+			*shift, *rotate, *scale = d.Augment.MaxShift, d.Augment.MaxRotate, d.Augment.MaxScale
+		}
+		f := imageset.Fractions{Val: d.Val, Test: *testFrac}
+		if *val >= 1 {
+			f.Val = *val / float64(trainAll.N)
+		} else if *val >= 0 {
+			f.Val = *val
+		}
+		sp, err := imageset.Stratify(trainAll, f, rng)
+		if err != nil {
+			return fmt.Errorf("-val, -test: %w", err)
+		}
+		if len(sp.TooFew) > 0 {
+			fmt.Fprintf(os.Stderr, "too few pictures to validate in class %s\n", printable(strings.Join(sp.TooFew, ", ")))
+		}
+		trainSet, valSet, test = sp.Train, sp.Val, sp.Test
+		if test.N == 0 {
+			test, testName = valSet, "validation"
+		}
+		rec = model.Record{Set: s.Name, Framing: s.Framing.String()}
+	} else {
+		var err error
+		trainAll, test, err = loadDataset(*data)
+		if err != nil {
+			return err
+		}
+		if *limit > 0 {
+			trainAll = trainAll.Head(*limit)
+		}
+		n := *val
+		switch {
+		case n < 0:
+			n = 5000
+		case n < 1:
+			n = math.Round(n * float64(trainAll.N))
+		}
+		if n >= float64(trainAll.N) || n != math.Trunc(n) {
+			return fmt.Errorf("-val must be a count between 0 and %d or a fraction below 1, got %v", trainAll.N-1, *val)
+		}
+		trainSet, valSet = trainAll.Split(int(n), rng)
+		rec = model.Record{Dataset: *data}
+	}
 	spec, err := nn.Preset(*preset)
-	if *specFile != "" {
+	var source *model.Model
+	switch {
+	case *from != "":
+		path := *from
+		if path == "digits" {
+			path = "" // loadModel's shipped digits model
+		}
+		if source, err = loadModel(path); err == nil {
+			spec, err = nn.TransferSpec(source.Net.Spec, len(trainAll.Classes), *freeze)
+		}
+	case *specFile != "":
 		spec, err = readSpec(*specFile)
 	}
+	if err == nil && *own != "" && *from == "" {
+		spec, err = nn.WithClasses(spec, len(trainAll.Classes))
+	}
 	if err != nil {
 		return err
 	}
-	trainAll, test, err := loadDataset(*data)
-	if err != nil {
-		return err
-	}
-	if *limit > 0 {
-		trainAll = trainAll.Head(*limit)
-	}
-	if *val < 0 || *val >= trainAll.N {
-		return fmt.Errorf("-val must be between 0 and %d, got %d", trainAll.N-1, *val)
-	}
-	rng := rand.New(rand.NewPCG(*seed, 0))
-	trainSet, valSet := trainAll.Split(*val, rng)
 	net, err := nn.Build(spec, rng)
 	if err != nil {
 		return err
+	}
+	if source != nil {
+		copied, err := nn.CopyFeatures(net, source.Net)
+		if err != nil {
+			return fmt.Errorf("-from: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "starting from %s's %s (frozen: %v)\n", *from, strings.Join(copied, ", "), *freeze)
 	}
 	if err := fits(net, trainAll, test); err != nil {
 		return err
@@ -81,7 +168,7 @@ func trainCmd(args []string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "training %d parameters on %d %s images (%d held out), %d epochs\n",
-		net.ParamCount(), trainSet.N, *data, valSet.N, *epochs)
+		net.ParamCount(), trainSet.N, printable(name), valSet.N, *epochs)
 	start := time.Now()
 	bestVal, bestEpoch := 0.0, 0
 	var diverged error
@@ -116,24 +203,28 @@ func trainCmd(args []string) error {
 		return err
 	}
 	res := train.Evaluate(net, test, 500)
-	m := &model.Model{Net: net, Classes: trainAll.Classes, Record: model.Record{
-		Dataset: *data, Epochs: bestEpoch, Examples: tr.Seen(), Seed: *seed, Optimizer: cfg.Optimizer,
-		Batch: *batch, Augment: cfg.Augment.String(), ValAcc: bestVal, TestAcc: res.Acc,
-		Command: "cnn " + strings.Join(os.Args[1:], " "),
-	}}
+	rec.Epochs, rec.Examples, rec.Seed, rec.Optimizer = bestEpoch, tr.Seen(), *seed, cfg.Optimizer
+	rec.Batch, rec.Augment, rec.ValAcc, rec.Command = *batch, cfg.Augment.String(), bestVal, "cnn "+strings.Join(os.Args[1:], " ")
+	if testName == "test" {
+		rec.TestAcc = res.Acc
+	}
+	m := &model.Model{Net: net, Classes: trainAll.Classes, Record: rec}
 	if err := atomicfile.Write(*out, 0o644, m.Encode); err != nil {
 		return fmt.Errorf("writing the model: %w (%s was left as it was)", err, *out)
 	}
 	arch := *preset
-	if *specFile != "" {
+	switch {
+	case *from != "":
+		arch = "the convolutions of " + *from
+	case *specFile != "":
 		arch = *specFile
 	}
 	best := fmt.Sprintf("best validation %.2f%% at epoch %d", 100*bestVal, bestEpoch)
 	if valSet.N == 0 {
 		best = fmt.Sprintf("no validation set; weights of epoch %d", bestEpoch)
 	}
-	fmt.Printf("test accuracy %.2f%% (%s), %s on %s in %s, wrote %s\n",
-		100*res.Acc, best, arch, *data, time.Since(start).Round(time.Second), *out)
+	fmt.Printf("%s accuracy %.2f%% (%s), %s on %s in %s, wrote %s\n",
+		testName, 100*res.Acc, best, arch, printable(name), time.Since(start).Round(time.Second), *out)
 	if diverged != nil {
 		return fmt.Errorf("%s; wrote the best weights, of epoch %d, to %s", divergedText(diverged), bestEpoch, *out)
 	}

@@ -32,10 +32,18 @@ type options struct {
 	// any): the pages name their own URL (og:url) under it. Empty, they
 	// name it relative to the site.
 	BaseURL string
+	// Gzipped names the files of Assets that a static export wrote a .gz
+	// copy of (see writeGzipped): web/loader.js fetches those copies, so
+	// the service worker precaches them instead of the files.
+	Gzipped map[string]gzipEntry
 }
 
 // versionedAssets are the files whose content makes up the app's Version.
-var versionedAssets = []string{web.AppWasm, web.WorkerWasm, web.WasmExecJS, "style.css"}
+var versionedAssets = []string{web.AppWasm, web.WorkerWasm, web.WasmExecJS, "style.css", loaderJS}
+
+// loaderJS is the script that fetches the gzipped copies of a static
+// export's large files (see web/loader.js).
+const loaderJS = "loader.js"
 
 // server routes the requests: /web/... and wasm_exec.js to the asset store,
 // the pages to go-app.
@@ -44,6 +52,7 @@ type server struct {
 	dev     bool
 	prefix  string // see options.Prefix
 	baseURL string // see options.BaseURL
+	gzipped map[string]gzipEntry
 
 	mu      sync.Mutex
 	version string
@@ -57,7 +66,7 @@ type server struct {
 // nosniff (see setSecurityHeaders).
 func newHandler(opts options) http.Handler {
 	ui.Routes()
-	s := &server{assets: newAssetStore(opts.Assets), dev: opts.Dev, prefix: opts.Prefix, baseURL: opts.BaseURL}
+	s := &server{assets: newAssetStore(opts.Assets), dev: opts.Dev, prefix: opts.Prefix, baseURL: opts.BaseURL, gzipped: opts.Gzipped}
 	s.refresh()
 	return s
 }
@@ -115,11 +124,14 @@ func (s *server) newGoApp(version string) *app.Handler {
 		ThemeColor:      "#1f2937",
 		LoadingLabel:    "Loading cnnplay… {progress}%",
 		Styles:          []string{s.versioned("style.css")},
-		Resources:       resources{prefix: s.prefix, appWasm: s.versioned(web.AppWasm)},
+		// Not deferred: it must run before go-app's app.js fetches
+		// app.wasm.
+		Scripts:   []string{s.versioned(loaderJS)},
+		Resources: resources{prefix: s.prefix, appWasm: s.versioned(web.AppWasm)},
 		// The service worker caches these too, so the views work offline
 		// once the page has loaded (see offline.go).
 		CacheableResources:      precacheAssets(s.assets.fsys, s.pageURL, s.prefix),
-		ServiceWorkerTemplate:   serviceWorker,
+		ServiceWorkerTemplate:   serviceWorkerTemplate(s.prefix, s.gzipped),
 		Version:                 version,
 		WasmContentLengthHeader: wasmLengthHeader,
 	}
@@ -128,7 +140,7 @@ func (s *server) newGoApp(version string) *app.Handler {
 // pageURL returns the URL the pages and the worker request an asset by:
 // versioned for the assets the page shell names, plain for the others.
 func (s *server) pageURL(name string) string {
-	if name == web.AppWasm || name == "style.css" {
+	if name == web.AppWasm || name == "style.css" || name == loaderJS {
 		return s.versioned(name)
 	}
 	return "/web/" + name

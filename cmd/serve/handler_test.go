@@ -34,6 +34,7 @@ func testAssets(wasm string) fstest.MapFS {
 		"icon-192.png":                    {Data: []byte("\x89PNG fake")},
 		"tiny.js":                         {Data: []byte("1")},
 		"worker.js":                       {Data: []byte(strings.Repeat("importScripts('wasm_exec.js');\n", 20))},
+		"loader.js":                       {Data: []byte("(() => {\n  " + loaderMarker + "\n})();\n")},
 		"models/m.json":                   {Data: []byte(strings.Repeat(`{"layer":"conv"},`, 100))},
 		"data/train-images-idx3-ubyte.gz": {Data: gzipped(bytes.Repeat([]byte{0, 0, 8, 3}, 1000))},
 		"secret.go":                       {Data: []byte("package secret")},

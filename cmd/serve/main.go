@@ -10,6 +10,8 @@
 //	serve -static out/static     # write a static copy of the site and exit
 //	serve -base-url https://cnnplay.example.org  # the public URL the pages name (og:url)
 //	serve -precompress web       # write web/*.wasm.br (brotli) and exit
+//	serve -class                 # class mode on this machine only (try it out)
+//	serve -class -addr 0.0.0.0:8080 -data class-7b  # a class: phones on the school network join
 //
 // Build the wasm programs first (make build); the server logs a warning
 // when app.wasm is missing.
@@ -60,11 +62,19 @@ func main() {
 			"empty, the pages name it relative to the site")
 	precompressDir := flag.String("precompress", "",
 		"write a brotli copy (name.wasm.br, served to browsers that accept br) of every .wasm file in `dir`\n"+
-			"that lacks an up-to-date one, then exit; for example -precompress web (about 1.5 min for app.wasm)")
+			"that lacks an up-to-date one, then exit; for example -precompress web (seconds: brotli quality 5)")
+	class := flag.Bool("class", false,
+		"class mode: students join from their phones and draw, the teacher's page collects the drawings;\n"+
+			"prints the students' join URL and the teacher's URL (with a secret key) at start. Phones on the\n"+
+			"network can join only when the server listens beyond loopback: -class -addr 0.0.0.0:8080")
+	dataDir := flag.String("data", "cnnplay-class",
+		"with -class, the `dir` that holds the class's database, one SQLite file (class.sqlite);\n"+
+			"a backup is a copy of that file made while the server is stopped")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: serve [-addr host:port] [-dev dir] [-static dir]\n\n"+
 			"serve runs cnnplay's web server. Examples:\n"+
-			"\tserve\n\tserve -addr 127.0.0.1:9000\n\tserve -dev web\n\tserve -static out/static\n\nflags:\n")
+			"\tserve\n\tserve -addr 127.0.0.1:9000\n\tserve -dev web\n\tserve -static out/static\n"+
+			"\tserve -class -addr 0.0.0.0:8080   # a class on the school network\n\nflags:\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -121,10 +131,29 @@ func main() {
 	h := newHandler(opts)
 	log.Printf("cnnplay on http://%s (version %s, ready in %v)",
 		ln.Addr(), h.(*server).Version(), time.Since(start).Round(time.Millisecond))
+	var closeClass func() error
+	if *class {
+		c, err := newClassMode(*dataDir, ln.Addr(), opts.Assets)
+		if err != nil {
+			ln.Close()
+			log.Fatal(err)
+		}
+		closeClass = c.store.Close
+		h = withClass(h, c)
+		log.Print(c.banner())
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serve(ctx, &http.Server{Handler: h}, ln); err != nil {
+	err = serve(ctx, &http.Server{Handler: h}, ln)
+	if closeClass != nil {
+		// After the requests in flight: every drawing acknowledged is
+		// committed already; this checkpoints the WAL into the file.
+		if cerr := closeClass(); cerr != nil {
+			log.Printf("closing the class: %v", cerr)
+		}
+	}
+	if err != nil {
 		log.Fatal(err)
 	}
 	log.Print("stopped")

@@ -14,6 +14,8 @@ import (
 func TestPrecacheAssets(t *testing.T) {
 	assets := fstest.MapFS{
 		"app.wasm":           {},
+		"convert.wasm":       {},
+		"convert.js":         {},
 		"models/digits.cnn":  {},
 		"models/README.md":   {},
 		"models/digits.json": {},

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 
@@ -27,12 +28,24 @@ import (
 //
 // The pages name app.wasm and style.css with their hash as a query
 // (?v=...), which a static host ignores and browsers use to tell versions
-// apart. Hosts that compress (GitHub Pages, Netlify, most CDNs) gzip the
-// wasm; a plain file server sends it whole.
+// apart.
+//
+// The large files under web/ (the wasm programs, the models) get a gzipped
+// copy beside them, name.gz, which the pages' loader (web/loader.js)
+// fetches and unzips in the browser, so that even a host that compresses
+// nothing sends a quarter of app.wasm. The export rewrites the loader's
+// table of those files. The brotli files of `make compress` (name.br) are
+// for cmd/serve and are left out: browsers cannot unzip brotli by
+// themselves (DecompressionStream lacks it in Chromium 156).
 func exportStatic(dir string, opts options, docsDir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	gz, err := writeGzipped(opts.Assets, filepath.Join(dir, "web"))
+	if err != nil {
+		return fmt.Errorf("gzipped copies: %w", err)
+	}
+	opts.Gzipped = gz
 	s := newHandler(opts).(*server)
 	if err := app.GenerateStaticWebsite(dir, s.goapp, ui.PathEmbed); err != nil {
 		return fmt.Errorf("generating pages: %w", err)
@@ -55,18 +68,24 @@ func exportStatic(dir string, opts options, docsDir string) error {
 			return err
 		}
 	}
-	err := fs.WalkDir(opts.Assets, ".", func(name string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(opts.Assets, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		dst := filepath.Join(dir, "web", filepath.FromSlash(name))
-		if d.IsDir() {
+		switch {
+		case d.IsDir():
 			return os.MkdirAll(dst, 0o755)
+		case path.Ext(name) == ".br":
+			return nil
 		}
 		return copyFile(opts.Assets, name, dst)
 	})
 	if err != nil {
 		return fmt.Errorf("copying web assets: %w", err)
+	}
+	if err := setLoaderTable(filepath.Join(dir, "web", loaderJS), gz); err != nil {
+		return err
 	}
 	if docsDir == "" {
 		return nil

@@ -112,6 +112,17 @@ func (b *Browser) NewTab(t testing.TB) *Browser {
 	return openTab(ctx, t, "opening a tab")
 }
 
+// NewDevice opens a tab in a new browser context of b's browser: its own
+// cookies and storage, as a page on another device has, for a test of
+// several users at once (a class's students). It closes when the test
+// ends.
+func (b *Browser) NewDevice(t testing.TB) *Browser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.Ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	return openTab(ctx, t, "opening a tab in a new browser context")
+}
+
 // openTab runs the first action on ctx, which starts the browser or opens
 // the tab, and returns the tab's Browser. That Run must not have a timeout
 // of its own (it would stop the browser or close the tab), so the wait for

@@ -121,6 +121,11 @@ func Wasm(t testing.TB, pkg string) string {
 	})
 }
 
+// WasmBuildFlags are the flags of `go build` for the browser programs: the
+// Makefile's WASM_FLAGS, so that the tests serve what `make` ships
+// (e2e/embedsize checks that the two agree).
+var WasmBuildFlags = []string{"-trimpath", "-ldflags=-s -w"}
+
 // buildWasm builds the program in pkg (relative to the module root) for
 // js/wasm into the file out.
 func buildWasm(pkg, out string) error {
@@ -128,7 +133,7 @@ func buildWasm(pkg, out string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s", "-o", out, "./"+pkg)
+	cmd := exec.Command("go", append(append([]string{"build"}, WasmBuildFlags...), "-o", out, "./"+pkg)...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if msg, err := cmd.CombinedOutput(); err != nil {
@@ -158,11 +163,12 @@ func WasmExecJS(t testing.TB) string {
 // The files of a built web directory that are not in the source tree's
 // web/ (make build writes them there; the tests build them).
 const (
-	appWasm    = "app.wasm"
-	workerWasm = "worker.wasm"
-	wasmExecJS = "wasm_exec.js"
-	simdWasm   = "gemm_simd.wasm"
-	dataDir    = "data"
+	appWasm     = "app.wasm"
+	workerWasm  = "worker.wasm"
+	convertWasm = "convert.wasm"
+	wasmExecJS  = "wasm_exec.js"
+	simdWasm    = "gemm_simd.wasm"
+	dataDir     = "data"
 )
 
 // mnistFiles are the four files of MNIST and of Fashion-MNIST, as web/data
@@ -170,7 +176,7 @@ const (
 var mnistFiles = []string{dataset.TrainImagesFile, dataset.TrainLabelsFile, dataset.TestImagesFile, dataset.TestLabelsFile}
 
 // Site returns a web directory as `make build` leaves web/: the source
-// tree's web/ with app.wasm, worker.wasm, wasm_exec.js, gemm_simd.wasm,
+// tree's web/ with app.wasm, worker.wasm, convert.wasm, wasm_exec.js, gemm_simd.wasm,
 // MNIST in data/ and, where Debian's dataset-fashion-mnist is installed,
 // Fashion-MNIST. It is built once per test binary; serve it read-only.
 func Site(t testing.TB) string {
@@ -187,7 +193,7 @@ func Site(t testing.TB) string {
 		if err := copyTree(web, filepath.Join(root, "web"), generated); err != nil {
 			return "", err
 		}
-		for pkg, name := range map[string]string{"wasm/app": appWasm, "wasm/worker": workerWasm} {
+		for pkg, name := range map[string]string{"wasm/app": appWasm, "wasm/worker": workerWasm, "wasm/convert": convertWasm} {
 			if err := buildWasm(pkg, filepath.Join(web, name)); err != nil {
 				return "", err
 			}
@@ -220,7 +226,7 @@ func Site(t testing.TB) string {
 // a file that make build or make compress writes there: Site makes its own.
 func generated(name string) bool {
 	switch {
-	case name == appWasm, name == workerWasm, name == wasmExecJS, name == simdWasm:
+	case name == appWasm, name == workerWasm, name == convertWasm, name == wasmExecJS, name == simdWasm:
 		return true
 	case path.Ext(name) == ".br":
 		return true

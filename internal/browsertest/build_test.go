@@ -49,6 +49,7 @@ func TestGenerated(t *testing.T) {
 	for name, want := range map[string]bool{
 		"app.wasm":                        true,
 		"worker.wasm":                     true,
+		"convert.wasm":                    true,
 		"wasm_exec.js":                    true,
 		"gemm_simd.wasm":                  true,
 		"app.wasm.br":                     true,

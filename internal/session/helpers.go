@@ -1,9 +1,11 @@
 package session
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
@@ -163,6 +165,12 @@ type Helper struct {
 	trainSet *dataset.Set
 	rep      *train.Replica
 	joinErr  error
+	// for test jobs (see eval.go): the test set, or why there is none, and
+	// a network apart from the replica's, built at the first job
+	testSet *dataset.Set
+	testErr error
+	evalNet *nn.Network
+	x, img  []float32
 }
 
 // Join makes h helper j.Index of the session j.Start describes. data
@@ -179,15 +187,15 @@ func (h *Helper) Join(j wire.Join, data func() (Data, error)) error {
 }
 
 func (h *Helper) join(j wire.Join, data func() (Data, error)) error {
-	classes, err := classesOf(j.Start.Dataset)
+	classes, err := startClasses(j.Start)
 	if err != nil {
 		return err
 	}
-	h.rep = nil
+	h.rep, h.evalNet = nil, nil
 	if h.trainSet == nil || !sameTrainingSet(h.start, j.Start) {
-		h.trainSet = nil // free it before loading another
+		h.trainSet, h.testSet = nil, nil // free them before loading others
 		var d Data
-		if j.Start.Synthetic == 0 {
+		if j.Start.Own == nil && j.Start.Synthetic == 0 { // one's own set came with the join; a synthetic one is made
 			if d, err = data(); err != nil {
 				return err
 			}
@@ -196,6 +204,9 @@ func (h *Helper) join(j wire.Join, data func() (Data, error)) error {
 		if err != nil {
 			return err
 		}
+		// Without its test set a helper still trains: the leader then
+		// evaluates the helper's test images itself.
+		h.testSet, h.testErr = helperTestSet(j.Start, classes, d)
 	}
 	h.start = j.Start
 	h.rep, err = train.NewReplica(j.Start.Spec, h.trainSet, j.Start.Config, j.Index)
@@ -211,14 +222,31 @@ func (h *Helper) Ahead() {
 }
 
 func sameTrainingSet(a, b wire.Start) bool {
+	if (a.Own == nil) != (b.Own == nil) {
+		return false
+	}
+	if a.Own != nil && (a.Own.Val != b.Own.Val || a.Own.Test != b.Own.Test || !slices.Equal(a.Own.Classes, b.Own.Classes) ||
+		!bytes.Equal(a.Own.Images, b.Own.Images) || !bytes.Equal(a.Own.Labels, b.Own.Labels)) {
+		return false
+	}
 	return a.Dataset == b.Dataset && a.Synthetic == b.Synthetic && a.Limit == b.Limit && a.Validation == b.Validation && a.Config.Seed == b.Config.Seed
 }
 
 // Handle does a job and returns its answer, the gradient or an error;
 // ok is false for a job without examples, which is not answered (an error
-// in it answers the next job). The gradient message's weights are reused
+// in it answers the next job). A test job (wire.KindTestJob) is answered
+// with the evaluation of its images, or an error. The gradient message's weights are reused
 // by the next call.
 func (h *Helper) Handle(m wire.Message) (answer wire.Message, ok bool) {
+	if m.Kind == wire.KindTestJob && m.TestJob != nil {
+		if h.joinErr != nil {
+			return wire.ErrorMessage(h.joinErr), true
+		}
+		if h.rep == nil {
+			return wire.ErrorMessage(errors.New("the helper has not joined a session")), true
+		}
+		return h.handleTest(m), true
+	}
 	if m.Kind != wire.KindJob || m.Job == nil {
 		return wire.ErrorMessage(fmt.Errorf("a training helper cannot handle a %q message", m.Kind)), true
 	}
@@ -253,4 +281,18 @@ func (h *Helper) Handle(m wire.Message) (answer wire.Message, ok bool) {
 		g.Loss, g.Diverged = 0, true
 	}
 	return wire.Message{Kind: wire.KindGradient, Gradient: g, Weights: h.rep.Grads()}, ok
+}
+
+// helperTestSet loads the test set a helper evaluates its share of: its own
+// set's test part, split as the leader splits it, or the dataset's test
+// files.
+func helperTestSet(start wire.Start, classes []string, d Data) (*dataset.Set, error) {
+	if start.Own != nil {
+		sp, err := ownSets(start, classes)
+		if err != nil {
+			return nil, err
+		}
+		return ownTest(sp), nil
+	}
+	return testSet(start, classes, d)
 }

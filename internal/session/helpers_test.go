@@ -2,6 +2,7 @@ package session
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -18,6 +19,10 @@ import (
 // wire.Encode and wire.Decode, as between Web Workers.
 type chanPort struct {
 	toHelper, fromHelper chan wire.Message
+	// tests receives every test job the helper answered, with its answer;
+	// failTests makes it answer them with an error
+	tests     chan wire.Message
+	failTests bool
 }
 
 func roundTrip(t *testing.T, m wire.Message) wire.Message {
@@ -39,7 +44,7 @@ func roundTrip(t *testing.T, m wire.Message) wire.Message {
 func startHelpers(t *testing.T, n int, data Data, fail func(job int) *wire.Message) []Port {
 	var ports []Port
 	for range n {
-		p := &chanPort{toHelper: make(chan wire.Message, 4), fromHelper: make(chan wire.Message, 4)}
+		p := &chanPort{toHelper: make(chan wire.Message, 4), fromHelper: make(chan wire.Message, 4), tests: make(chan wire.Message, 8)}
 		ports = append(ports, p)
 		go func() {
 			var h Helper
@@ -49,6 +54,13 @@ func startHelpers(t *testing.T, n int, data Data, fail func(job int) *wire.Messa
 				switch m.Kind {
 				case wire.KindJoin:
 					h.Join(*m.Join, func() (Data, error) { return data, nil })
+				case wire.KindTestJob:
+					a, _ := h.Handle(m)
+					if p.failTests {
+						a = wire.ErrorMessage(errors.New("out of memory"))
+					}
+					p.tests <- a
+					p.fromHelper <- roundTrip(t, a)
 				case wire.KindJob:
 					a, ok := h.Handle(m)
 					if !ok {
@@ -357,5 +369,85 @@ func TestWorkersAuto(t *testing.T) {
 	}
 	if w := s.Started().Started.Workers; w != 1 {
 		t.Errorf("auto workers for convnetjs, batch 20: started says %d", w)
+	}
+}
+
+// TestEvaluationSpreadOverHelpers: when training stops, the helpers
+// evaluate their ranges of the test images and the leader its own, and
+// the result is the one a leader alone gets on the same weights: the same
+// accuracy, confusion matrix and mistakes (pixels too), the loss up to
+// rounding. A helper that fails its part leaves it to the leader, with the
+// same result.
+func TestEvaluationSpreadOverHelpers(t *testing.T) {
+	data := fixtures(t)
+	for _, c := range []struct {
+		helpers int
+		fail    bool
+	}{{1, false}, {2, false}, {2, true}} {
+		cfg := adadelta(20, 1)
+		start := wire.Start{Dataset: "mnist", Spec: preset(t, "lenet5"), Config: cfg, Validation: 100, Limit: 400}
+		ports := startHelpers(t, c.helpers, data, nil)
+		if c.fail {
+			ports[1].(*chanPort).failTests = true
+		}
+		s, err := NewWithHelpers(start, data, nil, ports)
+		if err != nil {
+			t.Fatal(err)
+		}
+		setClock(s, time.Millisecond)
+		for range 5 {
+			s.Handle(wire.Command(wire.KindStep))
+		}
+		s.Handle(wire.Command(wire.KindStop))
+		done := kinds(runToEnd(t, s), wire.KindDone)
+		if len(done) != 1 {
+			t.Fatalf("%d helpers: no done message", c.helpers)
+		}
+		got := done[0].Done.Test
+
+		// every helper answered one test job, of its share of the images
+		n := s.testSet.N
+		share := (n + c.helpers) / (c.helpers + 1)
+		for i, p := range ports {
+			select {
+			case a := <-p.(*chanPort).tests:
+				if c.fail && i == 1 {
+					if a.Kind != wire.KindError {
+						t.Errorf("helper %d answered %s", i+1, a.Kind)
+					}
+					continue
+				}
+				if a.Kind != wire.KindTestPart || a.TestPart.From != (i+1)*share || a.TestPart.N != min((i+2)*share, n)-(i+1)*share {
+					t.Errorf("%d helpers: helper %d answered %+v, want its share of %d images from %d", c.helpers, i+1, a, share, (i+1)*share)
+				}
+			default:
+				t.Errorf("%d helpers: helper %d had no test job", c.helpers, i+1)
+			}
+		}
+
+		alone, err := New(start, data, s.Net().Weights())
+		if err != nil {
+			t.Fatal(err)
+		}
+		setClock(alone, time.Millisecond)
+		alone.Handle(wire.Command(wire.KindStop))
+		want := kinds(runToEnd(t, alone), wire.KindDone)[0].Done.Test
+		if got.N != want.N || got.Acc != want.Acc || !slices.EqualFunc(got.Confusion, want.Confusion, slices.Equal) {
+			t.Errorf("%d helpers: accuracy %v, confusion %v; alone %v, %v", c.helpers, got.Acc, got.Confusion, want.Acc, want.Confusion)
+		}
+		if len(got.Mistakes) != len(want.Mistakes) || len(got.Mistakes) == 0 {
+			t.Fatalf("%d helpers: %d mistakes, alone %d", c.helpers, len(got.Mistakes), len(want.Mistakes))
+		}
+		for i, m := range got.Mistakes {
+			w := want.Mistakes[i]
+			if m.Index != w.Index || m.Label != w.Label || m.Pred != w.Pred || m.Prob != w.Prob || !slices.Equal(m.Pixels, w.Pixels) {
+				t.Fatalf("%d helpers: mistake %d is image %d (%d as %d, %v), alone image %d (%d as %d, %v), or their pixels differ",
+					c.helpers, i, m.Index, m.Label, m.Pred, m.Prob, w.Index, w.Label, w.Pred, w.Prob)
+			}
+		}
+		if d := math.Abs(got.Loss - want.Loss); d > 1e-12*want.Loss {
+			t.Errorf("%d helpers: loss %v, alone %v", c.helpers, got.Loss, want.Loss)
+		}
+		s.Close()
 	}
 }

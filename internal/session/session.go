@@ -27,6 +27,7 @@ import (
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
 	"github.com/cnnplay/cnnplay/nn/dataset"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 	"github.com/cnnplay/cnnplay/nn/train"
 )
 
@@ -83,6 +84,9 @@ type Session struct {
 	reason string     // why training ended: "finished", "early", "stopped"
 	eval   *evaluation
 
+	tooFew      []string // classes of one's own set too few to validate
+	transferred []string // layers whose weights came from Start.Transfer
+
 	steps, epochs int
 	bestVal       float64
 	hasBest       bool // an epoch has ended, so the trainer has best weights
@@ -114,9 +118,18 @@ func New(start wire.Start, data Data, weights []float32) (*Session, error) {
 // becomes len(ports)+1. Each helper gets a join at once, so that it loads
 // the data while the session does, then a job every step (see Helper).
 func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port) (*Session, error) {
-	classes, err := classesOf(start.Dataset)
+	classes, err := startClasses(start)
 	if err != nil {
 		return nil, err
+	}
+	var own *imageset.Split
+	if start.Own != nil {
+		// One's own set is small and in the message: read it first, so
+		// that its size sets the defaults and the budget.
+		if own, err = ownSets(start, classes); err != nil {
+			return nil, err
+		}
+		autoAugment(&start, own.Train.N+own.Val.N+own.Test.N)
 	}
 	if ports != nil {
 		start.Config.Workers = len(ports) + 1
@@ -133,7 +146,11 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 	if err != nil {
 		return nil, err
 	}
-	if err := budget.CheckFits(sum, cfg.BatchSize, guessTrainSize(start), len(classes)); err != nil {
+	trainSize := guessTrainSize(start)
+	if own != nil {
+		trainSize = own.Train.N
+	}
+	if err := budget.CheckFits(sum, cfg.BatchSize, trainSize, len(classes)); err != nil {
 		return nil, err
 	}
 	if start.Limit < 0 {
@@ -147,18 +164,29 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 	if err != nil {
 		return nil, err
 	}
-	if weights != nil {
+	switch {
+	case start.Transfer != nil:
+		if s.transferred, err = transfer(net, start.Transfer.From, weights); err != nil {
+			return nil, err
+		}
+	case weights != nil:
 		if err := net.SetWeights(weights); err != nil {
 			return nil, fmt.Errorf("the weights to continue from do not fit the network: %w", err)
 		}
 	}
-	trainSet, valSet, err := trainingSets(start, classes, data)
-	if err != nil {
-		return nil, err
-	}
-	test, err := testSet(start, classes, data)
-	if err != nil {
-		return nil, err
+	var trainSet, valSet, test *dataset.Set
+	if own != nil {
+		trainSet, test, s.tooFew = own.Train, ownTest(own), own.TooFew
+		if own.Val.N > 0 {
+			valSet = own.Val
+		}
+	} else {
+		if trainSet, valSet, err = trainingSets(start, classes, data); err != nil {
+			return nil, err
+		}
+		if test, err = testSet(start, classes, data); err != nil {
+			return nil, err
+		}
 	}
 	s.trainSet, s.valSet, s.testSet, s.net, s.init = trainSet, valSet, test, net, net.Weights()
 	s.quick.set = quickSubset(valSet)
@@ -176,6 +204,16 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 // start.Limit, if set) and splits off the validation set, the same way for
 // the session and its helpers.
 func trainingSets(start wire.Start, classes []string, data Data) (trainSet, valSet *dataset.Set, err error) {
+	if start.Own != nil {
+		sp, err := ownSets(start, classes)
+		if err != nil {
+			return nil, nil, err
+		}
+		if sp.Val.N > 0 {
+			valSet = sp.Val
+		}
+		return sp.Train, valSet, nil
+	}
 	if start.Synthetic > 0 {
 		return syntheticSet(start, classes, start.Synthetic, 0x7472), nil, nil
 	}
@@ -283,7 +321,8 @@ func (s *Session) Started() wire.Message {
 		Train: s.trainSet.N, Test: s.testSet.N,
 		EpochBatches: (s.trainSet.N + s.cfg.BatchSize - 1) / s.cfg.BatchSize,
 		Params:       s.net.ParamCount(), MemoryBytes: s.net.MemoryBytes(s.cfg.BatchSize),
-		FLOPs: int64(s.net.FLOPs()), Workers: max(s.cfg.Workers, 1)}
+		FLOPs: int64(s.net.FLOPs()), Workers: max(s.cfg.Workers, 1),
+		Augment: s.cfg.Augment, TooFew: s.tooFew, Transferred: s.transferred}
 	if sum, err := nn.Analyze(s.net.Spec); err == nil {
 		st.EpochSeconds = budget.EpochSeconds(sum, s.trainSet.N)
 	}

@@ -26,6 +26,8 @@ type Drawing struct {
 	Name    string         `json:"name"`
 	Label   int            `json:"label"`
 	Strokes [][][2]float64 `json:"strokes"`
+	// Width is the pen's width in canvas pixels; 0 means Brush.
+	Width float64 `json:"width,omitempty"`
 }
 
 // file is the layout of digits.json.

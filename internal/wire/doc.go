@@ -25,6 +25,11 @@
 //	worker: snapshot, done{test}      at the end: best weights, test results
 //	worker: error{message}            at any time; Diverged says training stopped
 //
+// A start may carry a set of one's own images (Start.Own: gzipped IDX in the
+// head, base64, a few megabytes at most): the worker downloads nothing and
+// splits it class by class. With Start.Transfer, the start's weights are a
+// trained model's, whose convolutions the new network starts from.
+//
 // With several workers (Start.Config.Workers), the worker the UI talks to
 // leads: it starts the others itself (nested Web Workers of the same
 // program) and talks to each directly:

@@ -2,9 +2,11 @@ package wire
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/cnnplay/cnnplay/nn/train"
 )
 
@@ -89,7 +91,34 @@ const (
 	// KindGradient answers a job (payload Gradient); Weights holds the
 	// gradient, in the same layout as the weights.
 	KindGradient Kind = "gradient"
+	// KindTestJob asks a helper to evaluate the weights in Weights on some
+	// of the test images (payload TestJob): the leader spreads its
+	// evaluation at the end of training as it spreads batches.
+	KindTestJob Kind = "testJob"
+	// KindTestPart answers a test job (payload TestPart).
+	KindTestPart Kind = "testPart"
 )
+
+// TestJob is a helper's part of a test-set evaluation: images From to
+// To-1, in batches of at most Batch.
+type TestJob struct {
+	From  int `json:"from"`
+	To    int `json:"to"`
+	Batch int `json:"batch"`
+}
+
+// TestPart is the evaluation of a TestJob's images.
+type TestPart struct {
+	From    int     `json:"from"`    // the job's
+	N       int     `json:"n"`       // images evaluated
+	LossSum float64 `json:"lossSum"` // their cross-entropies, summed in order
+	Right   int     `json:"right"`
+	// Confusion[true][predicted] counts the images.
+	Confusion [][]int `json:"confusion"`
+	// Mistakes are the first misclassified images, at most MaxMistakes
+	// of the leader, without their pixels (the leader has the images).
+	Mistakes []Mistake `json:"mistakes,omitempty"`
+}
 
 // SpareKey names the Uint8Array in a message from the UI that only gives
 // the worker back the body of a message it posted (transferred, not
@@ -160,10 +189,52 @@ type Start struct {
 	AutoWorkers int `json:"autoWorkers,omitempty"`
 	// Paused builds the session without starting to train.
 	Paused bool `json:"paused,omitempty"`
+	// Own, when set, is a set of one's own images to train on, sent with
+	// the start; Dataset and Validation are then ignored (OwnSet.Val
+	// says what is held out) and Limit keeps the set's first images.
+	Own *OwnSet `json:"own,omitempty"`
+	// Transfer, when set, starts the network from a trained model's
+	// convolution layers (nn.CopyFeatures): the message's Weights are that
+	// model's, not weights to continue from. Spec is the network to train,
+	// as nn.TransferSpec makes it, with its convolutions frozen or not.
+	Transfer *Transfer `json:"transfer,omitempty"`
 	// Synthetic, if above 0, trains on that many random images in place
 	// of the dataset's (which is then not read): a session that only
 	// measures speed (see Measure).
 	Synthetic int `json:"synthetic,omitempty"`
+}
+
+// OwnSet is a set of one's own images, prepared (28×28, framed) by the page
+// with package imageset and sent in the start message.
+type OwnSet struct {
+	// Name names the set, for people and the model's record.
+	Name string `json:"name"`
+	// Classes names the labels; a network trained on the set tells them
+	// apart, so Spec's classifier must have as many outputs.
+	Classes []string `json:"classes"`
+	// Framing is how the pictures were framed, "digits" or "items".
+	Framing string `json:"framing,omitempty"`
+	// Images and Labels are gzipped IDX files of all the set's images and
+	// their labels (imageset.EncodeIDX), base64 in the JSON head.
+	Images []byte `json:"images"`
+	Labels []byte `json:"labels"`
+	// Val and Test are the fractions of each class held out for
+	// validation and for testing (stratified, imageset.Stratify). Val 0
+	// means the default for the set's size (imageset.DefaultsFor) and a
+	// negative Val none. With no test part, the validation images are
+	// the test set; with neither, the training images are.
+	Val  float64 `json:"val,omitempty"`
+	Test float64 `json:"test,omitempty"`
+	// NoAutoAugment trains a small set as Config says even when Config
+	// has no augmentation; otherwise such a set gets the default
+	// augmentation for its size (imageset.DefaultsFor).
+	NoAutoAugment bool `json:"noAutoAugment,omitempty"`
+}
+
+// Transfer names the architecture of the model whose weights a start
+// message carries to start from.
+type Transfer struct {
+	From nn.Spec `json:"from"`
 }
 
 // DefaultValidation is the default number of validation images: 5000 of
@@ -207,6 +278,15 @@ type Started struct {
 	// step goes.
 	DownloadSeconds float64 `json:"downloadSeconds,omitempty"`
 	PrepareSeconds  float64 `json:"prepareSeconds,omitempty"`
+	// Augment is the augmentation training uses: Config's, or for a
+	// small set of one's own the default one (see OwnSet.NoAutoAugment).
+	Augment dataset.Augment `json:"augment,omitzero"`
+	// TooFew names the classes of one's own set with too few images to
+	// validate (imageset.Split.TooFew).
+	TooFew []string `json:"tooFew,omitempty"`
+	// Transferred names the layers whose weights came from the model of
+	// Start.Transfer.
+	Transferred []string `json:"transferred,omitempty"`
 }
 
 // State is what a session is doing.
@@ -337,6 +417,8 @@ type Message struct {
 	Join     *Join     `json:"join,omitempty"`
 	Job      *Job      `json:"job,omitempty"`
 	Gradient *Gradient `json:"gradient,omitempty"`
+	TestJob  *TestJob  `json:"testJob,omitempty"`
+	TestPart *TestPart `json:"testPart,omitempty"`
 	// Weights travels outside the JSON head, as the body: the snapshot's
 	// weights, for start optional weights to continue training from, for
 	// job the weights or gradient it says and for gradient the gradient.
@@ -392,6 +474,10 @@ func (m *Message) payload() (name string, present bool, ok bool) {
 		return "job", m.Job != nil, true
 	case KindGradient:
 		return "gradient", m.Gradient != nil, true
+	case KindTestJob:
+		return "testJob", m.TestJob != nil, true
+	case KindTestPart:
+		return "testPart", m.TestPart != nil, true
 	case KindPause, KindResume, KindStep, KindReset, KindStop, KindRestoreBest, KindEvaluate, KindReady:
 		return "", true, true
 	}
@@ -406,8 +492,10 @@ func (m *Message) Check() error {
 		return fmt.Errorf("wire: unknown message kind %q", m.Kind)
 	case !present:
 		return fmt.Errorf("wire: %s message without its %q payload", m.Kind, name)
-	case (m.Kind == KindSnapshot || m.Kind == KindGradient) && len(m.Weights) == 0:
+	case (m.Kind == KindSnapshot || m.Kind == KindGradient || m.Kind == KindTestJob) && len(m.Weights) == 0:
 		return fmt.Errorf("wire: %s message without weights", m.Kind)
+	case m.Kind == KindStart && m.Start.Transfer != nil && len(m.Weights) == 0:
+		return errors.New("wire: a start message that transfers a model's features without its weights")
 	case m.Kind == KindJob && !m.Job.fits(len(m.Weights)):
 		return fmt.Errorf("wire: a job message with %d values for its weights (%v) and update (%v)", len(m.Weights), m.Job.Weights, m.Job.Update != nil)
 	}

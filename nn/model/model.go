@@ -28,7 +28,6 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"github.com/cnnplay/cnnplay/nn"
@@ -180,7 +179,8 @@ func Decode(r io.Reader) (*Model, error) {
 	if err := checkArchitecture(&h, count); err != nil {
 		return nil, err
 	}
-	net, err := nn.Build(h.Spec, rand.New(rand.NewPCG(0, 0)))
+	// No initial weights are drawn: the file's replace them all.
+	net, err := nn.BuildEmpty(h.Spec)
 	if err != nil { // checkArchitecture analysed the same spec
 		return nil, fmt.Errorf("model: architecture: %w", err)
 	}
@@ -201,5 +201,6 @@ func Decode(r io.Reader) (*Model, error) {
 		}
 		weights[i] = v
 	}
+	net.WeightsChanged()
 	return &Model{Net: net, Classes: h.Classes, Record: h.Record}, nil
 }

@@ -95,3 +95,58 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeSameAsBuild: Decode builds the network without drawing initial
+// weights, and the result is the network Build and SetWeights make, bit for
+// bit: the same weights and the same predictions, for each preset.
+func TestDecodeSameAsBuild(t *testing.T) {
+	img := make([]float32, 28*28)
+	for i := range img {
+		img[i] = float32(i%11) / 11
+	}
+	for _, name := range nn.PresetNames() {
+		spec, _ := nn.Preset(name)
+		net, err := nn.Build(spec, rand.New(rand.NewPCG(7, 8)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := &Model{Net: net, Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}}
+		got, err := Decode(bytes.NewReader(encode(t, m)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := nn.Build(spec, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := want.SetWeights(net.Weights()); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got.Net.Weights(), want.Weights()) {
+			t.Fatalf("%s: decoded weights differ", name)
+		}
+		p1, _ := got.Predict(img, 28, 28)
+		p1 = slices.Clone(p1)
+		p2, _ := (&Model{Net: want, Classes: m.Classes}).Predict(img, 28, 28)
+		if !slices.Equal(p1, p2) {
+			t.Errorf("%s: the decoded network predicts %v, a built one %v", name, p1, p2)
+		}
+	}
+}
+
+// BenchmarkDecode reads a keras preset model file (1.2M weights), as the
+// page does for every model it loads or restores.
+func BenchmarkDecode(b *testing.B) {
+	spec, _ := nn.Preset("keras")
+	net, err := nn.Build(spec, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := encode(b, &Model{Net: net, Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -125,10 +125,9 @@ func (r *Replica) Do(j Job) (Share, error) {
 func (r *Replica) do(j Job) (s Share, err error) {
 	net := r.w.net
 	if j.Weights != nil {
-		if len(j.Weights) != len(net.WeightData()) {
+		if err := net.SetWeights(j.Weights); err != nil {
 			return Share{}, fmt.Errorf("a job with %d weights for a network of %d", len(j.Weights), len(net.WeightData()))
 		}
-		copy(net.WeightData(), j.Weights)
 		if r.opt, err = nn.NewOptimizer(r.spec, net.Params()); err != nil {
 			return Share{}, err
 		}

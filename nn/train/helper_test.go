@@ -96,3 +96,55 @@ func TestRestoreBestAcrossWorkers(t *testing.T) {
 		t.Errorf("after restoring the best weights, two workers differ from one by up to %g", worst)
 	}
 }
+
+// TestNoStaleWeightWork: the layers keep work derived from their weights
+// between passes (nn.Param), so every way this package sets weights must
+// say so: after the best weights are restored, and after a helper's job
+// brings weights, the next inference equals a fresh network's with the
+// same weights, bit for bit.
+func TestNoStaleWeightWork(t *testing.T) {
+	data := fixture(t, "train-2000", 60)
+	val := fixture(t, "t10k-500", 30)
+	cfg := Config{Optimizer: nn.OptimizerSpec{Kind: "adam", LR: 0.01}, BatchSize: 10, Epochs: 3, Seed: 4, Workers: 2}
+	tr := newTrainer(t, "lenet5", cfg, data, val)
+	x := make([]float32, 4*tr.Net.InShape().Size())
+	for i := range x {
+		x[i] = float32(i%17) / 17
+	}
+	same := func(what string, net *nn.Network) {
+		t.Helper()
+		got := slices.Clone(net.Forward(x, 4, nn.Pass{}))
+		if want := net.Clone().Forward(x, 4, nn.Pass{}); !slices.Equal(got, want) {
+			t.Fatalf("%s: the inference differs from a fresh network's with the same weights", what)
+		}
+	}
+	for !tr.Done() {
+		st, err := tr.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("after a step", tr.Net)
+		if st.EpochEnd != nil && st.EpochEnd.Epoch == 2 {
+			tr.RestoreBest()
+			same("after RestoreBest", tr.Net)
+		}
+	}
+
+	r, err := NewReplica(tr.Net.Spec, data, cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := tr.Net.Weights()
+	for i := range half {
+		half[i] *= 0.5
+	}
+	for i, w := range [][]float32{tr.Net.Weights(), half} {
+		if _, err := r.Do(Job{Weights: w, Examples: []int{0, 1, 2}}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(r.w.net.WeightData(), w) {
+			t.Fatalf("job %d: the replica does not hold the job's weights", i)
+		}
+		same("a replica after a job with weights", r.w.net)
+	}
+}

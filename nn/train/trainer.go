@@ -51,6 +51,7 @@ type Trainer struct {
 	done       bool
 	best       []float32
 	bestAcc    float64
+	bestLoss   float64 // validation loss of the best weights
 	sinceBest  int
 	epochLoss  float64
 	epochRight int
@@ -383,10 +384,20 @@ func (t *Trainer) endEpoch() *Epoch {
 	} else {
 		e.ValidationMissed = true
 	}
-	if score > t.bestAcc {
-		t.bestAcc, t.sinceBest, e.Best = score, 0, true
+	switch {
+	case score > t.bestAcc:
+		t.bestAcc, t.bestLoss, t.sinceBest, e.Best = score, e.ValLoss, 0, true
 		t.best = t.Net.Weights()
-	} else {
+	case score == t.bestAcc && !e.ValidationMissed && e.ValLoss < t.bestLoss:
+		// The same accuracy with a lower loss: better weights to keep.
+		// A small validation set (a few dozen of one's own drawings)
+		// reaches 100% in a few epochs and stays there, and the first
+		// epoch to get there is seldom the best; patience still counts
+		// only better accuracy.
+		t.bestLoss, e.Best = e.ValLoss, true
+		t.best = t.Net.Weights()
+		t.sinceBest++
+	default:
 		t.sinceBest++
 	}
 	if t.cfg.Patience > 0 && t.sinceBest >= t.cfg.Patience {
@@ -406,7 +417,8 @@ func (t *Trainer) endEpoch() *Epoch {
 	return e
 }
 
-// Best returns the best weights by validation accuracy so far (a copy).
+// Best returns the best weights so far (a copy): those of the best
+// validation accuracy, and of those the lowest validation loss.
 func (t *Trainer) Best() []float32 { return append([]float32(nil), t.best...) }
 
 // RestoreBest puts the best weights so far back into the network and

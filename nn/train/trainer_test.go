@@ -2,6 +2,7 @@ package train
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -297,5 +298,41 @@ func TestValidationNeedsNoMoreMemory(t *testing.T) {
 		if got := cap(tr.Net.Output(0)) / per; got != c.want {
 			t.Errorf("%d workers: after validation the network holds buffers for %d examples, want %d", c.workers, got, c.want)
 		}
+	}
+}
+
+// TestBestBreaksTiesByLoss trains on an easy set whose small validation set
+// is classified without a mistake from early on: the weights kept are not
+// those of the first epoch at that accuracy but those of the lowest
+// validation loss among the epochs that reach it.
+func TestBestBreaksTiesByLoss(t *testing.T) {
+	ones := func(s *dataset.Set) *dataset.Set {
+		var idx []int
+		for i, l := range s.Labels {
+			if l <= 1 {
+				idx = append(idx, i)
+			}
+		}
+		return s.Subset(idx)
+	}
+	data, val := ones(fixture(t, "train-2000", 2000)).Head(200), ones(fixture(t, "t10k-500", 500)).Head(20)
+	cfg := Config{Optimizer: nn.OptimizerSpec{Kind: "adam"}, BatchSize: 20, Epochs: 6, Seed: 1, Workers: 1}
+	tr := newTrainer(t, "lenet5", cfg, data, val)
+	epochs := runAll(t, tr)
+	bestAcc, first, lowest := 0.0, 0, 0
+	for i, e := range epochs {
+		t.Logf("epoch %d: accuracy %.3f loss %.5f best %v", e.Epoch, e.ValAcc, e.ValLoss, e.Best)
+		if e.ValAcc > bestAcc {
+			bestAcc, first, lowest = e.ValAcc, i, i
+		} else if e.ValAcc == bestAcc && e.ValLoss < epochs[lowest].ValLoss {
+			lowest = i
+		}
+	}
+	if lowest == first {
+		t.Fatalf("no later epoch tied the best accuracy with a lower loss: the test shows nothing")
+	}
+	tr.RestoreBest()
+	if r := Evaluate(tr.Net, val, 20); r.Acc != bestAcc || math.Abs(r.Loss-epochs[lowest].ValLoss) > 1e-9 {
+		t.Errorf("restored weights: accuracy %.3f loss %.5f; want epoch %d's %.3f and %.5f", r.Acc, r.Loss, lowest+1, bestAcc, epochs[lowest].ValLoss)
 	}
 }

@@ -120,14 +120,16 @@ func (w *worker) handle(m wire.Message) {
 	case wire.KindMeasure:
 		w.measure = m.Measure
 		return
-	case wire.KindJob:
+	case wire.KindJob, wire.KindTestJob:
 		if w.helper == nil {
 			post(wire.ErrorMessage(errors.New("a job before any join")))
 			return
 		}
 		if a, ok := w.helper.Handle(m); ok {
 			post(a)
-			w.helper.Ahead()
+			if m.Kind == wire.KindJob {
+				w.helper.Ahead()
+			}
 		}
 		// The next job's weights or gradient are decoded into this one's
 		// memory, unless another came meanwhile.
@@ -156,10 +158,13 @@ func (w *worker) handle(m wire.Message) {
 	ports := w.startHelpers(session.Workers(start) - 1)
 	start.Config.Workers, start.AutoWorkers = len(ports)+1, 0
 	t0 := time.Now()
-	d, err := w.dataset(start.Dataset, true)
-	if err != nil {
-		post(wire.ErrorMessage(err))
-		return
+	var d *download // none for one's own set, which came with the start
+	var err error
+	if start.Own == nil {
+		if d, err = w.dataset(start.Dataset, true); err != nil {
+			post(wire.ErrorMessage(err))
+			return
+		}
 	}
 	var s *session.Session
 	if len(ports) > 0 {
@@ -175,7 +180,11 @@ func (w *worker) handle(m wire.Message) {
 	w.sess = s
 	started := s.Started()
 	total := time.Since(t0)
-	started.Started.DownloadSeconds, started.Started.PrepareSeconds = d.waited.Seconds(), (total - d.waited).Seconds()
+	var waited time.Duration
+	if d != nil {
+		waited = d.waited
+	}
+	started.Started.DownloadSeconds, started.Started.PrepareSeconds = waited.Seconds(), (total - waited).Seconds()
 	postAll([]wire.Message{started, s.Status()})
 }
 

@@ -16,6 +16,9 @@
 //	CheckClassName(name string) error               a name a folder can carry
 //	Frame(f dataset.Framing) func(gray, w, h)        preprocess.Digit or Item
 //	Picture(data []byte, frame) ([]float32, error)  one picture, framed
+//	EncodeIDX(s *dataset.Set) (images, labels []byte, error)  for the worker
+//	DefaultsFor(n int) Defaults                     training settings by size
+//	(*Set).Entry(train, test *dataset.Set) dataset.Entry  an in-memory entry
 //
 // A Set holds the encoded files as they came (so an export gives back the
 // same bytes for each PNG), each Example with its class, its file name
@@ -41,5 +44,7 @@
 // Prepare turns every picture into the 28×28 image a network sees, through
 // the same nn/preprocess steps the page applies to a drawing or a picture
 // (Gray, then Digit or Item as the set's framing says), so a model trained
-// on a set sees its images as it will see the user's drawings.
+// on a set sees its images as it will see the user's drawings. A picture
+// under 28 pixels a side is first enlarged by repeating its pixels:
+// preprocess needs more pixels than an 8×8 scan has to find the ink.
 package imageset

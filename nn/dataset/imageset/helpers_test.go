@@ -8,13 +8,11 @@ import (
 	"image/png"
 	"math"
 	"testing"
-
-	"github.com/cnnplay/cnnplay/internal/strokes"
 )
 
 // drawing returns a ring (class 0), a bar (1) or a cross (2) drawn as a
 // mouse user would, varied by k, with its strokes and times.
-func drawing(class, k int) (strokes.Drawing, *Strokes) {
+func drawing(class, k int) ([][][2]float64, *Strokes) {
 	const c = 140.0
 	r := 50 + float64(k%5)*8
 	dx, dy := float64(k%7-3)*6, float64(k%3-1)*9
@@ -45,7 +43,7 @@ func drawing(class, k int) (strokes.Drawing, *Strokes) {
 		st.Strokes = append(st.Strokes, s)
 		t += 200
 	}
-	return strokes.Drawing{Strokes: paths}, st
+	return paths, st
 }
 
 // drawingPNG encodes a drawing as the page exports it: black ink on white,
@@ -53,7 +51,7 @@ func drawing(class, k int) (strokes.Drawing, *Strokes) {
 func drawingPNG(t testing.TB, class, k int) ([]byte, *Strokes) {
 	t.Helper()
 	d, st := drawing(class, k)
-	rgba := strokes.Render(d, 280, st.Width)
+	rgba := render(d, 280, st.Width)
 	img := &image.NRGBA{Pix: rgba, Stride: 4 * 280, Rect: image.Rect(0, 0, 280, 280)}
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {
@@ -119,8 +117,37 @@ func pad(k int) string {
 }
 
 // renderRGBA paints a drawing as the page's canvas holds it.
-func renderRGBA(d strokes.Drawing, st *Strokes) []uint8 {
-	return strokes.Render(d, st.Canvas, st.Width)
+func renderRGBA(d [][][2]float64, st *Strokes) []uint8 {
+	return render(d, st.Canvas, st.Width)
+}
+
+// render paints polylines of the given width, black on opaque white, as
+// RGBA bytes, anti-aliased by each pixel centre's distance from the path
+// (this package's tests draw their own, so that internal/strokes may build
+// sets with this package).
+func render(paths [][][2]float64, size int, width float64) []uint8 {
+	rgba := make([]uint8, 4*size*size)
+	for y := range size {
+		for x := range size {
+			px, py := float64(x)+0.5, float64(y)+0.5
+			d := math.Inf(1)
+			for _, p := range paths {
+				for i := range max(len(p)-1, 1) {
+					a, b := p[i], p[min(i+1, len(p)-1)]
+					dx, dy := b[0]-a[0], b[1]-a[1]
+					t := 0.0
+					if l2 := dx*dx + dy*dy; l2 > 0 {
+						t = min(max(((px-a[0])*dx+(py-a[1])*dy)/l2, 0), 1)
+					}
+					d = min(d, math.Hypot(px-a[0]-t*dx, py-a[1]-t*dy))
+				}
+			}
+			v := uint8(math.Round(255 * (1 - min(max(width/2+0.5-d, 0), 1))))
+			i := 4 * (y*size + x)
+			rgba[i], rgba[i+1], rgba[i+2], rgba[i+3] = v, v, v, 255
+		}
+	}
+	return rgba
 }
 
 // emptyPNG is a white picture: nothing drawn.

@@ -85,6 +85,7 @@ func Picture(data []byte, frame func(gray []float32, w, h int) ([]float32, error
 		return nil, fmt.Errorf("is not a picture cnnplay reads: %s", strings.TrimPrefix(err.Error(), "preprocess: "))
 	}
 	gray, w, h := preprocess.Gray(img)
+	gray, w, h = enlarge(gray, w, h)
 	out, err := frame(gray, w, h)
 	if errors.Is(err, preprocess.ErrEmpty) {
 		return nil, errors.New("shows nothing: the picture is blank")
@@ -93,4 +94,32 @@ func Picture(data []byte, frame func(gray []float32, w, h int) ([]float32, error
 		return nil, errors.New(strings.TrimPrefix(err.Error(), "preprocess: "))
 	}
 	return out, nil
+}
+
+// minSide is the side below which Picture enlarges a picture before
+// framing it.
+const minSide = preprocess.Size
+
+// enlarge returns a picture whose longer side is under minSide pixels
+// repeated k×k times per pixel (nearest neighbour), so that its longer
+// side is at least minSide; a larger one as it is. preprocess finds the
+// ink of a picture from a smoothed, shrunk copy of it, which needs more
+// than a few pixels: 3 of scikit-learn's 1797 digits of 8×8 pixels, cropped
+// tight to the ink, came out blank, and none does enlarged. Repeating
+// pixels adds nothing the picture did not have, and framing scales the ink
+// to its box anyway.
+func enlarge(gray []float32, w, h int) ([]float32, int, int) {
+	long := max(w, h)
+	if long >= minSide {
+		return gray, w, h
+	}
+	k := (minSide + long - 1) / long
+	out := make([]float32, 0, w*h*k*k)
+	for y := range h * k {
+		row := gray[(y/k)*w : (y/k+1)*w]
+		for x := range w * k {
+			out = append(out, row[x/k])
+		}
+	}
+	return out, w * k, h * k
 }

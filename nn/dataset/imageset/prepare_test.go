@@ -1,6 +1,9 @@
 package imageset
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -86,5 +89,62 @@ func TestStratify(t *testing.T) {
 		if _, err := Stratify(s, f, rand.New(rand.NewPCG(1, 2))); err == nil {
 			t.Errorf("Stratify took fractions %v", f)
 		}
+	}
+}
+
+func TestEncodeIDX(t *testing.T) {
+	p, _, err := sampleSet(t, 2).Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, lab, err := EncodeIDX(p.Set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := dataset.Load(bytes.NewReader(img), bytes.NewReader(lab), "x", p.Classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(back.Pixels, p.Pixels) || !bytes.Equal(back.Labels, p.Labels) || back.N != p.N {
+		t.Fatal("the IDX files do not read back as the set")
+	}
+	if _, _, err := EncodeIDX(&dataset.Set{H: 28, W: 28}); err == nil {
+		t.Error("EncodeIDX encoded an empty set")
+	}
+}
+
+// TestTinyPicture frames a digit of 8×8 pixels cropped tight to its ink
+// (a 4 from scikit-learn's digits, values 0 to 16), which preprocess alone
+// finds blank, as an MNIST digit.
+func TestTinyPicture(t *testing.T) {
+	four := [64]uint8{
+		0, 0, 0, 10, 14, 0, 0, 0,
+		0, 0, 1, 16, 10, 0, 0, 0,
+		0, 0, 10, 16, 1, 0, 0, 0,
+		0, 4, 16, 8, 0, 3, 5, 0,
+		0, 10, 15, 0, 2, 15, 10, 0,
+		0, 12, 16, 14, 16, 13, 1, 0,
+		0, 2, 11, 14, 16, 3, 0, 0,
+		0, 0, 0, 8, 16, 2, 0, 0,
+	}
+	img := image.NewGray(image.Rect(0, 0, 8, 8))
+	for i, v := range four {
+		img.Pix[i] = uint8(255 - int(v)*255/16)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Picture(b.Bytes(), preprocess.Digit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m, my float64
+	for j, v := range out {
+		m += float64(v)
+		my += float64(v) * float64(j/28)
+	}
+	if m < 20 || my/m < 13.5 || my/m > 14.5 {
+		t.Errorf("ink %.1f, centre of mass at row %.2f", m, my/m)
 	}
 }
