@@ -35,7 +35,7 @@ type estimator struct {
 	form *trainForm
 	st   *trainState
 
-	want    string                   // the key of the form's network now
+	want    string                   // the key of the form's network when it last changed (for the delay)
 	asked   string                   // the key last posted
 	answers map[string]wire.Measured // by key
 }
@@ -124,9 +124,13 @@ func (e *estimator) sizes() (trainN, valN int) {
 func (e *estimator) estimate() (secs float64, basis, text string) {
 	trainN, valN := e.sizes()
 	st := e.st
-	m, measured := e.answers[e.want]
+	want := ""
+	if m, ok := measureFor(e.form, cores()); ok {
+		want = m.Key
+	}
+	m, measured := e.answers[want]
 	// The live rate, once a session trains the form's network.
-	if st.started != nil && st.eps > 0 && e.want != "" && e.want == e.runKey() {
+	if st.started != nil && st.eps > 0 && want != "" && want == e.runKey() {
 		trainN, valN = st.started.Train, st.started.Val
 		rate := budget.Rate{TrainSecs: 1 / st.eps, EvalSecs: 1 / (3 * st.eps)}
 		if measured && m.Error == "" {
@@ -137,7 +141,7 @@ func (e *estimator) estimate() (secs float64, basis, text string) {
 			groupDigits(trainN), budget.FormatDuration(secs), groupDigits(int(st.eps+0.5)))
 	}
 	switch {
-	case e.want == "":
+	case want == "":
 		return 0, basisUnavailable, "One epoch: no estimate until the settings and the network are valid."
 	case !measured:
 		return 0, basisMeasuring, "One epoch: measuring this network on this machine…"

@@ -15,12 +15,11 @@ func TestEstimator(t *testing.T) {
 	f := newTrainForm(nil)
 	st := newTrainState(func() float64 { return 0 }, "")
 	e := newEstimator(&f, st)
-	m, ok := measureFor(&f, 2)
+	m, ok := measureFor(&f, cores())
 	if !ok {
 		t.Fatal("the default form cannot be measured")
 	}
-	e.want = m.Key
-	key := func() string { k, _ := measureFor(&f, 2); return k.Key }
+	key := func() string { k, _ := measureFor(&f, cores()); return k.Key }
 	f.setText(fieldLR, "0.5")
 	f.setText(fieldEpochs, "3")
 	f.setText(fieldLimit, "10000")
@@ -42,6 +41,11 @@ func TestEstimator(t *testing.T) {
 	if _, basis, _ := e.estimate(); basis != basisMeasuring {
 		t.Errorf("before an answer: %s", basis)
 	}
+	f.setText(fieldBatch, "x")
+	if _, basis, _ := e.estimate(); basis != basisUnavailable {
+		t.Errorf("with a bad batch size: %s", basis)
+	}
+	f.setText(fieldBatch, "20")
 	e.answer(wire.Measured{Key: m.Key, Steps: 20, Batch: 20, Workers: 1, TrainSecs: 1e-4, EvalSecs: 4e-5})
 	secs, basis, text := e.estimate()
 	// 55000 training images and 5000+8×1000 validated.
@@ -57,7 +61,7 @@ func TestEstimator(t *testing.T) {
 	}
 
 	// A session of the same network: the live rate.
-	start, net, ok := f.start(2)
+	start, net, ok := f.start(cores())
 	if !ok {
 		t.Fatal(f.bad)
 	}
@@ -72,7 +76,6 @@ func TestEstimator(t *testing.T) {
 	spec := f.spec
 	spec.Layers = append([]nn.LayerSpec{{Type: "conv", Filters: 4, Size: 3, Pad: 1}, {Type: "relu"}}, spec.Layers...)
 	f.setSpec(spec)
-	e.want = key()
 	if _, basis, _ := e.estimate(); basis != basisMeasuring {
 		t.Errorf("an edited network while training: %s", basis)
 	}

@@ -148,6 +148,7 @@ func (p *trainPanel) onCheck(id string) app.EventHandler {
 }
 
 func (p *trainPanel) onSpec(ctx app.Context, spec nn.Spec) {
+	defer p.refresh() // the estimate follows the network
 	p.form.setSpec(spec)
 	p.formChanged()
 }

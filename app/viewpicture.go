@@ -43,12 +43,12 @@ func modelLabel(m *model.Model) string {
 // saveViewPNG paints the element root as the page shows it and offers it
 // as a PNG named name, with title and label above it.
 func saveViewPNG(name, title, label string, root app.Value) {
-	const head = 44
+	const head, pad = 54, 8
 	win := app.Window()
 	doc := win.Get("document")
 	box := root.Call("getBoundingClientRect")
 	x0, y0 := box.Get("left").Float(), box.Get("top").Float()
-	w, h := box.Get("width").Float(), box.Get("height").Float()+head
+	w, h := box.Get("width").Float()+2*pad, box.Get("height").Float()+head+pad
 	cv := doc.Call("createElement", "canvas")
 	cv.Set("width", int(w*downloadScale))
 	cv.Set("height", int(h*downloadScale))
@@ -58,11 +58,11 @@ func saveViewPNG(name, title, label string, root app.Value) {
 	g.Call("fillRect", 0, 0, w, h)
 	g.Set("fillStyle", "#111827")
 	g.Set("font", "600 16px system-ui, sans-serif")
-	g.Call("fillText", title, 8, 20)
+	g.Call("fillText", title, pad, 20)
 	g.Set("fillStyle", "#374151")
 	g.Set("font", "12px system-ui, sans-serif")
-	g.Call("fillText", label, 8, 38)
-	g.Call("translate", -x0, head-y0)
+	g.Call("fillText", label, pad, 38)
+	g.Call("translate", pad-x0, head-y0)
 
 	var svgs []app.Value
 	all := root.Call("querySelectorAll", "*")

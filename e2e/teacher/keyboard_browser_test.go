@@ -20,7 +20,9 @@ const focusedJS = `(() => {
 	if (!el || el === document.body) return "";
 	const cs = getComputedStyle(el);
 	const shown = (cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== "none";
-	return (el.id ? "#" + el.id : el.tagName.toLowerCase() + "." + el.className.toString().split(" ")[0]) + (shown ? "" : " (no visible focus)");
+	// Canvases by their class: each feature map has an id of its own.
+	const name = el.id && el.tagName !== "CANVAS" ? "#" + el.id : el.tagName.toLowerCase() + "." + el.className.toString().split(" ")[0];
+	return name + (shown ? "" : " (no visible focus)");
 })()`
 
 // TestBrowserKeyboard tabs through the whole page: the training buttons,
@@ -65,8 +67,11 @@ func TestBrowserKeyboard(t *testing.T) {
 	detail := `document.querySelector(".fm-detail-title").textContent`
 	before := browsertest.Eval[string](t, b, detail)
 	browsertest.Eval[bool](t, b, `document.querySelectorAll(".fm-canvas")[3].focus(), true`)
+	if f := browsertest.Eval[string](t, b, `document.activeElement.id`); f != "fm-1-2" {
+		t.Errorf("the fourth map did not take the focus: %q has it", f)
+	}
 	b.Do(t, chromedp.KeyEvent(kb.Enter))
-	b.WaitFor(t, detail+` !== `+quote(before), 5*time.Second)
+	b.WaitFor(t, detail+` !== `+quote(before), 10*time.Second)
 
 	// The data browser: arrows choose an image, then read its pixels.
 	b.Click(t, "#inspect-tab-data")
