@@ -16,6 +16,7 @@ import (
 // on.
 const (
 	estimateID       = "epoch-estimate"
+	basisWaiting     = "waiting" // nothing measured until the panel is used
 	basisMeasuring   = "measuring"
 	basisMeasured    = "measured"
 	basisLive        = "live"
@@ -27,14 +28,15 @@ const (
 
 // estimator says how long one epoch of the form's network takes on this
 // machine. It asks the worker to time 20 training steps of the network
-// (session.Measure) when the page opens and whenever what the speed
-// depends on changes, and once a session trains that network, it uses
+// (session.Measure) once the user engages the training panel, and again
+// whenever what the speed depends on changes, and once a session trains that network, it uses
 // the live rate instead. An estimate from an assumed operation rate was 13
 // times too long for the convnetjs preset.
 type estimator struct {
 	form *trainForm
 	st   *trainState
 
+	engaged bool                     // a measurement was asked for once: the panel is in use
 	want    string                   // the key of the form's network when it last changed (for the delay)
 	asked   string                   // the key last posted
 	answers map[string]wire.Measured // by key
@@ -79,6 +81,7 @@ func measureOf(start wire.Start) (wire.Measure, bool) {
 // request asks the worker to measure the form's network once the form has
 // stayed the same for measureDelay, unless it has an answer already.
 func (e *estimator) request(ctx app.Context, post func(wire.Message) error) {
+	e.engaged = true
 	m, ok := measureFor(e.form, cores())
 	if !ok {
 		e.want = ""
@@ -143,6 +146,8 @@ func (e *estimator) estimate() (secs float64, basis, text string) {
 	switch {
 	case want == "":
 		return 0, basisUnavailable, "One epoch: no estimate until the settings and the network are valid."
+	case !measured && !e.engaged:
+		return 0, basisWaiting, "One epoch: measured on this machine once you use this panel."
 	case !measured:
 		return 0, basisMeasuring, "One epoch: measuring this network on this machine…"
 	case m.Error != "":

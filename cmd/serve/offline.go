@@ -19,7 +19,9 @@ import (
 //     /?preset=lenet5&lr=0.01 or /embed.html?view=filters opens offline
 //     from the cached page;
 //   - whatever else the site fetches while online (a training set, the
-//     Fashion-MNIST files) is kept too, so it works offline after one use.
+//     Fashion-MNIST files) is kept too, so it works offline after one use;
+//   - offline, a file asked for without its ?v= version (worker.js and
+//     the scripts it imports) is answered from the precached versioned one.
 //
 // Like go-app's, it answers from the cache first and keeps one cache per
 // version, deleting the others when a new version activates. It asks the
@@ -68,7 +70,19 @@ self.addEventListener("fetch", (event) => {
     if (hit) {
       return hit;
     }
-    const res = await fetch(req);
+    let res;
+    try {
+      res = await fetch(req);
+    } catch (err) {
+      // Offline: a file asked for without the version the precache
+      // named it with (a worker's importScripts, worker.js itself) is
+      // this version's all the same, as each version has its own cache.
+      const any = await cache.match(req, {ignoreSearch: true});
+      if (any) {
+        return any;
+      }
+      throw err;
+    }
     if (!page && res.status === 200 && !req.headers.has("range")) {
       cache.put(req, res.clone());
     }

@@ -44,13 +44,17 @@ const (
 
 // The budgets asserted: what the first visit transferred when this test was
 // written (3.51 MB for the embed, 3.53 MB for the page: app.wasm.gz 2.71
-// MB, the digits model 0.74 MB, pages and scripts 0.06-0.08 MB) with
-// 0.2 MB to spare. Losing the gzipped copies, loading the worker or a
-// dataset before they are needed, or net/http back in app.wasm (+1 MB)
-// each break them.
+// MB, the digits model 0.74 MB, pages and scripts 0.06-0.08 MB), raised
+// once since: My data's import and export (archive/zip, the PNG, JPEG and
+// GIF decoders, nn/dataset/imageset), the teacher's views and the model
+// formats' buttons brought app.wasm.gz to 3.09 MB, the embed to 3.91 MB
+// and the page to 3.95 MB. 0.25 MB to spare on that. Losing the gzipped
+// copies, loading the worker (+1.34 MB) or a dataset (+1.65 MB) before
+// they are needed, or net/http's client back in app.wasm (+1 MB) each
+// break them.
 const (
-	drawEmbedBudget = 3.7e6
-	fullPageBudget  = 3.7e6
+	drawEmbedBudget = 4.2e6
+	fullPageBudget  = 4.2e6
 )
 
 // staticExport writes `make static`'s output, with the server binary's

@@ -76,6 +76,12 @@ func typeInto(t *testing.T, b *browsertest.Browser, sel, v string) {
 func TestBrowserArchEditor(t *testing.T) {
 	b, url := browsertest.StartSite(t)
 	browsertest.LoadPage(t, b, url+"/")
+	// Nothing is measured (the worker does not start) until the panel is
+	// used: a pointer entering it starts the measurement.
+	if basis := browsertest.Eval[string](t, b, `document.getElementById("epoch-estimate").dataset.basis`); basis != "waiting" {
+		t.Errorf("before the panel is used the estimate's basis is %q, want waiting", basis)
+	}
+	browsertest.Eval[bool](t, b, `document.getElementById("train-panel").dispatchEvent(new PointerEvent("pointerenter"))`)
 	b.WaitFor(t, `document.getElementById("epoch-estimate").dataset.basis === "measured"`, 90*time.Second)
 	before := browsertest.Eval[[]string](t, b, rowsJS)
 	totals := browsertest.Eval[string](t, b, `document.getElementById("arch-totals").textContent`)

@@ -19,6 +19,7 @@ func TestBrowserWorkerSIMD(t *testing.T) {
 	b := browsertest.Start(t)
 	url := browsertest.ServeFiles(t, "SIMD probe", map[string]string{
 		"/web/worker.js":      "../../web/worker.js",
+		"/web/loader.js":      "../../web/loader.js",
 		"/web/worker.wasm":    browsertest.Wasm(t, "nn/simd/probe"),
 		"/web/gemm_simd.wasm": "gemm.wasm",
 		"/web/wasm_exec.js":   browsertest.WasmExecJS(t),

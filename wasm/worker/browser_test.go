@@ -63,6 +63,7 @@ func TestBrowserWorker(t *testing.T) {
 	b := browsertest.Start(t)
 	url := browsertest.ServeFiles(t, "worker test", map[string]string{
 		"/web/worker.js":                       "../../web/worker.js",
+		"/web/loader.js":                       "../../web/loader.js",
 		"/web/worker.wasm":                     browsertest.Wasm(t, "wasm/worker"),
 		"/web/wasm_exec.js":                    browsertest.WasmExecJS(t),
 		"/web/data/train-images-idx3-ubyte.gz": "../../testdata/mnist/train-2000-images-idx3-ubyte.gz",
