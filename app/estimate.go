@@ -91,10 +91,13 @@ func (e *estimator) request(ctx app.Context, post func(wire.Message) error) {
 	if _, done := e.answers[m.Key]; done || e.asked == m.Key {
 		return
 	}
+	if e.training(m.Key) {
+		return
+	}
 	ctx.Async(func() {
 		time.Sleep(measureDelay)
 		ctx.Dispatch(func(ctx app.Context) {
-			if e.want != m.Key || e.asked == m.Key {
+			if e.want != m.Key || e.asked == m.Key || e.training(m.Key) {
 				return
 			}
 			if err := post(wire.Message{Kind: wire.KindMeasure, Measure: &m}); err == nil {
@@ -102,6 +105,17 @@ func (e *estimator) request(ctx app.Context, post func(wire.Message) error) {
 			}
 		})
 	})
+}
+
+// training reports whether the session started last trains the network
+// of key: the estimate then follows its live rate, and measuring it too
+// would only take CPU from the training.
+func (e *estimator) training(key string) bool {
+	if e.st.net == nil {
+		return false
+	}
+	m, _ := measureOf(e.st.run)
+	return key == m.Key
 }
 
 // answer keeps the worker's measurement.

@@ -38,6 +38,10 @@ func TestEstimator(t *testing.T) {
 	f.setPreset("convnetjs")
 	f.setText(fieldLimit, "0")
 
+	if _, basis, _ := e.estimate(); basis != basisWaiting {
+		t.Errorf("before the panel is used: %s", basis)
+	}
+	e.engaged = true // as request does
 	if _, basis, _ := e.estimate(); basis != basisMeasuring {
 		t.Errorf("before an answer: %s", basis)
 	}
@@ -60,12 +64,15 @@ func TestEstimator(t *testing.T) {
 		t.Errorf("with 11000 images of which 1000 validate: %v s", secs)
 	}
 
-	// A session of the same network: the live rate.
+	// A session of the same network: the live rate, and no measurement.
 	start, net, ok := f.start(cores())
 	if !ok {
 		t.Fatal(f.bad)
 	}
 	st.begin(start, net)
+	if k := key(); !e.training(k) {
+		t.Error("a session training the form's network: training() is false")
+	}
 	st.handle(wire.Message{Kind: wire.KindStarted, Started: &wire.Started{Dataset: "mnist", Train: 10000, Val: 1000, Classes: classesOf("mnist")}})
 	st.handle(wire.Message{Kind: wire.KindProgress, Progress: &wire.Progress{Epoch: 1, Seen: 100, Steps: 5, Loss: 1, ExamplesPerSec: 5000}})
 	secs, basis, text = e.estimate()
@@ -76,6 +83,9 @@ func TestEstimator(t *testing.T) {
 	spec := f.spec
 	spec.Layers = append([]nn.LayerSpec{{Type: "conv", Filters: 4, Size: 3, Pad: 1}, {Type: "relu"}}, spec.Layers...)
 	f.setSpec(spec)
+	if e.training(key()) {
+		t.Error("an edited network while training: training() is true")
+	}
 	if _, basis, _ := e.estimate(); basis != basisMeasuring {
 		t.Errorf("an edited network while training: %s", basis)
 	}

@@ -26,6 +26,7 @@ type trainWorker struct {
 	onFail    js.Func
 	onMessage func(wire.Message)
 	started   bool
+	w         js.Value // the Web Worker, once started
 }
 
 // newTrainWorker returns the panel's worker, which starts with the first
@@ -44,6 +45,7 @@ func (tw *trainWorker) start() {
 	tw.started = true
 	onMessage := tw.onMessage
 	w := js.Global().Get("Worker").New(webURL(workerScript))
+	tw.w = w
 	tw.conn = jswire.Conn{Target: w, Reuse: true}
 	tw.onMsg = js.FuncOf(func(this js.Value, args []js.Value) any {
 		if len(args) == 0 {
@@ -77,4 +79,16 @@ func (tw *trainWorker) start() {
 func (tw *trainWorker) post(m wire.Message) error {
 	tw.start()
 	return tw.conn.Post(m)
+}
+
+// close terminates the Web Worker and frees its memory; the next post
+// starts a new one.
+func (tw *trainWorker) close() {
+	if !tw.started {
+		return
+	}
+	tw.w.Call("terminate")
+	tw.onMsg.Release()
+	tw.onFail.Release()
+	tw.started, tw.w, tw.conn = false, js.Undefined(), jswire.Conn{}
 }

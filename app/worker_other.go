@@ -18,3 +18,5 @@ func newTrainWorker(onMessage func(wire.Message)) *trainWorker { return &trainWo
 func (tw *trainWorker) post(m wire.Message) error {
 	return errors.New("the training worker runs only in a browser")
 }
+
+func (tw *trainWorker) close() {}

@@ -223,10 +223,28 @@ func contextLost(err error) bool {
 		strings.Contains(msg, "Execution context was destroyed")
 }
 
-// Click clicks the element with a real left mouse click at its centre.
+// Click clicks the element with a real left mouse click at its centre,
+// once the element is what is at its centre: a page that is still laying
+// itself out (a panel re-rendering above it, a banner going away) would
+// have the click land on something else.
 func (b *Browser) Click(t testing.TB, selector string) {
 	t.Helper()
-	r := b.Rect(t, selector)
+	sel, _ := json.Marshal(selector)
+	var r Rect
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		r = b.Rect(t, selector)
+		x, y := r.X+r.Width/2, r.Y+r.Height/2
+		hit := Eval[string](t, b, fmt.Sprintf(`(() => {
+			const e = document.querySelector(%s), h = document.elementFromPoint(%g, %g);
+			return !h || e === h || e.contains(h) ? "" : (h.id ? "#" + h.id : h.tagName.toLowerCase() + "." + h.className);
+		})()`, sel, x, y))
+		if hit == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("clicking %s: its centre is covered by %s", selector, hit)
+		}
+	}
 	x, y := r.X+r.Width/2, r.Y+r.Height/2
 	b.Do(t,
 		mouse(input.DispatchMouseEventTypeMouseMoved, x, y, 0, input.DispatchMouseEventPointerTypeMouse),
