@@ -216,6 +216,9 @@ func (v *featureMapsView) onPick(i, c int) app.EventHandler {
 			return
 		}
 		v.sel, v.selCh = i, c
+		// The event alone did not re-render the view (neither Enter nor a
+		// click changed the detail's title: e2e/teacher's keyboard test).
+		v.Update()
 		ctx.Defer(func(app.Context) { v.paintDetail() })
 	}
 }
