@@ -312,6 +312,9 @@ func TestBrowserClass(t *testing.T) {
 	if n := browsertest.Eval[float64](t, playground, fmt.Sprintf(`[...document.querySelectorAll("#mydata-set option")].filter(o => o.textContent.startsWith("Class %s")).length`, code)); n != 1 {
 		t.Errorf("after a second import there are %v sets of the class, want 1", n)
 	}
+	// "MNIST plus the class set": a set of all ten digits trains with
+	// MNIST's training images.
+	trainPlusMNIST(t, playground, ds)
 	teacher.AssertNoErrors(t)
 	playground.AssertNoErrors(t)
 

@@ -4,8 +4,8 @@
 // header of the teacher's API calls: there is no cookie, so no other site
 // can make the browser act for the teacher. The playground's tab this page
 // opens gets it by postMessage (see "Test and train in the playground").
-// Everything a student typed is
-// shown with textContent, never parsed as HTML.
+// Everything a student typed is shown with textContent, never parsed as
+// HTML.
 "use strict";
 
 (() => {
