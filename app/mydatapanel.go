@@ -74,13 +74,31 @@ type myDataPanel struct {
 	eval       *myEval // the last test of a model on a set, of set evalSet
 	evalSet    string
 	evaluating bool
+
+	// classAsked is set when the address asked for a class import before
+	// the kept sets were read; classBusy while one runs (mydataclass.go).
+	classAsked, classBusy bool
+	hashFn                app.Func
 }
 
 func newMyDataPanel() *myDataPanel { return &myDataPanel{sets: pageSets} }
 
 // OnMount reads the kept sets in the background and listens for the
-// number keys.
+// number keys, and for the teacher's page asking for a class import
+// (#class-import, at load or later in the same tab).
 func (p *myDataPanel) OnMount(ctx app.Context) {
+	if takeClassImport() {
+		p.askedForClass(ctx)
+	}
+	if p.hashFn == nil && app.IsClient {
+		p.hashFn = app.FuncOf(func(this app.Value, args []app.Value) any {
+			if takeClassImport() {
+				ctx.Dispatch(p.askedForClass)
+			}
+			return nil
+		})
+		app.Window().Call("addEventListener", "hashchange", p.hashFn)
+	}
 	if p.keyFn == nil {
 		p.keyFn = app.FuncOf(func(this app.Value, args []app.Value) any {
 			if len(args) > 0 {
@@ -116,16 +134,33 @@ func (p *myDataPanel) OnMount(ctx app.Context) {
 				p.cur = p.sets.Sets[0].ID
 			}
 			p.changed(ctx)
+			if p.classAsked {
+				p.askedForClass(ctx)
+			}
 		})
 	})
 }
 
-// OnDismount stops listening for keys.
+// askedForClass imports the class once the kept sets are read, so that
+// the import replaces the class's earlier set.
+func (p *myDataPanel) askedForClass(ctx app.Context) {
+	p.classAsked = !p.loaded
+	if p.loaded {
+		p.importClass(ctx)
+	}
+}
+
+// OnDismount stops listening for keys and for the address's fragment.
 func (p *myDataPanel) OnDismount() {
 	if p.keyFn != nil {
 		app.Window().Get("document").Call("removeEventListener", "keydown", p.keyFn)
 		p.keyFn.Release()
 		p.keyFn = nil
+	}
+	if p.hashFn != nil {
+		app.Window().Call("removeEventListener", "hashchange", p.hashFn)
+		p.hashFn.Release()
+		p.hashFn = nil
 	}
 }
 

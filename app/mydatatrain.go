@@ -2,13 +2,54 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
+	"github.com/cnnplay/cnnplay/nn/dataset"
 	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
+
+// plusMNISTID is the "with MNIST's training images" checkbox, shown for a
+// set whose classes are the digits.
+const plusMNISTID = "train-plus-mnist"
+
+// digitClasses reports whether the set's classes are the digits 0–9, in
+// any order (a class's drawings): it can then train with MNIST's training
+// images.
+func (s *mySet) digitClasses() bool {
+	return slices.Equal(slices.Sorted(slices.Values(s.classNames())), dataset.MNISTClasses)
+}
+
+// renderPlusMNIST is the choice to train a set of the digits with MNIST's
+// training images, which asks "does it read our handwriting" of a network
+// that learnt from both.
+func (p *trainPanel) renderPlusMNIST(s *mySet) app.UI {
+	if !s.digitClasses() {
+		return app.If(false)
+	}
+	return app.Label().
+		Body(
+			app.Input().ID(plusMNISTID).Type("checkbox").Checked(p.transfer.plusMNIST).OnChange(p.onPlusMNIST),
+			app.Text(" With MNIST's training images (60,000 more; validation and test stay this set's)"),
+		)
+}
+
+// onPlusMNIST takes the choice; an epoch then holds MNIST's 60,000 images,
+// so the set's own many epochs become one (the user may change it).
+func (p *trainPanel) onPlusMNIST(ctx app.Context, e app.Event) {
+	p.transfer.plusMNIST = ctx.JSSrc().Get("checked").Bool()
+	epochs := "1"
+	if s := pageSets.byDataset(p.form.settings.Dataset); s != nil && !p.transfer.plusMNIST {
+		n, _ := s.count()
+		epochs = strconv.Itoa(imageset.DefaultsFor(n).Epochs)
+	}
+	p.form.settings.Epochs = epochs
+	p.form.validate()
+}
 
 // ownStart returns what a start message needs to train on s: its images
 // prepared as a network sees them (imageset.Prepare, on this thread: a
@@ -71,6 +112,9 @@ func (p *trainPanel) ownSet(start *wire.Start) bool {
 	if err != nil {
 		p.st.fail(err.Error())
 		return false
+	}
+	if p.transfer.plusMNIST && s.digitClasses() {
+		own.Plus = dataset.Default().Name
 	}
 	start.Own = own
 	start.Validation, start.Limit = 0, 0 // the worker holds out a fraction of each class (imageset.DefaultsFor)

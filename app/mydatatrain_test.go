@@ -147,3 +147,45 @@ func TestTrainPanelOwnSet(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainPanelPlusMNIST: a set of the digits 0–9 (in any order) is
+// offered MNIST's training images, another set is not; chosen, the start
+// asks for them and an epoch becomes one.
+func TestTrainPanelPlusMNIST(t *testing.T) {
+	old := pageSets.Sets
+	defer func() { pageSets.Sets = old }()
+	digits, _ := pageSets.newSet("Class ABCD", 12)
+	for _, c := range []string{"7", "0", "1", "2", "3", "4", "5", "6", "8", "9"} {
+		i, _ := digits.addClass(c)
+		digits.addExample(i, "", picture(t, 20, 20, 3+i), nil)
+		digits.addExample(i, "", picture(t, 20, 20, 4+i), nil)
+	}
+	bars, _ := pageSets.newSet("Bars", 13)
+	bars.addClass("left")
+	bars.addClass("right")
+	if !digits.digitClasses() || bars.digitClasses() {
+		t.Fatalf("digit classes: %v for the digits, %v for bars", digits.digitClasses(), bars.digitClasses())
+	}
+	p := newTrainPanel()
+	p.setup()
+	p.form.setDataset(bars.datasetName())
+	if h := app.HTMLString(p); strings.Contains(h, plusMNISTID) {
+		t.Error("MNIST's images are offered for a set of bars")
+	}
+	p = newTrainPanel() // a component renders its HTML once
+	p.setup()
+	p.form.setDataset(digits.datasetName())
+	if h := app.HTMLString(p); !strings.Contains(h, plusMNISTID) {
+		t.Error("MNIST's images are not offered for a set of the digits")
+	}
+	for _, plus := range []bool{false, true} {
+		p.transfer.plusMNIST = plus
+		start := wire.Start{Dataset: digits.datasetName()}
+		if !p.ownSet(&start) {
+			t.Fatalf("plus %v: %s", plus, p.st.err)
+		}
+		if want := map[bool]string{true: "mnist"}[plus]; start.Own.Plus != want {
+			t.Errorf("plus %v: the start trains with %q", plus, start.Own.Plus)
+		}
+	}
+}

@@ -25,6 +25,7 @@ const (
 // shipped digits model's convolutions, and whether they stay frozen.
 type transferOptions struct {
 	fromDigits, freeze bool
+	plusMNIST          bool // train with MNIST's training images too (mydatatrain.go)
 }
 
 // renderTransfer is the "Start from the digits model" choice, for one's
@@ -65,6 +66,7 @@ func (p *trainPanel) renderTransfer() app.UI {
 						OnChange(func(ctx app.Context, e app.Event) { p.transfer.freeze = ctx.JSSrc().Get("checked").Bool() }),
 					app.Text(" Freeze its convolutions"),
 				),
+			p.renderPlusMNIST(s),
 		)
 }
 
@@ -123,6 +125,9 @@ func (p *trainPanel) ownRunDone(ctx app.Context) {
 	}
 	if r.FromDigits {
 		r.Net = "digits model"
+	}
+	if run.Own.Plus != "" {
+		r.Net += " + " + run.Own.Plus
 	}
 	p.OnOwnRun(ctx, run.Dataset, r)
 }

@@ -132,6 +132,10 @@ const tilesJS = `document.querySelectorAll("#gallery .tile").length`
 // sees them arrive live, deletes one, tests the shipped model on the rest
 // and exports the zip, whose counts per class match. A student's drawing
 // made offline waits in the queue and arrives once the network is back.
+// "Test and train in the playground" opens the playground with the class
+// as a My data set (its counts, no key left in the address, the shipped
+// model tested on it; a second import replaces it), and a wrong key, an
+// empty class or a tab no teacher opened each get a clear message.
 func TestBrowserClass(t *testing.T) {
 	joinURL, code, teacherURL := startClass(t)
 	ds := drawings(t)
@@ -142,6 +146,13 @@ func TestBrowserClass(t *testing.T) {
 	teacher.WaitFor(t, `document.getElementById("qr").complete && document.getElementById("qr").naturalWidth > 200`, 10*time.Second)
 	if h := browsertest.Eval[string](t, teacher, `location.href`); strings.Contains(h, "key") {
 		t.Errorf("the teacher's key stays in the address bar: %s", h)
+	}
+
+	// Before any drawing, the playground says there is nothing to import.
+	playground := teacher.Opened(t, func() { teacher.Click(t, "#playground") })
+	playground.WaitFor(t, statusHas("The class "+code+" has no drawings to import yet"), 90*time.Second)
+	if n := browsertest.Eval[float64](t, playground, `document.querySelectorAll("#mydata-set option[value]:not([value=''])").length`); n != 0 {
+		t.Errorf("an empty class made %v sets", n)
 	}
 
 	students := []*student{
@@ -265,28 +276,85 @@ func TestBrowserClass(t *testing.T) {
 	t.Logf("exported %d drawings in %d class folders", total, len(got))
 	teacher.AssertNoErrors(t)
 
-	// Train with our drawings: in the playground, the zip is imported as a
-	// set of My data (with the training panel, the transfer from the
-	// digits model, and the tests of the shipped and the current model).
-	root := strings.TrimSuffix(teacherURL[:strings.Index(teacherURL, "/class/")], "/")
-	teacher.Navigate(t, root+"/")
-	teacher.WaitFor(t, `document.getElementById("mydata-panel") && document.getElementById("mydata-panel").dataset.loaded === "true"`, 60*time.Second)
-	teacher.Do(t, chromedp.SetUploadFiles("#mydata-import-files", []string{file}))
-	teacher.WaitFor(t, fmt.Sprintf(`document.querySelectorAll(".mydata-thumb").length === %d`, total), 30*time.Second)
-	teacher.Click(t, "#mydata-eval-shipped")
-	teacher.WaitFor(t, `document.getElementById("mydata-eval") && document.getElementById("mydata-eval").dataset.acc`, 30*time.Second)
-	acc2 := browsertest.Eval[string](t, teacher, `document.getElementById("mydata-eval").dataset.acc`)
-	n2 := browsertest.Eval[string](t, teacher, `document.getElementById("mydata-eval").dataset.n`)
-	t.Logf("the playground's test of the shipped model on the imported class set: accuracy %s on %s drawings", acc2, n2)
+	// Test and train in the playground: one click on the teacher's page
+	// makes the class the set "Class <code>" in the playground's tab (the
+	// same tab as before, which imports again).
+	teacher.Click(t, "#playground")
+	playground.WaitFor(t, statusHas(fmt.Sprintf("Imported the %d drawings of the class %s as the set Class %s.", total, code, code)), 60*time.Second)
+	perClass := browsertest.Eval[map[string]int](t, playground, `Object.fromEntries([...document.querySelectorAll(".mydata-class")].map(e => [e.dataset.class, +e.dataset.count]))`)
+	if fmt.Sprint(perClass) != fmt.Sprint(want) {
+		t.Errorf("the playground's class set holds %v, want %v", perClass, want)
+	}
+	if set := browsertest.Eval[string](t, playground, `document.getElementById("mydata-set").selectedOptions[0].textContent`); set != fmt.Sprintf("Class %s (%d)", code, total) {
+		t.Errorf("the set shown is %q, want the class's", set)
+	}
+	key := teacherURL[strings.Index(teacherURL, "#key=")+len("#key="):]
+	if h := browsertest.Eval[string](t, playground, `location.href`); strings.Contains(h, "#") || strings.Contains(h, key) {
+		t.Errorf("the playground's address keeps the fragment or the key: %s", h)
+	}
+	if st := browsertest.Eval[string](t, playground, `JSON.stringify(sessionStorage) + JSON.stringify(localStorage)`); strings.Contains(st, key) {
+		t.Errorf("the playground's storage holds the teacher's key: %s", st)
+	}
+	playground.ElementScreenshot(t, "#mydata-panel", "class-playground-import")
+	playground.Click(t, "#mydata-eval-shipped")
+	playground.WaitFor(t, `document.getElementById("mydata-eval") && document.getElementById("mydata-eval").dataset.acc`, 30*time.Second)
+	acc2 := browsertest.Eval[string](t, playground, `document.getElementById("mydata-eval").dataset.acc`)
+	n2 := browsertest.Eval[string](t, playground, `document.getElementById("mydata-eval").dataset.n`)
+	t.Logf("the playground's test of the shipped model on the class set: accuracy %s on %s drawings", acc2, n2)
 	if n2 != fmt.Sprint(total) {
 		t.Errorf("the playground tested %s drawings of the class set, want %d", n2, total)
 	}
-	teacher.Screenshot(t, "class-in-mydata")
+	playground.Screenshot(t, "class-in-mydata")
+
+	// Again: the set is replaced, not doubled.
+	teacher.Click(t, "#playground")
+	playground.WaitFor(t, statusHas(fmt.Sprintf("in place of its %d earlier ones", total)), 60*time.Second)
+	if n := browsertest.Eval[float64](t, playground, fmt.Sprintf(`[...document.querySelectorAll("#mydata-set option")].filter(o => o.textContent.startsWith("Class %s")).length`, code)); n != 1 {
+		t.Errorf("after a second import there are %v sets of the class, want 1", n)
+	}
+	// "MNIST plus the class set": a set of all ten digits trains with
+	// MNIST's training images.
+	trainPlusMNIST(t, playground, ds)
 	teacher.AssertNoErrors(t)
+	playground.AssertNoErrors(t)
+
+	// A page of this site that answers with a wrong key gets a clear
+	// message, and the class's set stays as it was.
+	root := strings.TrimSuffix(teacherURL[:strings.Index(teacherURL, "/class/")], "/")
+	other := teacher.NewTab(t)
+	other.Navigate(t, root+"/class/join")
+	browsertest.Eval[bool](t, other, `(() => {
+		addEventListener("message", (e) => e.source.postMessage({type: "cnnplay-class-key", key: "not-the-teachers-key"}, location.origin));
+		const b = document.createElement("button");
+		b.id = "open-playground";
+		b.textContent = "open";
+		b.addEventListener("click", () => window.open("/#class-import", "wrong-key"));
+		document.body.prepend(b);
+		return true;
+	})()`)
+	wrong := other.Opened(t, func() { other.Click(t, "#open-playground") })
+	wrong.WaitFor(t, statusHas("The class server refused the teacher's key"), 90*time.Second)
+	if set := browsertest.Eval[string](t, wrong, `document.getElementById("mydata-set").selectedOptions[0].textContent`); set != fmt.Sprintf("Class %s (%d)", code, total) {
+		t.Errorf("after a wrong key the set shown is %q, want the class's as it was", set)
+	}
+	wrong.AssertNoErrors(t, "401")
+
+	// Opened by hand, #class-import says where to start.
+	other.Navigate(t, root+"/#class-import")
+	other.WaitFor(t, statusHas("No teacher's page opened this tab"), 60*time.Second)
+	if h := browsertest.Eval[string](t, other, `location.href`); strings.Contains(h, "#") {
+		t.Errorf("the address keeps the fragment: %s", h)
+	}
 	for _, s := range students {
 		// The offline spell logs the failed fetch; nothing else may fail.
 		s.b.AssertNoErrors(t, "Failed to fetch", "ERR_INTERNET_DISCONNECTED")
 	}
+}
+
+// statusHas is a JavaScript test that the My data panel's status holds
+// text.
+func statusHas(text string) string {
+	return fmt.Sprintf(`(document.getElementById("mydata-status") || {textContent: ""}).textContent.includes(%q)`, text)
 }
 
 // setOffline cuts the tab's network, or restores it.

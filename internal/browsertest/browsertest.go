@@ -37,6 +37,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -121,6 +122,27 @@ func (b *Browser) NewDevice(t testing.TB) *Browser {
 	ctx, cancel := chromedp.NewContext(b.Ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	return openTab(ctx, t, "opening a tab in a new browser context")
+}
+
+// Opened runs open, which makes b's page open a new tab (window.open),
+// and returns that tab, collecting its console messages from then on. It
+// closes when the test ends.
+func (b *Browser) Opened(t testing.TB, open func()) *Browser {
+	t.Helper()
+	ch := chromedp.WaitNewTarget(b.Ctx, func(*target.Info) bool { return true })
+	open()
+	select {
+	case id, ok := <-ch:
+		if !ok {
+			t.Fatal("waiting for a new tab: the tab's browser went away")
+		}
+		ctx, cancel := chromedp.NewContext(b.Ctx, chromedp.WithTargetID(id))
+		t.Cleanup(cancel)
+		return newTab(ctx)
+	case <-time.After(startTimeout):
+		t.Fatalf("the page opened no tab within %v", startTimeout)
+	}
+	return nil
 }
 
 // openTab runs the first action on ctx, which starts the browser or opens

@@ -195,7 +195,7 @@ func (h *Helper) join(j wire.Join, data func() (Data, error)) error {
 	if h.trainSet == nil || !sameTrainingSet(h.start, j.Start) {
 		h.trainSet, h.testSet = nil, nil // free them before loading others
 		var d Data
-		if j.Start.Own == nil && j.Start.Synthetic == 0 { // one's own set came with the join; a synthetic one is made
+		if j.Start.DataFiles() != "" && j.Start.Synthetic == 0 { // one's own set came with the join; a synthetic one is made
 			if d, err = data(); err != nil {
 				return err
 			}
@@ -225,7 +225,7 @@ func sameTrainingSet(a, b wire.Start) bool {
 	if (a.Own == nil) != (b.Own == nil) {
 		return false
 	}
-	if a.Own != nil && (a.Own.Val != b.Own.Val || a.Own.Test != b.Own.Test || !slices.Equal(a.Own.Classes, b.Own.Classes) ||
+	if a.Own != nil && (a.Own.Val != b.Own.Val || a.Own.Test != b.Own.Test || a.Own.Plus != b.Own.Plus || !slices.Equal(a.Own.Classes, b.Own.Classes) ||
 		!bytes.Equal(a.Own.Images, b.Own.Images) || !bytes.Equal(a.Own.Labels, b.Own.Labels)) {
 		return false
 	}

@@ -29,7 +29,47 @@ func startClasses(start wire.Start) ([]string, error) {
 	if _, err := dataset.ParseFraming(start.Own.Framing); err != nil {
 		return nil, fmt.Errorf("the set %q: %w", start.Own.Name, err)
 	}
+	if p := start.Own.Plus; p != "" {
+		pc, err := classesOf(p)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(pc)), slices.Sorted(slices.Values(c))) {
+			return nil, fmt.Errorf("the set %q trains with %s's images only when its classes are %s's %q; it has %q", start.Own.Name, p, p, pc, c)
+		}
+	}
 	return c, nil
+}
+
+// plusTrain returns the training images of a start whose own set trains
+// with a dataset of the registry (OwnSet.Plus): that dataset's training
+// images, their labels turned into the set's class indices, then own, the
+// set's training part. The two are copied into one set, the only way a
+// trainer sees them as one.
+func plusTrain(start wire.Start, classes []string, data Data, own *dataset.Set) (*dataset.Set, error) {
+	name := start.Own.Plus
+	pc, err := classesOf(name)
+	if err != nil {
+		return nil, err
+	}
+	to := make([]uint8, len(pc))
+	for i, c := range pc {
+		to[i] = uint8(slices.Index(classes, c)) // startClasses checked they match
+	}
+	base, err := dataset.LoadN(data.Open(0), data.Open(1), name+"-train", pc, 0)
+	if err != nil {
+		return nil, err
+	}
+	if base.H != own.H || base.W != own.W || base.Pixels == nil || own.Pixels == nil {
+		return nil, fmt.Errorf("the set %q (%d×%d) cannot train with %s's %d×%d images", start.Own.Name, own.W, own.H, name, base.W, base.H)
+	}
+	labels := make([]uint8, 0, base.N+own.N)
+	for _, l := range base.Labels {
+		labels = append(labels, to[l])
+	}
+	px := own.H * own.W
+	return &dataset.Set{Name: name + "-train+" + start.Own.Name, Pixels: append(base.Pixels, own.Pixels[:own.N*px]...),
+		Labels: append(labels, own.Labels[:own.N]...), N: base.N + own.N, H: own.H, W: own.W, Classes: classes}, nil
 }
 
 // ownSets reads the start's own set (only its first Limit images, when
@@ -68,8 +108,9 @@ func ownSets(start wire.Start, classes []string) (*imageset.Split, error) {
 // autoAugment gives a small set of one's own the default augmentation for
 // its size when the start asks for none and does not refuse it: a few
 // dozen drawings of a class teach much more shifted, turned and scaled.
+// A set that trains with a dataset's images (OwnSet.Plus) is not small.
 func autoAugment(start *wire.Start, n int) {
-	if start.Own.NoAutoAugment || !start.Config.Augment.IsIdentity() || n >= imageset.SmallSet {
+	if start.Own.NoAutoAugment || start.Own.Plus != "" || !start.Config.Augment.IsIdentity() || n >= imageset.SmallSet {
 		return
 	}
 	start.Config.Augment = imageset.DefaultsFor(n).Augment

@@ -218,3 +218,106 @@ func TestOwnSetHelpers(t *testing.T) {
 			gotTest.N, gotTest.Acc, gotTest.Confusion, wantTest.N, wantTest.Acc, wantTest.Confusion)
 	}
 }
+
+// digitsSet makes a set of one's own of the first n test digits of the
+// MNIST extract with MNIST's classes in reverse order ("9" first), as the
+// page sends a class's drawings: another order than the dataset's.
+func digitsSet(t *testing.T, n int) *wire.OwnSet {
+	t.Helper()
+	f := fixtureFiles(t)
+	all, err := dataset.LoadN(bytes.NewReader(f[2]), bytes.NewReader(f[3]), "x", dataset.MNISTClasses, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	classes := slices.Clone(dataset.MNISTClasses)
+	slices.Reverse(classes)
+	for i, l := range all.Labels {
+		all.Labels[i] = 9 - l
+	}
+	img, lab, err := imageset.EncodeIDX(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &wire.OwnSet{Name: "class", Classes: classes, Framing: "digits", Images: img, Labels: lab, Plus: "mnist"}
+}
+
+// TestOwnPlusMNIST trains a set of digits with MNIST's training images:
+// they train with the set's training part, their labels turned into the
+// set's classes, while validation and test stay the set's; helpers load
+// the same images. A set of other classes, or an unknown dataset, is
+// refused.
+func TestOwnPlusMNIST(t *testing.T) {
+	own := digitsSet(t, 200)
+	start := wire.Start{Own: own, Spec: preset(t, "lenet5"),
+		Config: train.Config{Optimizer: nn.OptimizerSpec{Kind: "adam"}, BatchSize: 16, Epochs: 1, Seed: 1}}
+	s, err := New(start, fixtures(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setClock(s, 0)
+	st := s.Started().Started
+	alone, err := New(wire.Start{Own: &wire.OwnSet{Name: own.Name, Classes: own.Classes, Framing: own.Framing, Images: own.Images, Labels: own.Labels, NoAutoAugment: true},
+		Spec: start.Spec, Config: start.Config}, Data{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ast := alone.Started().Started
+	if st.Train != 2000+ast.Train || st.Val != ast.Val || st.Test != ast.Test || !st.Augment.IsIdentity() || !slices.Equal(st.Classes, own.Classes) {
+		t.Fatalf("with MNIST: %+v; the set alone: %+v", st, ast)
+	}
+	f := fixtureFiles(t)
+	mnist, err := dataset.Load(bytes.NewReader(f[0]), bytes.NewReader(f[1]), "m", dataset.MNISTClasses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range mnist.Labels {
+		if s.trainSet.Labels[i] != 9-l {
+			t.Fatalf("MNIST's image %d (a %d) trains as class %q", i, l, own.Classes[s.trainSet.Labels[i]])
+		}
+	}
+	if !bytes.Equal(s.trainSet.Pixels[:len(mnist.Pixels)], mnist.Pixels) || !bytes.Equal(s.trainSet.Pixels[len(mnist.Pixels):], alone.trainSet.Pixels) ||
+		!slices.Equal(s.trainSet.Labels[mnist.N:], alone.trainSet.Labels) {
+		t.Error("the training images are not MNIST's followed by the set's training part")
+	}
+	if !bytes.Equal(s.valSet.Pixels, alone.valSet.Pixels) || !bytes.Equal(s.testSet.Pixels, alone.testSet.Pixels) {
+		t.Error("validation or test is not the set's own")
+	}
+
+	// A helper loads MNIST for the join and trains as a goroutine does.
+	start.Config.Workers = 2
+	steps := func(s *Session) []float32 {
+		defer s.Close()
+		setClock(s, 0)
+		for range 4 {
+			if out := s.Handle(wire.Command(wire.KindStep)); len(kinds(out, wire.KindError)) > 0 {
+				t.Fatalf("step: %+v", kinds(out, wire.KindError)[0].Error)
+			}
+		}
+		return s.Net().Weights()
+	}
+	s1, err := New(start, fixtures(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := steps(s1)
+	s2, err := NewWithHelpers(start, fixtures(t), nil, startHelpers(t, 1, fixtures(t), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(steps(s2), want) {
+		t.Error("a helper trained the set with MNIST otherwise than a goroutine worker")
+	}
+
+	for name, change := range map[string]func(*wire.OwnSet){
+		"other classes": func(o *wire.OwnSet) { o.Classes = slices.Clone(o.Classes); o.Classes[0] = "nine" },
+		"unknown":       func(o *wire.OwnSet) { o.Plus = "imagenet" },
+	} {
+		o := *digitsSet(t, 50)
+		change(&o)
+		if _, err := New(wire.Start{Own: &o, Spec: start.Spec, Config: start.Config}, fixtures(t), nil); err == nil {
+			t.Errorf("%s: the session started", name)
+		} else {
+			t.Logf("%s: %v", name, err)
+		}
+	}
+}

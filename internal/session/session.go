@@ -149,6 +149,9 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 	trainSize := guessTrainSize(start)
 	if own != nil {
 		trainSize = own.Train.N
+		if start.Own.Plus != "" {
+			trainSize += 60000 // MNIST's and Fashion-MNIST's training images
+		}
 	}
 	if err := budget.CheckFits(sum, cfg.BatchSize, trainSize, len(classes)); err != nil {
 		return nil, err
@@ -179,6 +182,11 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 		trainSet, test, s.tooFew = own.Train, ownTest(own), own.TooFew
 		if own.Val.N > 0 {
 			valSet = own.Val
+		}
+		if start.Own.Plus != "" {
+			if trainSet, err = plusTrain(start, classes, data, own.Train); err != nil {
+				return nil, err
+			}
 		}
 	} else {
 		if trainSet, valSet, err = trainingSets(start, classes, data); err != nil {
@@ -211,6 +219,10 @@ func trainingSets(start wire.Start, classes []string, data Data) (trainSet, valS
 		}
 		if sp.Val.N > 0 {
 			valSet = sp.Val
+		}
+		if start.Own.Plus != "" {
+			t, err := plusTrain(start, classes, data, sp.Train)
+			return t, valSet, err
 		}
 		return sp.Train, valSet, nil
 	}

@@ -229,6 +229,22 @@ type OwnSet struct {
 	// has no augmentation; otherwise such a set gets the default
 	// augmentation for its size (imageset.DefaultsFor).
 	NoAutoAugment bool `json:"noAutoAugment,omitempty"`
+	// Plus, when set, names a dataset of the registry ("mnist") whose
+	// training images train too, with the set's training part; the
+	// set's classes must be that dataset's, in any order. Validation and
+	// test stay the set's own: the figure says how well the network
+	// reads the set. No augmentation is added for the set's size then.
+	Plus string `json:"plus,omitempty"`
+}
+
+// DataFiles returns the dataset of the registry whose files a start
+// trains on: its Dataset, or with its own set that set's Plus ("" for
+// the set alone, which came with the start).
+func (s Start) DataFiles() string {
+	if s.Own != nil {
+		return s.Own.Plus
+	}
+	return s.Dataset
 }
 
 // Transfer names the architecture of the model whose weights a start

@@ -112,7 +112,7 @@ func (w *worker) handle(m wire.Message) {
 		var d *download
 		w.helper.Join(*m.Join, func() (session.Data, error) {
 			var err error
-			d, err = w.dataset(m.Join.Start.Dataset, false)
+			d, err = w.dataset(m.Join.Start.DataFiles(), false)
 			return d.data(), err
 		})
 		w.keep(d)
@@ -158,10 +158,10 @@ func (w *worker) handle(m wire.Message) {
 	ports := w.startHelpers(session.Workers(start) - 1)
 	start.Config.Workers, start.AutoWorkers = len(ports)+1, 0
 	t0 := time.Now()
-	var d *download // none for one's own set, which came with the start
+	var d *download // none for one's own set alone, which came with the start
 	var err error
-	if start.Own == nil {
-		if d, err = w.dataset(start.Dataset, true); err != nil {
+	if start.Own == nil || start.Own.Plus != "" {
+		if d, err = w.dataset(start.DataFiles(), true); err != nil {
 			post(wire.ErrorMessage(err))
 			return
 		}

@@ -2,8 +2,10 @@
 // URL's fragment (#key=…, which the browser never sends to a server), is
 // kept in this tab's sessionStorage and sent only in the Authorization
 // header of the teacher's API calls: there is no cookie, so no other site
-// can make the browser act for the teacher. Everything a student typed is
-// shown with textContent, never parsed as HTML.
+// can make the browser act for the teacher. The playground's tab this page
+// opens gets it by postMessage (see "Test and train in the playground").
+// Everything a student typed is shown with textContent, never parsed as
+// HTML.
 "use strict";
 
 (() => {
@@ -91,6 +93,7 @@
 
   function showState(st) {
     $("class-code").textContent = st.code;
+    $("set-code").textContent = st.code;
     $("join-url").textContent = st.joinURL;
     const s = st.summary;
     $("joined").textContent = s.joined + (s.joined === 1 ? " student joined" : " students joined");
@@ -243,6 +246,28 @@
       }));
       showError();
     } catch (err) { showError(err); }
+  });
+
+  // --- Test and train in the playground --------------------------------
+
+  // The playground opens in a tab of its own at /#class-import (the same
+  // tab at every click, which then imports again) and asks this page for
+  // the key with postMessage. Only a tab this page opened, of this origin,
+  // gets it, and only in a message to this origin: the key is in no URL.
+  const PLAYGROUND = "cnnplay-playground";
+  const playgrounds = new Set();
+  $("playground").addEventListener("click", () => {
+    const w = window.open("/#class-import", PLAYGROUND);
+    if (!w) {
+      showError(new Error("The browser blocked the playground's tab: allow pop-ups for this page, or export the zip and import it in the playground's My data."));
+      return;
+    }
+    playgrounds.add(w);
+    showError();
+  });
+  window.addEventListener("message", (e) => {
+    if (e.origin !== location.origin || !playgrounds.has(e.source) || !e.data || e.data.type !== "cnnplay-class-key-request") return;
+    e.source.postMessage({ type: "cnnplay-class-key", key }, location.origin);
   });
 
   // --- Start -----------------------------------------------------------
