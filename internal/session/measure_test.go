@@ -35,6 +35,14 @@ func TestMeasure(t *testing.T) {
 		t.Errorf("with a helper: %+v", m2)
 	}
 
+	// A network for one of one's own sets: the page measures it before
+	// the set comes with a start.
+	own := wire.Start{Dataset: "my-abc", Config: adadelta(20, 1), Spec: nn.Spec{Input: nn.Shape{H: 28, W: 28, C: 1},
+		Layers: []nn.LayerSpec{{Type: "flatten"}, {Type: "dense", Units: 3}, {Type: "softmax"}}}}
+	if m, err := Measure(wire.Measure{Start: own}, nil); err != nil || m.Steps != MeasureSteps {
+		t.Errorf("a network of 3 classes for one's own set: %+v, %v", m, err)
+	}
+
 	huge := wire.Start{Dataset: "mnist", Config: adadelta(20, 1), Spec: nn.Spec{Input: nn.Shape{H: 28, W: 28, C: 1},
 		Layers: []nn.LayerSpec{{Type: "conv", Filters: 512, Size: 5, Pad: 2}, {Type: "conv", Filters: 512, Size: 5, Pad: 2},
 			{Type: "flatten"}, {Type: "dense", Units: 10}, {Type: "softmax"}}}}

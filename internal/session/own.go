@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn"
@@ -17,7 +18,14 @@ import (
 // own set's, or those of the registry's dataset it names.
 func startClasses(start wire.Start) ([]string, error) {
 	if start.Own == nil {
-		return classesOf(start.Dataset)
+		c, err := classesOf(start.Dataset)
+		if err != nil && start.Synthetic > 0 {
+			// A measurement for one of one's own sets, which the page
+			// sends without the set: random images need only the
+			// network's classes.
+			return outputClasses(start.Spec)
+		}
+		return c, err
 	}
 	c := start.Own.Classes
 	switch {
@@ -143,4 +151,17 @@ func transfer(net *nn.Network, from nn.Spec, weights []float32) ([]string, error
 		return nil, fmt.Errorf("starting from the model: %w", err)
 	}
 	return copied, nil
+}
+
+// outputClasses names the classes of spec's output "1", "2", …
+func outputClasses(spec nn.Spec) ([]string, error) {
+	sum, err := nn.Analyze(spec)
+	if err != nil {
+		return nil, err
+	}
+	c := make([]string, sum.Classes)
+	for i := range c {
+		c[i] = strconv.Itoa(i + 1)
+	}
+	return c, nil
 }
