@@ -3,11 +3,13 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/cnnplay/cnnplay/internal/budget"
 	"github.com/cnnplay/cnnplay/internal/session"
 	"github.com/cnnplay/cnnplay/internal/wire"
+	"github.com/cnnplay/cnnplay/nn/dataset/imageset"
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -36,10 +38,11 @@ type estimator struct {
 	form *trainForm
 	st   *trainState
 
-	engaged bool                     // a measurement was asked for once: the panel is in use
-	want    string                   // the key of the form's network when it last changed (for the delay)
-	asked   string                   // the key last posted
-	answers map[string]wire.Measured // by key
+	engaged   bool                     // a measurement was asked for once: the panel is in use
+	plusMNIST *bool                    // MNIST's training images train with one's own set (transferOptions)
+	want      string                   // the key of the form's network when it last changed (for the delay)
+	asked     string                   // the key last posted
+	answers   map[string]wire.Measured // by key
 }
 
 func newEstimator(form *trainForm, st *trainState) *estimator {
@@ -70,6 +73,9 @@ func measureOf(start wire.Start) (wire.Measure, bool) {
 	start.Config.Epochs, start.Config.Seed, start.Config.Patience = 1, 1, 0
 	start.Config.Optimizer.LR, start.Config.Optimizer.L2, start.Config.LRDecay = 0.01, 0, 1
 	start.Limit, start.Validation, start.Paused, start.SnapshotEvery = 0, 0, false, 0
+	// One's own set's images do not change a step's speed (and would make
+	// the key as large as the set): a run on the set has the form's key.
+	start.Own = nil
 	key, err := json.Marshal(start)
 	if err != nil {
 		return wire.Measure{}, false
@@ -124,6 +130,17 @@ func (e *estimator) answer(m wire.Measured) { e.answers[m.Key] = m }
 // sizes are the training and validation images the form's settings
 // train on (as trainSettings.analyze counts them).
 func (e *estimator) sizes() (trainN, valN int) {
+	if s := pageSets.byDataset(e.form.settings.Dataset); s != nil {
+		// One's own set: the worker holds out a fraction of each class
+		// (imageset.DefaultsFor), and MNIST's images may train with it.
+		n, _ := s.count()
+		valN = int(math.Round(float64(n) * imageset.DefaultsFor(n).Val))
+		trainN = n - valN
+		if e.plusMNIST != nil && *e.plusMNIST && s.digitClasses() {
+			trainN += maxLimit
+		}
+		return trainN, valN
+	}
 	_, limit, validation, _ := e.form.settings.config()
 	n := maxLimit
 	if limit > 0 {

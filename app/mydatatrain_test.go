@@ -52,6 +52,10 @@ func TestOwnStart(t *testing.T) {
 	if f.settings.Preset != "lenet5" || !f.settings.Shift || !f.settings.Rotate || f.settings.Epochs != "100" {
 		t.Errorf("settings for a small set: %+v", f.settings)
 	}
+	// The epoch estimate counts the set's images, not MNIST's 60000.
+	if trainN, valN := newEstimator(&f, newTrainState(func() float64 { return 0 }, "")).sizes(); trainN+valN != 3 {
+		t.Errorf("the estimate's sizes for a set of 3 pictures: %d to train, %d to validate", trainN, valN)
+	}
 	start, net, ok := f.start(2)
 	if !ok {
 		t.Fatalf("start refused: %v", f.bad)

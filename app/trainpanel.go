@@ -118,6 +118,7 @@ func (p *trainPanel) setup() {
 	p.form = newTrainForm(p.Setup)
 	p.st = newTrainState(now, p.shippedText())
 	p.est = newEstimator(&p.form, p.st)
+	p.est.plusMNIST = &p.transfer.plusMNIST
 	p.status = &trainStatusView{State: p.st, Form: &p.form, Est: p.est}
 	p.progress = &trainProgressView{State: p.st, Form: &p.form}
 }

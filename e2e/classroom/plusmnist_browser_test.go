@@ -83,7 +83,7 @@ func trainPlusMNIST(t *testing.T, b *browsertest.Browser, ds map[string][]stroke
 	if epochs != "" {
 		t.Errorf("an epoch ended after %d examples: the set alone was trained, not with MNIST's images", seen)
 	}
-	if est := browsertest.Eval[string](t, b, `document.getElementById("epoch-estimate").textContent`); strings.Contains(est, "One epoch of") && !strings.Contains(est, "One epoch of 60,0") {
+	if est := browsertest.Eval[string](t, b, `document.getElementById("epoch-estimate").textContent`); strings.Contains(est, "One epoch of") && !strings.Contains(est, "One epoch of 60 0") {
 		t.Errorf("the estimate is not of MNIST's images and the set's: %s", est)
 	}
 	b.Screenshot(t, "class-plus-mnist")
