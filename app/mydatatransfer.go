@@ -33,7 +33,12 @@ type transferOptions struct {
 func (p *trainPanel) renderTransfer() app.UI {
 	s := pageSets.byDataset(p.form.settings.Dataset)
 	if s == nil {
-		return app.If(false)
+		// An element all the same: go-app updates the panel's children by
+		// position, and with nothing here the status view, a mounted
+		// component, would move up a place, which go-app refuses with a
+		// panic ("already mounted") that leaves the page dead (deleting
+		// the set being trained on did that).
+		return app.Div()
 	}
 	n, _ := s.count()
 	val := imageset.DefaultsFor(n).Val

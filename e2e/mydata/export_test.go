@@ -76,6 +76,7 @@ func exportClearImport(t *testing.T, b *browsertest.Browser, pngs map[string]str
 	// Import: the zip makes the set again.
 	b.Do(t, chromedp.SetUploadFiles("#mydata-import-files", []string{file}))
 	if !waitTrue(t, b, `document.querySelectorAll(".mydata-thumb").length === `+strconv.Itoa(len(pngs)), 30*time.Second) {
+		b.AssertNoErrors(t) // a page whose program died says so
 		t.Fatalf("the import shows %d pictures, want %d; status %q, problems %q", browsertest.Eval[int](t, b, `document.querySelectorAll(".mydata-thumb").length`), len(pngs),
 			browsertest.Eval[string](t, b, `document.getElementById("mydata-status").textContent`),
 			browsertest.Eval[string](t, b, `(document.getElementById("mydata-problems") || {}).textContent || ""`))
