@@ -20,11 +20,23 @@ import (
 
 // Measurement sizes and bounds.
 const (
-	// MeasureSteps is the number of training steps timed.
+	// MeasureSteps is the fewest training steps timed (unless
+	// MeasureBudget runs out first).
 	MeasureSteps = 20
-	// measureWarmup steps go first, untimed: the first steps allocate
-	// buffers and run code the engine has not compiled fully yet.
-	measureWarmup = 3
+	// measureWarmup steps go first, untimed, for at least
+	// measureWarmupTime: the first steps allocate buffers and run code the
+	// browser has not compiled fully yet (V8 compiles WebAssembly quickly
+	// first and optimises hot functions in the background). The measuring
+	// worker is a fresh one: 3 steps of the convnetjs preset (60 ms) left
+	// its estimate 1.8 times the real epoch.
+	measureWarmup     = 3
+	measureWarmupTime = 500 * time.Millisecond
+	// measureTime is the least time the timed steps take, so that a small
+	// network is timed on more than a few milliseconds.
+	measureTime = 500 * time.Millisecond
+	// measureMaxSteps bounds the steps of warmup and timing alike (the
+	// random images are made for that many).
+	measureMaxSteps = 400
 	// MeasureBudget is the most time the timed steps may take: a large
 	// network is timed on fewer steps rather than keep the worker busy.
 	MeasureBudget = 2 * time.Second
@@ -46,7 +58,7 @@ func Measure(m wire.Measure, ports []Port) (wire.Measured, error) {
 	batch := max(start.Config.BatchSize, 1)
 	// One more batch than the steps, so that no epoch ends (and no
 	// validation or copy of the best weights is timed).
-	start.Synthetic = batch * (measureWarmup + MeasureSteps + 1)
+	start.Synthetic = batch * (2*measureMaxSteps + 1)
 	start.Validation, start.Limit, start.Paused, start.SnapshotEvery = -1, 0, false, 0
 	start.Config.Epochs, start.Config.Patience = 1, 0
 	var s *Session
@@ -62,13 +74,15 @@ func Measure(m wire.Measure, ports []Port) (wire.Measured, error) {
 	}
 	defer s.Close()
 	out := wire.Measured{Key: m.Key, Batch: batch, Workers: max(s.cfg.Workers, 1)}
-	for range measureWarmup {
+	t0 := time.Now()
+	for warm := 0; warm < measureWarmup || (warm < measureMaxSteps && time.Since(t0) < measureWarmupTime); warm++ {
 		if _, err := s.tr.Step(); err != nil {
 			return wire.Measured{}, fmt.Errorf("measuring the network: %w", err)
 		}
 	}
-	t0 := time.Now()
-	for out.Steps < MeasureSteps && (out.Steps == 0 || time.Since(t0) < MeasureBudget) {
+	t0 = time.Now()
+	for out.Steps == 0 || (out.Steps < measureMaxSteps && time.Since(t0) < MeasureBudget &&
+		(out.Steps < MeasureSteps || time.Since(t0) < measureTime)) {
 		if _, err := s.tr.Step(); err != nil {
 			return wire.Measured{}, fmt.Errorf("measuring the network: %w", err)
 		}

@@ -17,7 +17,7 @@ func TestMeasure(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("one worker: %+v (%.0f examples/s)", m, 1/m.TrainSecs)
-	if m.Key != "k1" || m.Steps != MeasureSteps || m.Batch != 20 || m.Workers != 1 || !(m.TrainSecs > 0) || !(m.EvalSecs > 0) {
+	if m.Key != "k1" || m.Steps < MeasureSteps || m.Steps > measureMaxSteps || m.Batch != 20 || m.Workers != 1 || !(m.TrainSecs > 0) || !(m.EvalSecs > 0) {
 		t.Errorf("measured %+v", m)
 	}
 	// A forward pass costs about a third of a training step: a ratio in
@@ -31,7 +31,7 @@ func TestMeasure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m2.Workers != 2 || m2.Steps != MeasureSteps || !(m2.TrainSecs > 0) {
+	if m2.Workers != 2 || m2.Steps < MeasureSteps || !(m2.TrainSecs > 0) {
 		t.Errorf("with a helper: %+v", m2)
 	}
 
@@ -39,7 +39,7 @@ func TestMeasure(t *testing.T) {
 	// the set comes with a start.
 	own := wire.Start{Dataset: "my-abc", Config: adadelta(20, 1), Spec: nn.Spec{Input: nn.Shape{H: 28, W: 28, C: 1},
 		Layers: []nn.LayerSpec{{Type: "flatten"}, {Type: "dense", Units: 3}, {Type: "softmax"}}}}
-	if m, err := Measure(wire.Measure{Start: own}, nil); err != nil || m.Steps != MeasureSteps {
+	if m, err := Measure(wire.Measure{Start: own}, nil); err != nil || m.Steps < MeasureSteps {
 		t.Errorf("a network of 3 classes for one's own set: %+v, %v", m, err)
 	}
 
