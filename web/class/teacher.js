@@ -15,6 +15,9 @@
   const feed = { after: 0, rev: 0 };
   let key = "";
   let locked = false;
+  // classesEdited is set while the class names box holds names not yet
+  // sent (typed, or from a My data set): the live feed leaves it alone.
+  let classesEdited = false;
 
   // --- The key ---------------------------------------------------------
 
@@ -101,7 +104,7 @@
     locked = st.locked;
     $("lock").textContent = locked ? "Unlock" : "Lock";
     $("lock-state").textContent = locked ? "Locked: students' drawings wait on their phones." : "Open: students can send drawings.";
-    if (document.activeElement !== $("classes-input")) $("classes-input").value = st.classes.join(", ");
+    if (!classesEdited && document.activeElement !== $("classes-input")) $("classes-input").value = st.classes.join(", ");
     counts($("per-class"), s.perClass);
     counts($("per-student"), s.perStudent);
     $("evaluate").disabled = !st.canTest;
@@ -199,8 +202,140 @@
   $("classes-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const classes = $("classes-input").value.split(",").map((s) => s.trim()).filter((s) => s !== "");
-    try { await api("classes", { classes }); showError(); $("classes-input").blur(); } catch (err) { showError(err); }
+    try {
+      await api("classes", { classes });
+      classesEdited = false;
+      showError();
+      $("mydata-note").textContent = "";
+      $("classes-input").blur();
+    } catch (err) { showError(err); }
   });
+  $("classes-input").addEventListener("input", () => { classesEdited = true; });
+
+  // --- The classes of a My data set -----------------------------------
+
+  // The playground, on this origin, keeps the user's own sets in the
+  // IndexedDB database "cnnplay-mydata" (app/mydatastore.go): its object
+  // store "kv" holds, under "set/<id>/meta", each set's meta as JSON in a
+  // Uint8Array: {format, name, classes: [{name, examples}]}. This page only
+  // reads it, and never creates it: a teacher who never used My data in
+  // this browser gets no empty database from this page.
+  const MYDATA = { db: "cnnplay-mydata", store: "kv", format: 1 };
+  // The server's limit on a class's class names (MaxClasses in
+  // internal/classroom/drawing.go); it checks the names themselves.
+  const MIN_CLASSES = 2, MAX_CLASSES = 50;
+  let mySets = [];
+
+  function idbRequest(req) {
+    return new Promise((ok, fail) => {
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error);
+    });
+  }
+
+  // openMyData opens the playground's database read-only, or returns null
+  // when this browser has none. Opened without a version, a database that
+  // does not exist would be made (at version 1, empty): the upgrade that
+  // would make it is aborted instead.
+  async function openMyData() {
+    if (!window.indexedDB) return null;
+    if (indexedDB.databases) {
+      const dbs = await indexedDB.databases();
+      if (!dbs.some((d) => d.name === MYDATA.db)) return null;
+    }
+    const req = indexedDB.open(MYDATA.db);
+    req.onupgradeneeded = () => req.transaction.abort();
+    let db;
+    try { db = await idbRequest(req); } catch (err) {
+      if (err && err.name === "AbortError") return null;
+      throw err;
+    }
+    if (!db.objectStoreNames.contains(MYDATA.store)) { db.close(); return null; }
+    return db;
+  }
+
+  // readMySets returns the sets of this browser's My data, by name: only
+  // their names and class names (the metas, not the pictures). A meta
+  // that cannot be read, or of a newer format, is left out.
+  async function readMySets() {
+    const db = await openMyData();
+    if (!db) return [];
+    try {
+      const st = db.transaction(MYDATA.store, "readonly").objectStore(MYDATA.store);
+      const keys = (await idbRequest(st.getAllKeys())).filter((k) => typeof k === "string" && /^set\/[^/]+\/meta$/.test(k));
+      const metas = await Promise.all(keys.map((k) => idbRequest(st.get(k))));
+      const sets = [];
+      for (const v of metas) {
+        try {
+          const m = JSON.parse(new TextDecoder().decode(v));
+          if (m.format > MYDATA.format || typeof m.name !== "string" || !Array.isArray(m.classes)) continue;
+          sets.push({ name: m.name, classes: m.classes.map((c) => String(c.name)) });
+        } catch { /* not a meta this page can read */ }
+      }
+      return sets.sort((a, b) => a.name.localeCompare(b.name));
+    } finally {
+      db.close();
+    }
+  }
+
+  // fillMySets lists the sets in the select, or says there are none.
+  async function fillMySets() {
+    const sel = $("mydata-sets");
+    let sets;
+    try { sets = await readMySets(); } catch (err) {
+      sel.replaceChildren(el("option", "", "My data could not be read in this browser"));
+      sel.options[0].value = "";
+      sel.disabled = true;
+      $("mydata-note").textContent = String(err && err.message || err);
+      return;
+    }
+    mySets = sets;
+    if (sets.length === 0) {
+      const o = el("option", "", "No My data sets in this browser");
+      o.value = "";
+      sel.replaceChildren(o);
+      sel.disabled = true;
+      return;
+    }
+    const first = el("option", "", "Choose a set…");
+    first.value = "";
+    sel.replaceChildren(first, ...sets.map((s, i) => {
+      const o = el("option", "", s.name + " — " + (s.classes.length ? s.classes.join(", ") : "no classes"));
+      o.value = String(i);
+      return o;
+    }));
+    sel.disabled = false;
+  }
+
+  // A set chosen fills the class names box with its class names; the
+  // teacher still sends them with "Set the classes", which the server
+  // checks. What the class cannot take is said before that.
+  $("mydata-sets").addEventListener("change", () => {
+    const s = mySets[Number($("mydata-sets").value)];
+    const note = $("mydata-note");
+    note.classList.remove("error");
+    if ($("mydata-sets").value === "" || !s) { note.textContent = ""; return; }
+    let names = s.classes;
+    const problems = [];
+    if (names.length < MIN_CLASSES) {
+      problems.push("The set " + s.name + " has " + names.length + (names.length === 1 ? " class" : " classes") + "; a class needs at least " + MIN_CLASSES + ".");
+    }
+    if (names.length > MAX_CLASSES) {
+      problems.push("The set " + s.name + " has " + names.length + " classes, more than the " + MAX_CLASSES + " a class allows: only its first " + MAX_CLASSES + " are in the box.");
+      names = names.slice(0, MAX_CLASSES);
+    }
+    const commas = names.filter((n) => n.includes(","));
+    if (commas.length) {
+      problems.push("The box splits names at commas: " + commas.join(" | ") + " will not stay one name each.");
+    }
+    $("classes-input").value = names.join(", ");
+    classesEdited = true;
+    note.textContent = problems.length ? problems.join(" ") :
+      "Press “Set the classes” to ask the students for these " + names.length + " classes.";
+    note.classList.toggle("error", problems.length > 0);
+  });
+  // Sets made in the playground meanwhile show when the teacher comes back.
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) fillMySets(); });
 
   async function download(format) {
     try {
@@ -279,6 +414,7 @@
       $("key-view").hidden = true;
       $("class-view").hidden = false;
       showState(st);
+      fillMySets();
       const qr = await api("qr", {}, "blob");
       $("qr").src = URL.createObjectURL(qr);
       poll();
