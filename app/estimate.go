@@ -29,11 +29,11 @@ const (
 )
 
 // estimator says how long one epoch of the form's network takes on this
-// machine. It asks the worker to time 20 training steps of the network
-// (session.Measure) once the user engages the training panel, and again
-// whenever what the speed depends on changes, and once a session trains that network, it uses
-// the live rate instead. An estimate from an assumed operation rate was 13
-// times too long for the convnetjs preset.
+// machine. Once the user engages the training panel, and again whenever
+// what the speed depends on changes, it asks a measuring worker to time
+// training steps of the network (session.Measure); once a session trains
+// that network, it uses the live rate instead. An estimate from an
+// assumed operation rate was 13 times too long for the convnetjs preset.
 type estimator struct {
 	form *trainForm
 	st   *trainState
