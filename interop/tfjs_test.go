@@ -80,13 +80,13 @@ func TestTFJS(t *testing.T) {
 }
 
 // TestTFJSTrainedInTFJS: Keras' mnist_cnn (the keras preset's layers),
-// trained for one epoch in TF.js on the first 512 MNIST training images
+// trained for one epoch in TF.js on the first 256 MNIST training images
 // and saved by TF.js, imports into cnnplay as the keras preset and gives
 // TF.js' own predictions on the first 1,000 test images; and it exports
 // and imports again unchanged.
 func TestTFJSTrainedInTFJS(t *testing.T) {
 	nm := nodeModules(t, "@tensorflow/tfjs")
-	const n, m = 512, 1000
+	const n, m = 256, 1000
 	mnistTrain, mnistTest := testImages(t, "mnist")
 	trainSet, test := mnistTrain.Head(n), mnistTest.Head(m)
 	dir := t.TempDir()
@@ -122,7 +122,9 @@ func TestTFJSTrainedInTFJS(t *testing.T) {
 	if r.agree*1000 < m*999 || !(r.maxDiff <= 1e-4) {
 		t.Errorf("top-1 agrees on %d of %d (want 99.9%%), probabilities within %g (want 1e-4)", r.agree, m, r.maxDiff)
 	}
-	if r.rightORT < m/2 {
+	// One epoch of 256 images reached 56.6% here (chance is 10%; the
+	// order and the dropout are TF.js' own random draws, so it varies).
+	if r.rightORT < m*3/10 {
 		t.Errorf("TF.js' model is right on %d of %d: it did not train", r.rightORT, m)
 	}
 	files, err := tfjs.Encode(got)
