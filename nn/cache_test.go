@@ -152,3 +152,41 @@ func TestWeightCacheUsed(t *testing.T) {
 		}
 	})
 }
+
+// TestDenseNonFiniteWeightOnZeroInput checks that one image through a
+// dense layer multiplies a weight facing a zero input when the weights are
+// not all finite (0·∞ is NaN, which the SIMD module's zero-skipping product
+// would miss), and that the layer's record of whether they are follows
+// every change of them: finite, then ∞ in place, then finite again.
+func TestDenseNonFiniteWeightOnZeroInput(t *testing.T) {
+	net, err := Build(Spec{
+		Input:  Shape{1, 1, 8},
+		Layers: []LayerSpec{{Type: "dense", Units: 5}, {Type: "softmax"}},
+	}, rand.New(rand.NewPCG(12, 12)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := []float32{1, 0, 2, 0, 0, 3, 0, 4}
+	w := net.Params()[0]
+	for _, tc := range []struct {
+		what string
+		w13  float32 // weight from input 1 (zero) to output 3
+		nan  bool
+	}{{"finite", 0.5, false}, {"∞ facing a zero", float32(math.Inf(1)), true}, {"finite again", -0.25, false}} {
+		w.W[1*5+3] = tc.w13
+		w.Changed()
+		net.Forward(x, 1, Pass{})
+		out := append([]float32(nil), net.Output(0)...)
+		for j, v := range out {
+			if isNaN := v != v; isNaN != (tc.nan && j == 3) {
+				t.Errorf("%s: output %d is %v", tc.what, j, v)
+			}
+		}
+		fresh := net.Clone()
+		fresh.Forward(x, 1, Pass{})
+		want := fresh.Output(0)
+		if i := firstDiff(out, want); i >= 0 {
+			t.Errorf("%s: output %d is %v, a fresh network's %v", tc.what, i, out[i], want[i])
+		}
+	}
+}

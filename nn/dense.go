@@ -12,6 +12,10 @@ type Dense struct {
 	// Forward)
 	pw packedB
 	wv weightCache
+	// finite is whether w holds only finite values, as of w's version fv:
+	// then one image may skip its zero inputs (see Forward)
+	finite bool
+	fv     weightCache
 }
 
 func newDense(name string, in Shape, units int) *Dense {
@@ -37,13 +41,27 @@ func (l *Dense) FLOPs() int       { return 2 * l.in.Size() * l.out.C }
 // packs them as it goes, as before, and holds no second copy; so do
 // products of fewer rows than the kernel's where the kernel multiplies
 // those without packing (the SIMD module's).
+//
+// Those few rows skip their zero inputs when the weights are finite
+// (checked once per change of them): after a ReLU and max pooling, more
+// than half of the inputs are zero on real digits (57% of the keras
+// preset's, seeded, on 200 of MNIST's test images), and the weights they
+// would multiply are most of the bytes one image reads.
 func (l *Dense) Forward(out, in []float32, n int, p Pass) {
 	i, o := l.in.Size(), l.out.C
 	checkLen(l.name, "input", len(in), n*i)
 	checkLen(l.name, "output", len(out), n*o)
-	if p.Train || (kernel.rows != nil && n < kernel.mr) {
+	rows := kernel.rows != nil && n < kernel.mr
+	switch {
+	case rows && !p.Train:
+		if !l.fv.current(l.w) {
+			l.finite = vec.finite(l.w.W)
+			l.fv.stamp(l.w)
+		}
+		kernel.rows(n, o, i, in, i, l.w.W, o, out, o, false, l.finite)
+	case p.Train || rows:
 		l.mm.gemm(n, o, i, in, i, 1, l.w.W, o, 1, out, o, false)
-	} else {
+	default:
 		if !l.wv.current(l.w) || !l.pw.fits() {
 			l.pw.pack(i, o, l.w.W, o, 1)
 			l.wv.stamp(l.w)

@@ -35,8 +35,9 @@ type microKernel struct {
 	// rows, if set, computes the whole product without packing when A has
 	// fewer than mr rows and A's steps and B's columns are contiguous
 	// (acs = bcs = 1), summing over the same gemmKC-deep blocks so the
-	// result is the same bit for bit.
-	rows func(m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc bool)
+	// result is the same bit for bit. With sparse it skips A's zeros and
+	// never reads their rows of B: the same bits where B is finite.
+	rows func(m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc, sparse bool)
 	// fused is set for a kernel whose results may differ from the others'
 	// in the last bits: it rounds each multiply-add once (gemm_js.go).
 	fused bool
@@ -84,7 +85,7 @@ func (s *gemmScratch) product(m, n, k int, a []float32, ars, acs int, b []float3
 	}
 	kernel := kernel // one kernel for the whole product
 	if kernel.rows != nil && pre == nil && m < kernel.mr && acs == 1 && bcs == 1 && k > 0 {
-		kernel.rows(m, n, k, a, ars, b, brs, c, ldc, acc)
+		kernel.rows(m, n, k, a, ars, b, brs, c, ldc, acc, false)
 		return
 	}
 	if !acc && (kernel.block == nil || k == 0) {

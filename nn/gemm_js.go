@@ -61,6 +61,10 @@ var simdFn struct {
 // goroutines.
 var simdTile [simdMR * simdNR]float32
 
+// simdTerms is gemmRows' scratch: one 256-deep block's terms, each B's row
+// offset and A's value (see gemm.wat).
+var simdTerms [2 * gemmKC]float32
+
 // The module's register tile: 4 rows by 8 columns.
 const simdMR, simdNR = 4, 8
 
@@ -216,17 +220,17 @@ func callBlock(fn js.Value, c []float32, ldc, m, n int, pa, pb []float32, kc int
 	runtime.KeepAlive(pb)
 }
 
-func simdGemmRows(m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc bool) {
-	callRows(simdRows, m, n, k, a, ars, b, brs, c, ldc, acc)
+func simdGemmRows(m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc, sparse bool) {
+	callRows(simdRows, m, n, k, a, ars, b, brs, c, ldc, acc, sparse)
 }
 
-func fmaGemmRows(m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc bool) {
-	callRows(fmaRows, m, n, k, a, ars, b, brs, c, ldc, acc)
+func fmaGemmRows(m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc, sparse bool) {
+	callRows(fmaRows, m, n, k, a, ars, b, brs, c, ldc, acc, sparse)
 }
 
 // callRows checks the bounds the module relies on, then hands fn (a
 // gemmRows export) the product (see microKernel.rows).
-func callRows(fn js.Value, m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc bool) {
+func callRows(fn js.Value, m, n, k int, a []float32, ars int, b []float32, brs int, c []float32, ldc int, acc, sparse bool) {
 	if m <= 0 || n <= 0 || k <= 0 {
 		return
 	}
@@ -236,7 +240,7 @@ func callRows(fn js.Value, m, n, k int, a []float32, ars int, b []float32, brs i
 	if gemmKC != 256 {
 		panic("nn: the SIMD module's gemmRows blocks by 256")
 	}
-	fn.Invoke(addr(&c[0]), ldc, m, n, addr(&a[0]), ars, addr(&b[0]), brs, k, acc)
+	fn.Invoke(addr(&c[0]), ldc, m, n, addr(&a[0]), ars, addr(&b[0]), brs, k, acc, addr(&simdTerms[0]), sparse)
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(b)
 	runtime.KeepAlive(c)

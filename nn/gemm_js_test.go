@@ -341,6 +341,58 @@ func TestSIMDRowsSameBits(t *testing.T) {
 	}
 }
 
+// TestSIMDRowsSparseSameBits checks that the unpacked product skipping A's
+// zeros (sparse, for one image through a dense layer with finite weights)
+// gives the bits of the product that reads every term, on each installed
+// kernel, at widths around its 32-, 4- and 1-column groups and depths
+// around the blocks, with A mostly zero (+0 and -0), all zero, and with no
+// zero; and, on the SIMD128 kernel, the bits of the packed portable one.
+func TestSIMDRowsSparseSameBits(t *testing.T) {
+	if !WasmSIMD() {
+		t.Skip("SIMD kernel not installed")
+	}
+	rng := rand.New(rand.NewPCG(11, 11))
+	var s gemmScratch
+	for name, kern := range simdKernels() {
+		for m := 1; m < simdMR; m++ {
+			for _, n := range []int{1, 3, 4, 5, 31, 32, 33, 36, 64, 128, 130} {
+				for _, k := range []int{1, 7, gemmKC - 1, gemmKC, gemmKC + 1, 2*gemmKC + 5} {
+					for _, zeros := range []float64{0, 0.6, 1} {
+						const pad = 3
+						a, b := randSlice(rng, m*(k+pad)), randSlice(rng, k*(n+pad))
+						for i := range a {
+							if rng.Float64() < zeros {
+								a[i] = float32(math.Copysign(0, float64(rng.IntN(2)*2-1)))
+							}
+						}
+						for _, acc := range []bool{false, true} {
+							got := randSlice(rng, m*(n+pad))
+							dense := append([]float32(nil), got...)
+							packed := append([]float32(nil), got...)
+							kern.rows(m, n, k, a, k+pad, b, n+pad, got, n+pad, acc, true)
+							kern.rows(m, n, k, a, k+pad, b, n+pad, dense, n+pad, acc, false)
+							if i := sameBits(got, dense); i >= 0 {
+								t.Fatalf("%s m=%d n=%d k=%d zeros=%v acc=%v: element %d is %g skipping zeros, %g with them",
+									name, m, n, k, zeros, acc, i, got[i], dense[i])
+							}
+							if name != "simd" {
+								continue
+							}
+							withKernel(t, portableKernel, func(t *testing.T) {
+								s.gemm(m, n, k, a, k+pad, 1, b, n+pad, 1, packed, n+pad, acc)
+							})
+							if i := sameBits(got, packed); i >= 0 {
+								t.Fatalf("m=%d n=%d k=%d zeros=%v acc=%v: element %d is %g skipping zeros, %g packed",
+									m, n, k, zeros, acc, i, got[i], packed[i])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestSIMDGatherGemmSameBits checks the module's gather product against
 // gemm on the gathered matrix, on the SIMD128 and the portable kernels, bit
 // for bit, at sizes around its 4x8 tiles and the 256-deep blocks, and that

@@ -4,7 +4,8 @@ package simd
 
 import (
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -40,6 +41,7 @@ func TestBrowserWorkerSIMD(t *testing.T) {
 		FMA     bool
 		MaxDiff float64
 		Rates   map[string]float64
+		LayerMS map[string]float64
 		Error   string
 	}
 	head := browsertest.Eval[string](t, b, `window.probe`)
@@ -49,13 +51,11 @@ func TestBrowserWorkerSIMD(t *testing.T) {
 	if r.Error != "" || r.Kind != "probe" {
 		t.Fatalf("probe: %s", head)
 	}
-	names := make([]string, 0, len(r.Rates))
-	for name := range r.Rates {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(r.Rates)) {
 		t.Logf("%-32s %10.1f examples/s", name, r.Rates[name])
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.LayerMS)) {
+		t.Logf("one keras image, %-14s %8.4f ms", name, r.LayerMS[name])
 	}
 	if !r.SIMD {
 		t.Fatal("web/worker.js did not install the SIMD128 kernel in Chromium")

@@ -346,96 +346,134 @@
             (br $l4)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $iloop))))
-;; gemmRows computes C = A·B, or C += A·B with $acc ≠ 0, for a few rows
+  ;; gemmRows computes C = A·B, or C += A·B with $acc ≠ 0, for a few rows
   ;; of A (m×k at $a, rows $lda floats apart, steps contiguous) and B (k×n
   ;; at $b, rows $ldb floats apart, columns contiguous), without packing:
   ;; when A has fewer rows than a panel (one image through a dense layer),
   ;; packing B costs more than the product. Sums run over the same
   ;; 256-deep blocks as gemm's packed path, each from zero and then added to
-  ;; C, so the result is the same bit for bit. Columns go 16 at a time (four
-  ;; accumulators), then 4, then 1.
+  ;; C, so the result is the same bit for bit.
+  ;;
+  ;; For each row and block it first lists the block's terms at $list
+  ;; (scratch for 256 pairs: B's row offset in bytes and A's value), then
+  ;; sweeps B's columns 32 at a time (eight accumulators), then 4, then 1,
+  ;; over the list. With $sparse ≠ 0 the list leaves out A's zeros, and
+  ;; their rows of B are never read: after a ReLU and max pooling, more than
+  ;; half of a dense layer's inputs are zero, and its weights are most of
+  ;; the bytes one image reads. A zero term adds a zero to a sum that starts
+  ;; at +0, which changes no bit, when B is finite (0·∞ is NaN): callers ask
+  ;; for it only for weights known to be finite.
   (func (export "gemmRows")
     (param $c i32) (param $ldc i32) (param $m i32) (param $n i32)
     (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $k i32) (param $acc i32)
+    (param $list i32) (param $sparse i32)
     (local $i i32) (local $j i32) (local $p0 i32) (local $kc i32) (local $p i32)
-    (local $ap i32) (local $bp i32) (local $ct i32) (local $w i32) (local $ldbb i32)
-    (local $keep v128) (local $av v128)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $x f32)
+    (local $ap i32) (local $q i32) (local $end i32) (local $off i32) (local $all i32)
+    (local $bb i32) (local $bp i32) (local $ct i32) (local $w i32) (local $ldbb i32)
+    (local $keep v128) (local $av v128) (local $v f32) (local $x f32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
     (local.set $ldbb (i32.shl (local.get $ldb) (i32.const 2)))
+    (local.set $all (i32.eqz (local.get $sparse)))
     (block $idone (loop $il
       (br_if $idone (i32.ge_s (local.get $i) (local.get $m)))
-      (local.set $j (i32.const 0))
-      (block $jdone (loop $jl
-        (br_if $jdone (i32.ge_s (local.get $j) (local.get $n)))
-        ;; width of this column group: 16, 4 or 1
-        (local.set $w (i32.const 1))
-        (if (i32.le_s (i32.add (local.get $j) (i32.const 4)) (local.get $n))
-          (then (local.set $w (i32.const 4))))
-        (if (i32.le_s (i32.add (local.get $j) (i32.const 16)) (local.get $n))
-          (then (local.set $w (i32.const 16))))
-        (local.set $ct (i32.add (local.get $c)
-          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
-        (local.set $p0 (i32.const 0))
-        (block $pdone (loop $pl
-          (br_if $pdone (i32.ge_s (local.get $p0) (local.get $k)))
-          (local.set $kc (i32.sub (local.get $k) (local.get $p0)))
-          (if (i32.gt_s (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
-          (local.set $keep (i32x4.splat (i32.sub (i32.const 0)
-            (i32.or (i32.ne (local.get $acc) (i32.const 0)) (i32.gt_s (local.get $p0) (i32.const 0))))))
-          (local.set $ap (i32.add (local.get $a)
-            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $lda)) (local.get $p0)) (i32.const 2))))
-          (local.set $bp (i32.add (local.get $b)
-            (i32.shl (i32.add (i32.mul (local.get $p0) (local.get $ldb)) (local.get $j)) (i32.const 2))))
+      (local.set $p0 (i32.const 0))
+      (block $pdone (loop $pl
+        (br_if $pdone (i32.ge_s (local.get $p0) (local.get $k)))
+        (local.set $kc (i32.sub (local.get $k) (local.get $p0)))
+        (if (i32.gt_s (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
+        ;; the block's terms, branch-free: each pair is written, and kept
+        ;; by moving past it
+        (local.set $ap (i32.add (local.get $a)
+          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $lda)) (local.get $p0)) (i32.const 2))))
+        (local.set $q (local.get $list))
+        (local.set $off (i32.const 0))
+        (local.set $p (i32.const 0))
+        (loop $ll
+          (local.set $v (f32.load (local.get $ap)))
+          (i32.store (local.get $q) (local.get $off))
+          (f32.store offset=4 (local.get $q) (local.get $v))
+          (local.set $q (i32.add (local.get $q)
+            (i32.shl (i32.or (f32.ne (local.get $v) (f32.const 0)) (local.get $all)) (i32.const 3))))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+          (local.set $off (i32.add (local.get $off) (local.get $ldbb)))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br_if $ll (i32.lt_s (local.get $p) (local.get $kc))))
+        (local.set $end (local.get $q))
+        (local.set $keep (i32x4.splat (i32.sub (i32.const 0)
+          (i32.or (i32.ne (local.get $acc) (i32.const 0)) (i32.gt_s (local.get $p0) (i32.const 0))))))
+        ;; B's block starts at row p0
+        (local.set $bb (i32.add (local.get $b) (i32.mul (local.get $p0) (local.get $ldbb))))
+        (local.set $j (i32.const 0))
+        (block $jdone (loop $jl
+          (br_if $jdone (i32.ge_s (local.get $j) (local.get $n)))
+          ;; width of this column group: 32, 4 or 1
+          (local.set $w (i32.const 1))
+          (if (i32.le_s (i32.add (local.get $j) (i32.const 4)) (local.get $n))
+            (then (local.set $w (i32.const 4))))
+          (if (i32.le_s (i32.add (local.get $j) (i32.const 32)) (local.get $n))
+            (then (local.set $w (i32.const 32))))
+          (local.set $ct (i32.add (local.get $c)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
           (local.set $s0 (v128.const i32x4 0 0 0 0))
           (local.set $s1 (v128.const i32x4 0 0 0 0))
           (local.set $s2 (v128.const i32x4 0 0 0 0))
           (local.set $s3 (v128.const i32x4 0 0 0 0))
-          (local.set $p (i32.const 0))
-          (if (i32.eq (local.get $w) (i32.const 16))
+          (local.set $s4 (v128.const i32x4 0 0 0 0))
+          (local.set $s5 (v128.const i32x4 0 0 0 0))
+          (local.set $s6 (v128.const i32x4 0 0 0 0))
+          (local.set $s7 (v128.const i32x4 0 0 0 0))
+          (local.set $q (local.get $list))
+          (if (i32.eq (local.get $w) (i32.const 32))
             (then
-              (loop $p16
-                (local.set $av (v128.load32_splat (local.get $ap)))
+              (block $dW (loop $pW
+                (br_if $dW (i32.ge_u (local.get $q) (local.get $end)))
+                (local.set $av (v128.load32_splat offset=4 (local.get $q)))
+                (local.set $bp (i32.add (local.get $bb) (i32.load (local.get $q))))
                 (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $av) (v128.load (local.get $bp)))))
                 (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $av) (v128.load offset=16 (local.get $bp)))))
                 (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $av) (v128.load offset=32 (local.get $bp)))))
                 (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $av) (v128.load offset=48 (local.get $bp)))))
-                (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
-                (local.set $bp (i32.add (local.get $bp) (local.get $ldbb)))
-                (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                (br_if $p16 (i32.lt_s (local.get $p) (local.get $kc))))
+                (local.set $s4 (f32x4.add (local.get $s4) (f32x4.mul (local.get $av) (v128.load offset=64 (local.get $bp)))))
+                (local.set $s5 (f32x4.add (local.get $s5) (f32x4.mul (local.get $av) (v128.load offset=80 (local.get $bp)))))
+                (local.set $s6 (f32x4.add (local.get $s6) (f32x4.mul (local.get $av) (v128.load offset=96 (local.get $bp)))))
+                (local.set $s7 (f32x4.add (local.get $s7) (f32x4.mul (local.get $av) (v128.load offset=112 (local.get $bp)))))
+                (local.set $q (i32.add (local.get $q) (i32.const 8)))
+                (br $pW)))
               (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $s0)))
               (v128.store offset=16 (local.get $ct) (f32x4.add (v128.and (v128.load offset=16 (local.get $ct)) (local.get $keep)) (local.get $s1)))
               (v128.store offset=32 (local.get $ct) (f32x4.add (v128.and (v128.load offset=32 (local.get $ct)) (local.get $keep)) (local.get $s2)))
-              (v128.store offset=48 (local.get $ct) (f32x4.add (v128.and (v128.load offset=48 (local.get $ct)) (local.get $keep)) (local.get $s3))))
+              (v128.store offset=48 (local.get $ct) (f32x4.add (v128.and (v128.load offset=48 (local.get $ct)) (local.get $keep)) (local.get $s3)))
+              (v128.store offset=64 (local.get $ct) (f32x4.add (v128.and (v128.load offset=64 (local.get $ct)) (local.get $keep)) (local.get $s4)))
+              (v128.store offset=80 (local.get $ct) (f32x4.add (v128.and (v128.load offset=80 (local.get $ct)) (local.get $keep)) (local.get $s5)))
+              (v128.store offset=96 (local.get $ct) (f32x4.add (v128.and (v128.load offset=96 (local.get $ct)) (local.get $keep)) (local.get $s6)))
+              (v128.store offset=112 (local.get $ct) (f32x4.add (v128.and (v128.load offset=112 (local.get $ct)) (local.get $keep)) (local.get $s7))))
             (else
               (if (i32.eq (local.get $w) (i32.const 4))
                 (then
-                  (loop $p4
-                    (local.set $s0 (f32x4.add (local.get $s0)
-                      (f32x4.mul (v128.load32_splat (local.get $ap)) (v128.load (local.get $bp)))))
-                    (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
-                    (local.set $bp (i32.add (local.get $bp) (local.get $ldbb)))
-                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                    (br_if $p4 (i32.lt_s (local.get $p) (local.get $kc))))
+                  (block $d4 (loop $p4
+                    (br_if $d4 (i32.ge_u (local.get $q) (local.get $end)))
+                    (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (v128.load32_splat offset=4 (local.get $q)) (v128.load (i32.add (local.get $bb) (i32.load (local.get $q)))))))
+                    (local.set $q (i32.add (local.get $q) (i32.const 8)))
+                    (br $p4)))
                   (v128.store (local.get $ct) (f32x4.add (v128.and (v128.load (local.get $ct)) (local.get $keep)) (local.get $s0))))
                 (else
                   (local.set $x (f32.const 0))
-                  (loop $p1
+                  (block $d1 (loop $p1
+                    (br_if $d1 (i32.ge_u (local.get $q) (local.get $end)))
                     (local.set $x (f32.add (local.get $x)
-                      (f32.mul (f32.load (local.get $ap)) (f32.load (local.get $bp)))))
-                    (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
-                    (local.set $bp (i32.add (local.get $bp) (local.get $ldbb)))
-                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                    (br_if $p1 (i32.lt_s (local.get $p) (local.get $kc))))
+                      (f32.mul (f32.load offset=4 (local.get $q)) (f32.load (i32.add (local.get $bb) (i32.load (local.get $q)))))))
+                    (local.set $q (i32.add (local.get $q) (i32.const 8)))
+                    (br $p1)))
                   (f32.store (local.get $ct)
                     (f32.add
                       (select (f32.load (local.get $ct)) (f32.const 0)
                         (i32.or (i32.ne (local.get $acc) (i32.const 0)) (i32.gt_s (local.get $p0) (i32.const 0))))
                       (local.get $x)))))))
-          (local.set $p0 (i32.add (local.get $p0) (i32.const 256)))
-          (br $pl)))
-        (local.set $j (i32.add (local.get $j) (local.get $w)))
-        (br $jl)))
+          (local.set $bb (i32.add (local.get $bb) (i32.shl (local.get $w) (i32.const 2))))
+          (local.set $j (i32.add (local.get $j) (local.get $w)))
+          (br $jl)))
+        (local.set $p0 (i32.add (local.get $p0) (i32.const 256)))
+        (br $pl)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $il))))
 

@@ -9,6 +9,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"syscall/js"
@@ -24,6 +25,10 @@ type Result struct {
 	FMA     bool               `json:"fma"`  // the fused kernel (relaxed SIMD) in use
 	MaxDiff float64            `json:"maxDiff"`
 	Rates   map[string]float64 `json:"rates"` // examples/s by "task/kernel"
+	// LayerMS is one keras image's time in each layer, in milliseconds,
+	// on the SIMD kernel, keyed "index-name" (BenchmarkInferLayers' rows,
+	// in the browser)
+	LayerMS map[string]float64 `json:"layerMS,omitempty"`
 	Error   string             `json:"error,omitempty"`
 }
 
@@ -51,12 +56,7 @@ func run(r *Result) error {
 			train        bool
 		}{{"train-convnetjs-b20", "convnetjs", 20, true}, {"infer-convnetjs-b100", "convnetjs", 100, false},
 			{"infer-keras-b100", "keras", 100, false}, {"infer-keras-b1", "keras", 1, false}} {
-			spec, err := nn.Preset(task.preset)
-			if err != nil {
-				return err
-			}
-			rng := rand.New(rand.NewPCG(1, 1))
-			net, err := nn.Build(spec, rng)
+			net, spec, rng, err := build(task.preset)
 			if err != nil {
 				return err
 			}
@@ -94,5 +94,76 @@ func run(r *Result) error {
 		}
 	}
 	nn.SetWasmSIMD(true)
+	if r.SIMD {
+		return timeLayers(r)
+	}
 	return nil
+}
+
+// timeLayers times each layer of the keras preset on one drawn digit, as
+// nn's BenchmarkInferLayers does natively and in node on an MNIST digit:
+// each layer runs on its predecessor's output of one forward pass, for
+// 200 ms. A digit, not noise: a dense layer skips its zero inputs.
+func timeLayers(r *Result) error {
+	net, _, _, err := build("keras")
+	if err != nil {
+		return err
+	}
+	x := seven()
+	net.Forward(x, 1, nn.Pass{})
+	r.LayerMS = map[string]float64{}
+	for i, l := range net.Layers {
+		in := x
+		if i > 0 {
+			in = net.Output(i - 1)
+		}
+		out := make([]float32, l.OutShape().Size())
+		n, start := 0, time.Now()
+		for time.Since(start) < 200*time.Millisecond {
+			l.Forward(out, in, 1, nn.Pass{})
+			n++
+		}
+		r.LayerMS[fmt.Sprintf("%02d-%s", i, l.Name())] = time.Since(start).Seconds() * 1000 / float64(n)
+	}
+	n, start := 0, time.Now()
+	for time.Since(start) < 500*time.Millisecond {
+		net.Forward(x, 1, nn.Pass{})
+		n++
+	}
+	r.LayerMS["all"] = time.Since(start).Seconds() * 1000 / float64(n)
+	return nil
+}
+
+// seven draws a 7 on a black 28×28 canvas, as a user would: a bar and a
+// diagonal about two pixels thick, with soft edges.
+func seven() []float32 {
+	x := make([]float32, 28*28)
+	stroke := func(x0, y0, x1, y1 float64) {
+		for py := 0; py < 28; py++ {
+			for px := 0; px < 28; px++ {
+				// distance from the pixel's centre to the segment
+				cx, cy := float64(px)+0.5, float64(py)+0.5
+				dx, dy := x1-x0, y1-y0
+				t := math.Max(0, math.Min(1, ((cx-x0)*dx+(cy-y0)*dy)/(dx*dx+dy*dy)))
+				d := math.Hypot(cx-x0-t*dx, cy-y0-t*dy)
+				v := float32(math.Max(0, math.Min(1, 1.8-d)))
+				x[py*28+px] = max(x[py*28+px], v)
+			}
+		}
+	}
+	stroke(7, 7, 21, 7)
+	stroke(21, 7, 12, 22)
+	return x
+}
+
+// build builds a preset with seed 1, and returns the generator that drew
+// its weights for the rest of the run.
+func build(preset string) (*nn.Network, nn.Spec, *rand.Rand, error) {
+	spec, err := nn.Preset(preset)
+	if err != nil {
+		return nil, spec, nil, err
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	net, err := nn.Build(spec, rng)
+	return net, spec, rng, err
 }
