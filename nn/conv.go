@@ -7,8 +7,8 @@ package nn
 // kh*kw*in values per output position, contiguous because the input is HWC)
 // and multiplies it by the weight matrix, so the work is one GEMM per example
 // and per pass. Where the SIMD module runs them, 3×3 stride-1 layers with
-// enough channels take Winograd's transforms instead (winograd.go), and
-// small windows multiply straight from the input (gather). convForwardRef
+// enough channels take Winograd's transforms instead (winograd.go; in
+// inference winograd4.go's larger tiles), and small windows multiply straight from the input (gather). convForwardRef
 // and convBackwardRef are the direct loops the tests compare against.
 type Conv2D struct {
 	name      string
@@ -26,6 +26,7 @@ type Conv2D struct {
 	padded         []float32
 	posOff, tapOff []int32
 	wino, winoBack winograd // Winograd buffers: forward and weight gradient; input gradient
+	wino4          winograd // F(4×4, 3×3)'s, for inference
 	// the weights packed for the im2col products, forward (W) and for the
 	// input gradient (Wᵀ), as of the versions of w in wv and wtv: packed
 	// once per change, not once per example
@@ -129,9 +130,13 @@ func (l *Conv2D) Params() []*Param { return []*Param{l.w, l.b} }
 func (l *Conv2D) FLOPs() int       { return 2 * l.out.Size() * l.k * l.k * l.in.C }
 
 // Forward: in n×H×W×C, out n×OH×OW×F.
-func (l *Conv2D) Forward(out, in []float32, n int, _ Pass) {
+func (l *Conv2D) Forward(out, in []float32, n int, p Pass) {
 	checkLen(l.name, "input", len(in), n*l.in.Size())
 	checkLen(l.name, "output", len(out), n*l.out.Size())
+	if !p.Train && l.winograd4() {
+		l.forwardWinograd4(out, in, n)
+		return
+	}
 	if l.winograd() {
 		l.forwardWinograd(out, in, n)
 		return

@@ -54,6 +54,7 @@ var simdFn struct {
 	decay, adadelta, adam, sgd                                                         js.Value
 	winogradWeights, winogradInput, winogradOutput, winogradDout, winogradWeightGrad   js.Value
 	scaleAdd, finite                                                                   js.Value
+	winograd4Input, winograd4Output                                                    js.Value
 }
 
 // simdTile is the module's scratch for tiles overhanging C. The call is
@@ -102,6 +103,8 @@ var simdExports = map[string]*js.Value{
 	"winogradWeightGrad": &simdFn.winogradWeightGrad,
 	"scaleAdd":           &simdFn.scaleAdd,
 	"finite":             &simdFn.finite,
+	"winograd4Input":     &simdFn.winograd4Input,
+	"winograd4Output":    &simdFn.winograd4Output,
 }
 
 func init() {
@@ -293,6 +296,8 @@ var simdVec = vecOps{
 	winogradOutput:     simdWinogradOutput,
 	winogradDout:       simdWinogradDout,
 	winogradWeightGrad: simdWinogradWeightGrad,
+	winograd4Input:     simdWinograd4Input,
+	winograd4Output:    simdWinograd4Output,
 	scaleAdd:           simdScaleAdd,
 	finite:             simdFinite,
 }
@@ -513,9 +518,42 @@ func checkPairs(what string, c, f int) int {
 // checkTiles panics unless the f channels come in fours and the first
 // value of each of the th×tw tiles lies inside the oh×ow output.
 func checkTiles(what string, th, tw, oh, ow, f int) {
-	if f%4 != 0 || f <= 0 || th <= 0 || tw <= 0 || 2*(th-1) >= oh || 2*(tw-1) >= ow {
+	checkTilesOf(what, 2, th, tw, oh, ow, f)
+}
+
+// checkTilesOf checks a geometry of tiles of side s.
+func checkTilesOf(what string, s, th, tw, oh, ow, f int) {
+	if f%4 != 0 || f <= 0 || th <= 0 || tw <= 0 || s*(th-1) >= oh || s*(tw-1) >= ow {
 		panic("nn: " + what + ": bad geometry")
 	}
+}
+
+// simdWino4Tmp is the F(4×4, 3×3) transforms' scratch: one tile's
+// intermediate matrix, four channels at a time (see simdTile).
+var simdWino4Tmp [36 * 4]float32
+
+// simdWinograd4Input is vecOps.winograd4Input in the module.
+func simdWinograd4Input(v, x []float32, th, tw, wx, c int) {
+	if c%4 != 0 || c == 0 || th <= 0 || tw <= 0 || wx < 4*tw+2 {
+		panic("nn: winograd4Input: bad geometry")
+	}
+	_ = v[36*th*tw*c-1]
+	_ = x[((4*th+1)*wx+4*tw+2)*c-1]
+	simdFn.winograd4Input.Invoke(addr(&v[0]), addr(&x[0]), th, tw, wx, c, addr(&simdWino4Tmp[0]))
+	runtime.KeepAlive(v)
+	runtime.KeepAlive(x)
+}
+
+// simdWinograd4Output is vecOps.winograd4Output in the module.
+func simdWinograd4Output(out, m, bias []float32, th, tw, oh, ow, f int) {
+	checkTilesOf("winograd4Output", 4, th, tw, oh, ow, f)
+	_ = out[oh*ow*f-1]
+	_ = m[36*th*tw*f-1]
+	_ = bias[f-1]
+	simdFn.winograd4Output.Invoke(addr(&out[0]), addr(&m[0]), addr(&bias[0]), th, tw, oh, ow, f, addr(&simdWino4Tmp[0]))
+	runtime.KeepAlive(out)
+	runtime.KeepAlive(m)
+	runtime.KeepAlive(bias)
 }
 
 // simdWinogradWeights is vecOps.winogradWeights in the module.

@@ -52,13 +52,18 @@ type vecOps struct {
 	// (bench/NOTES.md).
 	winograd bool
 	// winogradWeights, winogradInput and winogradOutput are the transforms
-	// of Winograd's F(2×2, 3×3); c and f are multiples of 4.
+	// of Winograd's F(2×2, 3×3), which training takes; c and f are
+	// multiples of 4.
 	winogradWeights func(u, w []float32, c, f int)
 	winogradInput   func(v, x []float32, th, tw, wx, c int)
 	winogradOutput  func(out, m, bias []float32, th, tw, oh, ow, f int)
 	// winogradDout and winogradWeightGrad are the weight gradient's.
 	winogradDout       func(d, dout []float32, th, tw, oh, ow, f int)
 	winogradWeightGrad func(dw, m []float32, c, f int)
+	// winograd4Input and winograd4Output are F(4×4, 3×3)'s (winograd4.go),
+	// which inference takes where they are set and winograd is true.
+	winograd4Input  func(v, x []float32, th, tw, wx, c int)
+	winograd4Output func(out, m, bias []float32, th, tw, oh, ow, f int)
 	// scaleAdd sets g to a·g + b·d elementwise (len(d) ≥ len(g)), each
 	// product rounded before the sum: how a trainer combines its workers'
 	// gradients (ScaleAdd).
@@ -89,6 +94,8 @@ var portableVec = vecOps{
 	winogradOutput:     winogradOutput,
 	winogradDout:       winogradDout,
 	winogradWeightGrad: winogradWeightGrad,
+	winograd4Input:     winograd4Input,
+	winograd4Output:    winograd4Output,
 	scaleAdd:           scaleAdd,
 	finite:             finite,
 }

@@ -38,15 +38,16 @@ var winogradMinC = 16
 // winograd holds the buffers of Winograd products on one input geometry,
 // reused across calls, so the padded input's border stays zero: a layer's
 // forward pass and weight gradient share one, its input gradient has
-// another.
+// another, and inference's F(4×4, 3×3) a third (winograd4.go), whose
+// transformed tiles have 36 values (ξ) where these have 16.
 type winograd struct {
-	u []float32 // transformed filters: 16 × C×F
-	// the 16 C×F matrices of u packed for the products, as of the
+	u []float32 // transformed filters: ξ × C×F
+	// the C×F matrices of u packed for the products, one per ξ, as of the
 	// weights' version filt
-	pu   [16]packedB
+	pu   []packedB
 	filt weightCache
-	v    []float32 // one example's transformed patches: 16 × tiles×C
-	m    []float32 // their products: 16 × tiles×F
+	v    []float32 // one example's transformed patches: ξ × tiles×C
+	m    []float32 // their products: ξ × tiles×F
 	x    []float32 // one example's input, zero-padded to cover every tile
 	// for the input gradient: the filters turned and transposed, and a
 	// zero bias
@@ -87,7 +88,9 @@ func (l *Conv2D) forwardWinograd(out, in []float32, n int) {
 
 // current reports whether wg's transformed filters are those of p's
 // weights as they are, packed for the kernel in use.
-func (wg *winograd) current(p *Param) bool { return wg.filt.current(p) && wg.pu[0].fits() }
+func (wg *winograd) current(p *Param) bool {
+	return wg.filt.current(p) && len(wg.pu) > 0 && wg.pu[0].fits()
+}
 
 // setFilters transforms the filters w (3×3×c×f, HWIO), derived from p's
 // weights, and packs them for the products: once per version of the
@@ -95,6 +98,14 @@ func (wg *winograd) current(p *Param) bool { return wg.filt.current(p) && wg.pu[
 func (wg *winograd) setFilters(p *Param, w []float32, c, f int) {
 	wg.u = grow(wg.u, 16*c*f)
 	vec.winogradWeights(wg.u, w, c, f)
+	wg.pack(p, 16, c, f)
+}
+
+// pack packs u's xis matrices of c×f for the products, as of p's version.
+func (wg *winograd) pack(p *Param, xis, c, f int) {
+	if len(wg.pu) != xis {
+		wg.pu = make([]packedB, xis)
+	}
 	for xi := range wg.pu {
 		wg.pu[xi].pack(c, f, wg.u[xi*c*f:], f, 1)
 	}
@@ -152,22 +163,28 @@ func (l *Conv2D) weightGradWinograd(dout, in []float32, n int) {
 	vec.winogradWeightGrad(l.w.G, wg.dw, c, f)
 }
 
-// input returns one example's input x as the tiles read it, and its width:
-// x itself where it covers the tiles exactly, else x copied into the
-// zero-padded buffer.
+// input returns one example's input x as the tiles read it, and its width
+// (see paddedInput).
 func (wg *winograd) input(x []float32, g convGeom, th, tw int) ([]float32, int) {
-	hp, wp := 2*th+2, 2*tw+2
+	return paddedInput(&wg.x, x, g, 2*th+2, 2*tw+2)
+}
+
+// paddedInput returns one example's input x as hp×wp pixels, padded by
+// g.pad above and to the left and by zeros to hp and wp, and wp: x itself
+// where it is that already, else x copied into *buf, whose border stays
+// zero.
+func paddedInput(buf *[]float32, x []float32, g convGeom, hp, wp int) ([]float32, int) {
 	if g.pad == 0 && g.h == hp && g.w == wp {
 		return x, wp
 	}
-	if len(wg.x) != hp*wp*g.c {
-		wg.x = make([]float32, hp*wp*g.c) // the border stays zero
+	if len(*buf) != hp*wp*g.c {
+		*buf = make([]float32, hp*wp*g.c)
 	}
 	row := g.w * g.c
 	for y := 0; y < g.h; y++ {
-		copy(wg.x[((y+g.pad)*wp+g.pad)*g.c:][:row], x[y*row:(y+1)*row])
+		copy((*buf)[((y+g.pad)*wp+g.pad)*g.c:][:row], x[y*row:(y+1)*row])
 	}
-	return wg.x, wp
+	return *buf, wp
 }
 
 // conv sets out (n examples of g.oh×g.ow×f) to the 3×3 stride-1

@@ -184,22 +184,18 @@ func TestConvWinograd(t *testing.T) {
 	vec.winograd, winogradMinC = true, 4
 	defer func() { vec.winograd, winogradMinC = saved, savedMin }()
 	rng := rand.New(rand.NewPCG(22, 22))
-	for _, c := range []struct{ h, w, c, f, pad, n int }{
-		{26, 26, 32, 64, 0, 2}, {7, 9, 8, 4, 0, 1}, {8, 5, 8, 12, 1, 3}, {12, 12, 16, 8, 1, 2}, {3, 3, 8, 4, 0, 1}, {4, 3, 8, 4, 1, 2}, {6, 7, 4, 8, 2, 2},
-	} {
+	for _, c := range winogradCases {
 		in := Shape{c.h, c.w, c.c}
-		l := newConv2D("conv", in, c.f, 3, 1, c.pad)
+		l := randomConv3(rng, in, c.f, c.pad)
 		if !l.winograd() || !l.winogradBack() {
 			t.Fatalf("%+v: the layer does not take the Winograd paths", c)
 		}
-		l.w.alloc()
-		l.b.alloc()
-		copy(l.w.W, randSlice(rng, len(l.w.W)))
-		copy(l.b.W, randSlice(rng, len(l.b.W)))
 		x := randSlice(rng, c.n*in.Size())
 		got, want := make([]float32, c.n*l.out.Size()), make([]float32, c.n*l.out.Size())
 		for range 2 { // the second call reuses the buffers
-			l.Forward(got, x, c.n, Pass{})
+			// training's forward pass: inference takes F(4×4, 3×3)
+			// (winograd4_test.go)
+			l.Forward(got, x, c.n, Pass{Train: true})
 		}
 		convForwardRef(want, x, l.w.W, l.b.W, c.n, in, l.out, 3, 1, c.pad)
 		// the bound grows with the sum's length, 9·C products of normal
@@ -233,4 +229,21 @@ func TestConvWinograd(t *testing.T) {
 			}
 		}
 	}
+}
+
+// winogradCases are the convolutions the Winograd tests run: the keras
+// preset's conv2, and odd sides, padding, and batches.
+var winogradCases = []struct{ h, w, c, f, pad, n int }{
+	{26, 26, 32, 64, 0, 2}, {7, 9, 8, 4, 0, 1}, {8, 5, 8, 12, 1, 3}, {12, 12, 16, 8, 1, 2}, {3, 3, 8, 4, 0, 1}, {4, 3, 8, 4, 1, 2}, {6, 7, 4, 8, 2, 2},
+}
+
+// randomConv3 returns a 3×3 stride-1 convolution of f filters on in, padded
+// by pad, with random weights and biases.
+func randomConv3(rng *rand.Rand, in Shape, f, pad int) *Conv2D {
+	l := newConv2D("conv", in, f, 3, 1, pad)
+	l.w.alloc()
+	l.b.alloc()
+	copy(l.w.W, randSlice(rng, len(l.w.W)))
+	copy(l.b.W, randSlice(rng, len(l.b.W)))
+	return l
 }
