@@ -60,41 +60,34 @@ func (l *Conv2D) forwardWinograd4(out, in []float32, n int) {
 	}
 }
 
-// winograd4G is G, in float64: the filters' transform rounds once, at the
-// end.
-var winograd4G = [6][3]float64{
-	{1.0 / 4, 0, 0},
-	{-1.0 / 6, -1.0 / 6, -1.0 / 6},
-	{-1.0 / 6, 1.0 / 6, -1.0 / 6},
-	{1.0 / 24, 1.0 / 12, 1.0 / 6},
-	{1.0 / 24, -1.0 / 12, 1.0 / 6},
-	{0, 0, 1},
-}
-
 // winograd4Weights sets u (36 matrices of c×f) to G·g·Gᵀ for each of the
 // c·f filters g in w (3×3×c×f, HWIO): u[ξ][ci][co] for ξ = 6·row + column.
+// It computes in float64 and rounds once, at the end.
 func winograd4Weights(u, w []float32, c, f int) {
 	cf := c * f
 	u, w = u[:36*cf], w[:9*cf]
 	for i := 0; i < cf; i++ {
-		var gg [6][3]float64 // G·g
-		for r := 0; r < 6; r++ {
-			for kx := 0; kx < 3; kx++ {
-				for ky := 0; ky < 3; ky++ {
-					gg[r][kx] += winograd4G[r][ky] * float64(w[(3*ky+kx)*cf+i])
-				}
-			}
+		// G·g, column by column: 6 rows of 3
+		var t [18]float64
+		for kx := 0; kx < 3; kx++ {
+			t[kx], t[3+kx], t[6+kx], t[9+kx], t[12+kx], t[15+kx] = g6(
+				float64(w[kx*cf+i]), float64(w[(3+kx)*cf+i]), float64(w[(6+kx)*cf+i]))
 		}
+		// (G·g)·Gᵀ, row by row
 		for r := 0; r < 6; r++ {
-			for s := 0; s < 6; s++ {
-				var t float64
-				for kx := 0; kx < 3; kx++ {
-					t += gg[r][kx] * winograd4G[s][kx]
-				}
-				u[(6*r+s)*cf+i] = float32(t)
-			}
+			y0, y1, y2, y3, y4, y5 := g6(t[3*r], t[3*r+1], t[3*r+2])
+			q := 6 * r * cf
+			u[q+i], u[q+cf+i], u[q+2*cf+i] = float32(y0), float32(y1), float32(y2)
+			u[q+3*cf+i], u[q+4*cf+i], u[q+5*cf+i] = float32(y3), float32(y4), float32(y5)
 		}
 	}
+}
+
+// g6 is G applied to one column (or row) g0, g1, g2.
+func g6(g0, g1, g2 float64) (y0, y1, y2, y3, y4, y5 float64) {
+	s := g0 + g2
+	e := g0/4 + g2
+	return g0 / 4, -(s + g1) / 6, -(s - g1) / 6, (e + g1/2) / 6, (e - g1/2) / 6, g2
 }
 
 // bt6 is Bᵀ applied to one column (or row) d0…d5. The products by 5 are

@@ -145,9 +145,13 @@ func TestWinograd4Weights(t *testing.T) {
 	w := randSlice(rng, 9*c*f)
 	u := make([]float32, 36*c*f)
 	winograd4Weights(u, w, c, f)
-	g := make([][]float64, 6)
-	for r := range g {
-		g[r] = winograd4G[r][:]
+	g := [][]float64{
+		{1.0 / 4, 0, 0},
+		{-1.0 / 6, -1.0 / 6, -1.0 / 6},
+		{-1.0 / 6, 1.0 / 6, -1.0 / 6},
+		{1.0 / 24, 1.0 / 12, 1.0 / 6},
+		{1.0 / 24, -1.0 / 12, 1.0 / 6},
+		{0, 0, 1},
 	}
 	for k := 0; k < c*f; k++ {
 		ref := sandwich(g, func(i, j int) float64 { return float64(w[(3*i+j)*c*f+k]) }, g)
