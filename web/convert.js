@@ -19,25 +19,13 @@ function failAll(message) {
   self.onmessage = (e) => self.postMessage({id: e.data && e.data.id, error: message});
 }
 
-// loader.js defines cnnplayFetch, which fetches convert.wasm gzipped from a
-// static export and unzips it.
+// loader.js defines cnnplayInstantiate, which fetches convert.wasm (gzipped
+// from a static export, and unzipped) and instantiates it.
 importScripts(new URL('wasm_exec.js', self.location.href).href, new URL('loader.js', self.location.href).href);
 
 (async () => {
   const go = new Go();
-  const url = new URL('convert.wasm', self.location.href).href;
-  let result;
-  try {
-    // instantiateStreaming needs the application/wasm type; fall back to
-    // compiling from bytes where it is missing.
-    result = await WebAssembly.instantiateStreaming(cnnplayFetch(url), go.importObject);
-  } catch (streamErr) {
-    const resp = await cnnplayFetch(url);
-    if (!resp.ok) {
-      throw new Error('could not load ' + url + ': HTTP ' + resp.status);
-    }
-    result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
-  }
+  const result = await cnnplayInstantiate(new URL('convert.wasm', self.location.href).href, go.importObject);
   await go.run(result.instance);
   failAll('the model converter stopped unexpectedly; see the browser console');
 })().catch((err) => failAll('the model converter could not start: ' + err));

@@ -21,7 +21,8 @@
 // The page loads this script (not deferred) before go-app's app.js, which
 // fetches app.wasm with window.fetch: window.fetch is wrapped so that the
 // files of the table go through cnnplayFetch. The training worker
-// (worker.js) imports it and calls cnnplayFetch for worker.wasm, and the Go
+// (worker.js) and the model converter (convert.js) import it and start
+// their programs with cnnplayInstantiate, and the Go
 // programs call it through internal/webfetch. The service worker precaches
 // the .gz URLs in a static export (cmd/serve/offline.go), so what this
 // fetches is what works offline. It also holds back the service worker's
@@ -124,7 +125,24 @@
     });
   }
 
+  // cnnplayInstantiate fetches a Go program's wasm through cnnplayFetch and
+  // instantiates it with importObject, streaming where the response has
+  // the application/wasm type and compiling from bytes where it has not:
+  // what worker.js and convert.js do to start their programs.
+  async function cnnplayInstantiate(url, importObject) {
+    try {
+      return await WebAssembly.instantiateStreaming(cnnplayFetch(url), importObject);
+    } catch (streamErr) {
+      const resp = await cnnplayFetch(url);
+      if (!resp.ok) {
+        throw new Error('could not load ' + url + ': HTTP ' + resp.status);
+      }
+      return await WebAssembly.instantiate(await resp.arrayBuffer(), importObject);
+    }
+  }
+
   self.cnnplayFetch = cnnplayFetch;
+  self.cnnplayInstantiate = cnnplayInstantiate;
   if (!self.document) {
     return;
   }

@@ -22,8 +22,8 @@ function postError(message) {
   self.postMessage({head: JSON.stringify({kind: 'error', error: {message: message}})});
 }
 
-// loader.js defines cnnplayFetch, which fetches worker.wasm gzipped from a
-// static export and unzips it.
+// loader.js defines cnnplayInstantiate, which fetches worker.wasm (gzipped
+// from a static export, and unzipped) and instantiates it.
 importScripts(new URL('wasm_exec.js', self.location.href).href, new URL('loader.js', self.location.href).href);
 
 // loadSIMD compiles the SIMD kernel module, or resolves to null where it is
@@ -59,19 +59,7 @@ async function installSIMD(module, instance) {
 (async () => {
   const simdModule = loadSIMD(); // in parallel with worker.wasm
   const go = new Go();
-  const url = new URL('worker.wasm', self.location.href).href;
-  let result;
-  try {
-    // instantiateStreaming needs the application/wasm type; fall back to
-    // compiling from bytes where it is missing.
-    result = await WebAssembly.instantiateStreaming(cnnplayFetch(url), go.importObject);
-  } catch (streamErr) {
-    const resp = await cnnplayFetch(url);
-    if (!resp.ok) {
-      throw new Error('could not load ' + url + ': HTTP ' + resp.status);
-    }
-    result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
-  }
+  const result = await cnnplayInstantiate(new URL('worker.wasm', self.location.href).href, go.importObject);
   await installSIMD(await simdModule, result.instance);
   // The size of this worker's WebAssembly memory, for the progress messages
   // (wasm/worker/memory.go): Go cannot see its own memory's buffer.

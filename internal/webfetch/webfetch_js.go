@@ -18,7 +18,7 @@ func Get(url string) (*Response, error) {
 	if fetch.Type() != js.TypeFunction {
 		fetch = global.Get("fetch")
 	}
-	res, err := await(fetch.Invoke(url))
+	res, err := Await(fetch.Invoke(url))
 	if err != nil {
 		return nil, errors.New("could not download " + url + ": " + err.Error())
 	}
@@ -48,7 +48,7 @@ func (b *body) Read(p []byte) (int, error) {
 		if b.err != nil {
 			return 0, b.err
 		}
-		res, err := await(b.reader.Call("read"))
+		res, err := Await(b.reader.Call("read"))
 		switch {
 		case err != nil:
 			b.err = errors.New("could not download " + b.url + ": " + err.Error())
@@ -74,8 +74,10 @@ func (b *body) Close() error {
 	return nil
 }
 
-// await blocks until the promise p settles.
-func await(p js.Value) (js.Value, error) {
+// Await blocks until the promise p settles and returns its value, or its
+// rejection as an error with the reason's message. While it waits the event
+// loop runs: other goroutines and the program's callbacks go on.
+func Await(p js.Value) (js.Value, error) {
 	type result struct {
 		v   js.Value
 		err error

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cnnplay/cnnplay/internal/session"
+	"github.com/cnnplay/cnnplay/internal/webfetch"
 	"github.com/cnnplay/cnnplay/internal/wire"
 	"github.com/cnnplay/cnnplay/nn/dataset"
 )
@@ -98,7 +99,7 @@ func fetchAll(names [4]string, report bool) (*download, error) {
 	known := true
 	t := time.Now()
 	for i, p := range promises {
-		r, err := await(p)
+		r, err := webfetch.Await(p)
 		if err != nil {
 			return nil, fmt.Errorf("could not download %s: %w", names[i], err)
 		}
@@ -177,7 +178,7 @@ func (b *body) fill() {
 	if !b.reader.Truthy() {
 		b.reader = b.resp.Get("body").Call("getReader")
 	}
-	res, err := await(b.reader.Call("read"))
+	res, err := webfetch.Await(b.reader.Call("read"))
 	b.d.waited += time.Since(t)
 	switch {
 	case err != nil:

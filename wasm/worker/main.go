@@ -217,41 +217,11 @@ func (w *worker) startHelpers(n int) []session.Port {
 	return ports
 }
 
-// await blocks until the promise p settles; while it waits, the event loop
-// runs (and the UI's messages queue up in the inbox).
-func await(p js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	ok := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- result{v: arg(args)}
-		return nil
-	})
-	fail := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- result{err: jsError(arg(args))}
-		return nil
-	})
-	defer ok.Release()
-	defer fail.Release()
-	p.Call("then", ok, fail)
-	r := <-ch
-	return r.v, r.err
-}
-
 func arg(args []js.Value) js.Value {
 	if len(args) == 0 {
 		return js.Undefined()
 	}
 	return args[0]
-}
-
-func jsError(v js.Value) error {
-	if v.Type() == js.TypeObject && v.Get("message").Type() == js.TypeString {
-		return errors.New(v.Get("message").String())
-	}
-	return errors.New(v.Call("toString").String())
 }
 
 func post(m wire.Message) {
