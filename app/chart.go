@@ -141,10 +141,9 @@ func (c *lineChart) svgBody() string {
 		ystep = niceStep(ymax / 4)
 		ymax = math.Ceil(ymax/ystep*(1-1e-9)) * ystep
 	}
-	if xmax <= 0 {
-		xmax = 1
-	}
-	xmax = niceCeilFine(xmax)
+	// The x axis has five ticks, at quarters: at least 4 examples, so
+	// that an empty chart's ticks are distinct whole numbers.
+	xmax = max(niceCeilFine(xmax), 4)
 	pw, ph := float64(chartW-chartLeft-chartRight), float64(chartH-chartTop-chartBottom)
 	sx := func(x float64) float64 { return chartLeft + x/xmax*pw }
 	sy := func(y float64) float64 {
