@@ -20,9 +20,24 @@ type confusionView struct {
 	Test    *wire.Test
 	Classes []string
 	Title   string
+	// On names the images tested where they are not test images
+	// (wire.Started.TestOn): "validation" or "training".
+	On string
 }
 
 func newConfusionView() *confusionView { return &confusionView{} }
+
+// result says how many images the network got right, and of which.
+func (v *confusionView) result(t *wire.Test) string {
+	of := "test images"
+	switch v.On {
+	case "validation":
+		of = "validation images (the set has no test part)"
+	case "training":
+		of = "training images (the set has no test or validation part)"
+	}
+	return fmt.Sprintf("%s: %.2f%% of %d %s right (loss %.3f)", v.Title, 100*t.Acc, t.N, of, t.Loss)
+}
 
 func (v *confusionView) Render() app.UI {
 	t := v.Test
@@ -40,7 +55,7 @@ func (v *confusionView) Render() app.UI {
 		Body(
 			app.P().
 				Class("test-result").
-				Text(fmt.Sprintf("%s: %.2f%% of %d test images right (loss %.3f)", v.Title, 100*t.Acc, t.N, t.Loss)),
+				Text(v.result(t)),
 			app.Table().
 				ID(confusionID).
 				Class("confusion").

@@ -152,6 +152,11 @@ func (e *estimator) sizes() (trainN, valN int) {
 	return n, 0
 }
 
+// liveAfter is the first progress rate the estimate follows instead of
+// its measurement: rates come every quarter second (session.ProgressInterval),
+// so after about a second of training.
+const liveAfter = 4
+
 // estimate returns the estimated time of one epoch of the form's network
 // (of epoch 1: it has the most quick validations), what it rests on
 // (basisMeasured, basisLive…) and the sentence that says both.
@@ -163,8 +168,11 @@ func (e *estimator) estimate() (secs float64, basis, text string) {
 		want = m.Key
 	}
 	m, measured := e.answers[want]
-	// The live rate, once a session trains the form's network.
-	if st.started != nil && st.eps > 0 && want != "" && want == e.runKey() {
+	// The live rate, once a session trains the form's network, and from
+	// its liveAfter-th rate on where the network was measured: the first
+	// rates include the workers' start and read several times too slow.
+	if st.started != nil && st.eps > 0 && want != "" && want == e.runKey() &&
+		(st.rates >= liveAfter || !measured || m.Error != "") {
 		trainN, valN = st.started.Train, st.started.Val
 		rate := budget.Rate{TrainSecs: 1 / st.eps, EvalSecs: 1 / (3 * st.eps)}
 		if measured && m.Error == "" {

@@ -74,7 +74,14 @@ func TestEstimator(t *testing.T) {
 		t.Error("a session training the form's network: training() is false")
 	}
 	st.handle(wire.Message{Kind: wire.KindStarted, Started: &wire.Started{Dataset: "mnist", Train: 10000, Val: 1000, Classes: classesOf("mnist")}})
-	st.handle(wire.Message{Kind: wire.KindProgress, Progress: &wire.Progress{Epoch: 1, Seen: 100, Steps: 5, Loss: 1, ExamplesPerSec: 5000}})
+	// the first rates include the start: the measurement holds until
+	// liveAfter of them
+	for i := 1; i <= liveAfter; i++ {
+		if _, basis, _ := e.estimate(); basis != basisMeasured {
+			t.Errorf("after %d rates: %s, want the measurement", i-1, basis)
+		}
+		st.handle(wire.Message{Kind: wire.KindProgress, Progress: &wire.Progress{Epoch: 1, Seen: 100 * i, Steps: 5 * i, Loss: 1, ExamplesPerSec: 5000}})
+	}
 	secs, basis, text = e.estimate()
 	if basis != basisLive || abs(secs-(10000/5000.0+5000*4e-5)) > 1e-9 || !strings.Contains(text, "live rate: "+groupDigits(5000)+" examples/s") {
 		t.Errorf("live: %v s %s %q", secs, basis, text)

@@ -127,7 +127,8 @@ func TestOwnInspect(t *testing.T) {
 
 // TestTrainPanelOwnSet: with one's own set chosen, the training panel says
 // how it is split, names the classes too small to validate and offers to
-// start from the digits model.
+// start from the digits model; the form takes the set's defaults, the
+// optimizer with them.
 func TestTrainPanelOwnSet(t *testing.T) {
 	old := pageSets.Sets
 	defer func() { pageSets.Sets = old }()
@@ -143,6 +144,10 @@ func TestTrainPanelOwnSet(t *testing.T) {
 	p = newTrainPanel()
 	p.setup()
 	p.form.setDataset(s.datasetName())
+	d := imageset.DefaultsFor(1)
+	if got := p.form.settings; got.Optimizer != d.Optimizer || got.LR != defaultLR(d.Optimizer) || got.Preset != d.Preset {
+		t.Errorf("an own set's settings: optimizer %q at %q, preset %q; want the set's defaults (%s, %s)", got.Optimizer, got.LR, got.Preset, d.Optimizer, d.Preset)
+	}
 	p.st.started = &wire.Started{Dataset: s.datasetName(), Classes: []string{"left", "right"}, TooFew: []string{"right"}}
 	h := app.HTMLString(p)
 	for _, want := range []string{fromDigitsID, freezeID, "Bars: 1 examples. 20% of each class", "Too few examples to validate: right."} {

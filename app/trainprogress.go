@@ -67,7 +67,7 @@ func (v *trainProgressView) Render() app.UI {
 				{Name: "validation, each epoch's end", Class: "s-val", Dashed: true, Dots: true, Points: st.valAcc},
 				{Name: quickName, Class: "s-quick", Dotted: true, Dots: true, Points: st.quickAc},
 			}},
-			&confusionView{Test: st.test, Classes: st.classes(v.Form.dataset()), Title: st.testTitle},
+			&confusionView{Test: st.test, Classes: st.classes(v.Form.dataset()), Title: st.testTitle, On: st.testOn()},
 		)
 }
 

@@ -62,6 +62,7 @@ type trainState struct {
 
 	seen, steps, epoch int
 	eps                float64 // examples per second, the latest reported
+	rates              int     // how many rates the session reported
 	workerMem          int64   // the worker's WebAssembly memory, bytes (see wire.Progress)
 	lossPts, accPts    []chartPoint
 	valLoss, valAcc    []chartPoint
@@ -131,7 +132,7 @@ func (s *trainState) show(describe string) { s.describe = describe }
 
 // resetProgress forgets the charts and counters of the last session.
 func (s *trainState) resetProgress() {
-	s.seen, s.steps, s.epoch, s.eps = 0, 0, 0, 0
+	s.seen, s.steps, s.epoch, s.eps, s.rates = 0, 0, 0, 0, 0
 	s.lossPts, s.accPts, s.valLoss, s.valAcc = nil, nil, nil, nil
 	s.quickLoss, s.quickAc, s.epochMs = nil, nil, nil
 	s.bestVal, s.hasBest, s.test, s.t97, s.seen97 = 0, false, nil, 0, 0
@@ -159,6 +160,7 @@ func (s *trainState) handle(m wire.Message) bool {
 		s.seen, s.steps, s.epoch = pr.Seen, pr.Steps, pr.Epoch
 		if pr.ExamplesPerSec > 0 && finite(pr.ExamplesPerSec) {
 			s.eps = pr.ExamplesPerSec
+			s.rates++
 		}
 		if pr.MemoryBytes > 0 {
 			s.workerMem = pr.MemoryBytes // it never shrinks: the peak
@@ -377,9 +379,22 @@ func (s *trainState) statusText(dataset string) string {
 		return "Testing on the " + groupDigits(s.testN()) + " test images, which training never saw…"
 	case string(wire.StateDone):
 		if s.test != nil {
-			return fmt.Sprintf("Done after %s examples: %.2f%% of the test images right.", groupDigits(s.seen), 100*s.test.Acc)
+			of := "test"
+			if on := s.testOn(); on != "" {
+				of = on
+			}
+			return fmt.Sprintf("Done after %s examples: %.2f%% of the %s images right.", groupDigits(s.seen), 100*s.test.Acc, of)
 		}
 		return fmt.Sprintf("Stopped after %s examples.", groupDigits(s.seen))
 	}
 	return ""
+}
+
+// testOn names the images the session tests on where they are not test
+// images (wire.Started.TestOn).
+func (s *trainState) testOn() string {
+	if s.started == nil {
+		return ""
+	}
+	return s.started.TestOn
 }

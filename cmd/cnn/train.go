@@ -81,6 +81,9 @@ func trainCmd(args []string) error {
 		if !given["batch"] {
 			*batch = d.Batch
 		}
+		if !given["opt"] {
+			*opt = d.Optimizer
+		}
 		if !given["shift"] && !given["rotate"] && !given["scale"] {
 			*shift, *rotate, *scale = d.Augment.MaxShift, d.Augment.MaxRotate, d.Augment.MaxScale
 		}

@@ -292,7 +292,8 @@ func helperTestSet(start wire.Start, classes []string, d Data) (*dataset.Set, er
 		if err != nil {
 			return nil, err
 		}
-		return ownTest(sp), nil
+		test, _ := ownTest(sp)
+		return test, nil
 	}
 	return testSet(start, classes, d)
 }

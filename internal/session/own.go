@@ -125,15 +125,16 @@ func autoAugment(start *wire.Start, n int) {
 }
 
 // ownTest is the set a session of one's own tests on: the test part, or
-// the validation part when there is none, or else the training images.
-func ownTest(sp *imageset.Split) *dataset.Set {
+// the validation part when there is none, or else the training images;
+// and which it is where it is not the test part (wire.Started.TestOn).
+func ownTest(sp *imageset.Split) (*dataset.Set, string) {
 	switch {
 	case sp.Test.N > 0:
-		return sp.Test
+		return sp.Test, ""
 	case sp.Val.N > 0:
-		return sp.Val
+		return sp.Val, "validation"
 	}
-	return sp.Train
+	return sp.Train, "training"
 }
 
 // transfer copies the convolution layers of the model whose architecture

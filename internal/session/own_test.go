@@ -57,7 +57,7 @@ func TestOwnSet(t *testing.T) {
 	}
 	setClock(s, 0)
 	st := s.Started().Started
-	if !slices.Equal(st.Classes, start.Own.Classes) || st.Train+st.Val != 150 || st.Test != st.Val || st.Augment != imageset.DefaultsFor(150).Augment {
+	if !slices.Equal(st.Classes, start.Own.Classes) || st.Train+st.Val != 150 || st.Test != st.Val || st.TestOn != "validation" || st.Augment != imageset.DefaultsFor(150).Augment {
 		t.Fatalf("started %+v", st)
 	}
 	perClass := make([]int, 3)
@@ -82,7 +82,7 @@ func TestOwnSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := s.Started().Started; !st.Augment.IsIdentity() || st.Test == st.Val || st.Train+st.Val+st.Test != 150 {
+	if st := s.Started().Started; !st.Augment.IsIdentity() || st.Test == st.Val || st.Train+st.Val+st.Test != 150 || st.TestOn != "" {
 		t.Errorf("without auto augmentation and with a test part: %+v", st)
 	}
 }
@@ -98,7 +98,7 @@ func TestStartJSONUnchanged(t *testing.T) {
 		t.Errorf("a plain start encodes new fields: %s", b)
 	}
 	b, _ = json.Marshal(wire.Started{Dataset: "mnist"})
-	if strings.Contains(string(b), "augment") || strings.Contains(string(b), "tooFew") {
+	if strings.Contains(string(b), "augment") || strings.Contains(string(b), "tooFew") || strings.Contains(string(b), "testOn") {
 		t.Errorf("a plain started message encodes new fields: %s", b)
 	}
 }

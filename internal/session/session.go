@@ -85,6 +85,7 @@ type Session struct {
 	eval   *evaluation
 
 	tooFew      []string // classes of one's own set too few to validate
+	testOn      string   // what the test uses where it is not a test set (wire.Started.TestOn)
 	transferred []string // layers whose weights came from Start.Transfer
 
 	steps, epochs int
@@ -179,7 +180,8 @@ func NewWithHelpers(start wire.Start, data Data, weights []float32, ports []Port
 	}
 	var trainSet, valSet, test *dataset.Set
 	if own != nil {
-		trainSet, test, s.tooFew = own.Train, ownTest(own), own.TooFew
+		test, s.testOn = ownTest(own)
+		trainSet, s.tooFew = own.Train, own.TooFew
 		if own.Val.N > 0 {
 			valSet = own.Val
 		}
@@ -334,7 +336,7 @@ func (s *Session) Started() wire.Message {
 		EpochBatches: (s.trainSet.N + s.cfg.BatchSize - 1) / s.cfg.BatchSize,
 		Params:       s.net.ParamCount(), MemoryBytes: s.net.MemoryBytes(s.cfg.BatchSize),
 		FLOPs: int64(s.net.FLOPs()), Workers: max(s.cfg.Workers, 1),
-		Augment: s.cfg.Augment, TooFew: s.tooFew, Transferred: s.transferred}
+		Augment: s.cfg.Augment, TooFew: s.tooFew, Transferred: s.transferred, TestOn: s.testOn}
 	if sum, err := nn.Analyze(s.net.Spec); err == nil {
 		st.EpochSeconds = budget.EpochSeconds(sum, s.trainSet.N)
 	}

@@ -303,6 +303,10 @@ type Started struct {
 	// Transferred names the layers whose weights came from the model of
 	// Start.Transfer.
 	Transferred []string `json:"transferred,omitempty"`
+	// TestOn names the images the test uses where they are not a test
+	// set's: "validation" or "training", for a set of one's own without a
+	// test part (and without validation images).
+	TestOn string `json:"testOn,omitempty"`
 }
 
 // State is what a session is doing.

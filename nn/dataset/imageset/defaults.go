@@ -21,6 +21,9 @@ type Defaults struct {
 	Epochs, Batch int
 	// Val is the fraction of each class held out for validation.
 	Val float64
+	// Optimizer is the optimizer's kind (nn.OptimizerSpec), with its usual
+	// learning rate: the command line and the page train a set alike.
+	Optimizer string
 }
 
 // DefaultsFor returns the default settings for a set of n training images.
@@ -36,13 +39,14 @@ type Defaults struct {
 // gets a light shift and ten epochs, as MNIST does.
 func DefaultsFor(n int) Defaults {
 	if n >= SmallSet {
-		return Defaults{Preset: "lenet5", Augment: dataset.Augment{MaxShift: 1}, Epochs: 10, Batch: 64, Val: 0.1}
+		return Defaults{Preset: "lenet5", Augment: dataset.Augment{MaxShift: 1}, Epochs: 10, Batch: 64, Val: 0.1, Optimizer: "adam"}
 	}
 	return Defaults{
-		Preset:  "lenet5",
-		Augment: dataset.Augment{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1},
-		Epochs:  min(max(40_000/max(n, 1), 15), 100),
-		Batch:   32,
-		Val:     0.2,
+		Preset:    "lenet5",
+		Augment:   dataset.Augment{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1},
+		Epochs:    min(max(40_000/max(n, 1), 15), 100),
+		Batch:     32,
+		Val:       0.2,
+		Optimizer: "adam",
 	}
 }
