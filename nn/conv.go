@@ -8,8 +8,9 @@ package nn
 // and multiplies it by the weight matrix, so the work is one GEMM per example
 // and per pass. Where the SIMD module runs them, 3×3 stride-1 layers with
 // enough channels take Winograd's transforms instead (winograd.go; in
-// inference winograd4.go's larger tiles), and small windows multiply straight from the input (gather). convForwardRef
-// and convBackwardRef are the direct loops the tests compare against.
+// inference winograd4.go's larger tiles), and small windows multiply
+// straight from the input (gather). convForwardRef and convBackwardRef are
+// the direct loops the tests compare against.
 type Conv2D struct {
 	name      string
 	in, out   Shape
